@@ -1,0 +1,55 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import postgres from "postgres";
+import { applyMigrations } from "./migrate";
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const MIGRATIONS_DIR = path.join(root, "supabase/migrations");
+const SURFACE_SQL = path.join(import.meta.dirname, "supabase-surface.sql");
+const SEED_SQL = path.join(root, "supabase/seed.sql");
+
+/** Local password of the `frontdesk_api` login role (hosted projects set their own). */
+export const LOCAL_API_ROLE_PASSWORD = "frontdesk-api-local";
+
+export interface PreparedDatabase {
+  migrationsApplied: string[];
+  seeded: boolean;
+}
+
+/**
+ * Makes a bare local cluster look like a Supabase database, applies our migrations, and (for
+ * `npm start`) seeds the demo workspace when the database has none.
+ */
+export async function prepareDatabase(
+  superuserUrl: string,
+  options: { seedDemo: boolean; demoPassword?: string },
+): Promise<PreparedDatabase> {
+  const sql = postgres(superuserUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(await readFile(SURFACE_SQL, "utf8")).simple();
+    const migrationsApplied = await applyMigrations(sql, MIGRATIONS_DIR);
+    await sql.unsafe(`alter role frontdesk_api with password '${LOCAL_API_ROLE_PASSWORD}'`);
+    let seeded = false;
+    if (options.seedDemo) {
+      const [workspaces] = await sql<{ count: number }[]>`select count(*)::int as count from public.workspaces`;
+      if (workspaces?.count === 0) {
+        await sql.begin(async (tx) => {
+          await tx`select set_config('frontdesk.demo_password', ${options.demoPassword ?? ""}, true)`;
+          await tx.unsafe(await readFile(SEED_SQL, "utf8")).simple();
+        });
+        seeded = true;
+      }
+    }
+    return { migrationsApplied, seeded };
+  } finally {
+    await sql.end();
+  }
+}
+
+/** The URL user requests use: same server, the `frontdesk_api` login role. */
+export function apiRoleUrl(superuserUrl: string): string {
+  const url = new URL(superuserUrl);
+  url.username = "frontdesk_api";
+  url.password = LOCAL_API_ROLE_PASSWORD;
+  return url.toString();
+}

@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import { LOCAL_DEFAULTS } from "../../server/lib/config";
+import { type Cluster, startCluster } from "../postgres/cluster";
+import { apiRoleUrl, type PreparedDatabase, prepareDatabase } from "../postgres/prepare";
+import { type FunctionsServer, startFunctions, stopChild } from "../supabase/functions";
+import { type Gateway, startGateway } from "../supabase/gateway";
+import { loadOrCreateSigningKeys, mintApiKey, type SigningKeys } from "../supabase/keys";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export type LogSink = (source: string, line: string) => void;
+
+export interface LocalStackOptions {
+  /** Holds `postgres/` (the cluster) and `supabase/` (the signing key). */
+  stateDir: string;
+  persistent: boolean;
+  postgresPort: number;
+  gatewayPort: number;
+  seedDemo: boolean;
+  demoPassword?: string;
+  /** Durability off: throwaway test clusters only. */
+  fast?: boolean;
+  log: LogSink;
+}
+
+/** A running local Supabase: Postgres with our migrations, the Auth/Functions gateway and Deno. */
+export interface LocalStack {
+  database: PreparedDatabase;
+  /** Environment the app (and anything acting like it) needs to talk to this stack. */
+  env: Record<string, string>;
+  keys: SigningKeys;
+  superuserUrl: string;
+  supabaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => {});
+  };
+  try {
+    const cluster: Cluster = await startCluster({
+      dataDir: path.join(options.stateDir, "postgres"),
+      port: options.postgresPort,
+      persistent: options.persistent,
+      fast: options.fast,
+      onLog: (line) => options.log("postgres", line),
+    });
+    stoppers.push(cluster.stop);
+    const database = await prepareDatabase(cluster.url, { seedDemo: options.seedDemo, demoPassword: options.demoPassword });
+
+    const keys = await loadOrCreateSigningKeys(path.join(options.stateDir, "supabase", "signing-key.json"));
+    const anonKey = await mintApiKey(keys, "anon");
+    const serviceRoleKey = await mintApiKey(keys, "service_role");
+    const gatewayUrl = `http://127.0.0.1:${options.gatewayPort}`;
+
+    const functions: FunctionsServer = await startFunctions({
+      env: {
+        SUPABASE_URL: gatewayUrl,
+        SUPABASE_DB_URL: cluster.url,
+        SUPABASE_ANON_KEY: anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+        META_APP_ID: LOCAL_DEFAULTS.META_APP_ID,
+        META_APP_SECRET: LOCAL_DEFAULTS.META_APP_SECRET,
+        META_VERIFY_TOKEN: LOCAL_DEFAULTS.META_VERIFY_TOKEN,
+        META_GRAPH_URL: LOCAL_DEFAULTS.META_GRAPH_URL,
+        META_GRAPH_VERSION: LOCAL_DEFAULTS.META_GRAPH_VERSION,
+      },
+      onLog: (line) => options.log("functions", line),
+    });
+    stoppers.push(functions.stop);
+
+    const gateway: Gateway = await startGateway({
+      databaseUrl: cluster.url,
+      keys,
+      port: options.gatewayPort,
+      functionsUrl: functions.url,
+      onLog: (line) => options.log("supabase", line),
+    });
+    stoppers.push(gateway.stop);
+
+    return {
+      database,
+      keys,
+      superuserUrl: cluster.url,
+      supabaseUrl: gateway.url,
+      env: {
+        FRONTDESK_LOCAL_STACK: "1",
+        SUPABASE_URL: gateway.url,
+        SUPABASE_ANON_KEY: anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+        DATABASE_URL: cluster.url,
+        DATABASE_API_URL: apiRoleUrl(cluster.url),
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Runs the built Remix app with `remix-serve`; resolves when it answers /healthz. */
+export async function startApp(options: {
+  port: number;
+  env: Record<string, string>;
+  log: LogSink;
+}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(options.port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) options.log("app", line);
+    });
+  }
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child, stop: () => stopChild(child) };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stopChild(child);
+  throw new Error("the app did not answer /healthz within 30 s");
+}
+
+/** A free TCP port on 127.0.0.1, for test stacks. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

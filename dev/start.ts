@@ -1,0 +1,98 @@
+// `npm start`: the whole product on this machine — Postgres, the Supabase stand-in (Auth, Edge
+// Functions under Deno), the app — or, when SUPABASE_URL is set, only the app against that project.
+import { spawn } from "node:child_process";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { type LocalStack, ROOT, startApp, startLocalStack } from "./stack/local-stack";
+
+const startedAt = Date.now();
+const COLORS = { postgres: 34, supabase: 32, functions: 35, app: 36, build: 33, start: 1 } as const;
+const quietPostgres = /^(\s*$|.*(LOG:\s+(checkpoint|database system|listening|redirecting|starting|received|aborting|background|shutting)))/;
+
+function log(source: string, line: string) {
+  if (source === "postgres" && quietPostgres.test(line)) return;
+  const color = COLORS[source as keyof typeof COLORS] ?? 0;
+  process.stdout.write(`\x1b[${color}m${source.padEnd(9)}\x1b[0m│ ${line}\n`);
+}
+
+async function newestMtime(target: string): Promise<number> {
+  const info = await stat(target).catch(() => null);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  const entries = await readdir(target);
+  const times = await Promise.all(entries.map((entry) => newestMtime(path.join(target, entry))));
+  return Math.max(info.mtimeMs, ...times);
+}
+
+/** Builds the app only when sources changed since the last build, so restarts stay fast. */
+async function buildAppIfStale(): Promise<void> {
+  const sources = ["app", "server", "remix.config.js", "tailwind.config.ts", "package.json"];
+  const newestSource = Math.max(...(await Promise.all(sources.map((source) => newestMtime(path.join(ROOT, source))))));
+  if (newestSource < (await newestMtime(path.join(ROOT, "build/index.js")))) return;
+  log("build", "building the app (remix build)…");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.on("data", (chunk: Buffer) => log("build", chunk.toString().trimEnd()));
+    child.stderr.on("data", (chunk: Buffer) => log("build", chunk.toString().trimEnd()));
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`remix build failed with code ${code}`))));
+  });
+}
+
+let stack: LocalStack | undefined;
+let app: Awaited<ReturnType<typeof startApp>> | undefined;
+
+async function shutdown(reason: string, exitCode: number) {
+  log("start", `${reason}: stopping…`);
+  await app?.stop();
+  await stack?.stop();
+  process.exit(exitCode);
+}
+
+async function main() {
+  const hosted = Boolean(process.env.SUPABASE_URL);
+  const port = Number(process.env.PORT ?? 3000);
+  const demoPassword = process.env.DEMO_PASSWORD || "frontdesk-demo";
+  process.once("SIGINT", () => void shutdown("SIGINT", 0));
+  process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+
+  const build = buildAppIfStale();
+  if (!hosted) {
+    stack = await startLocalStack({
+      stateDir: path.join(ROOT, ".local"),
+      persistent: true,
+      postgresPort: 54322,
+      gatewayPort: 54321,
+      seedDemo: true,
+      demoPassword,
+      log,
+    });
+    for (const file of stack.database.migrationsApplied) log("postgres", `applied migration ${file}`);
+    if (stack.database.seeded) log("postgres", "seeded the demo workspaces");
+  }
+  await build;
+  app = await startApp({ port, env: stack?.env ?? {}, log });
+
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  const lines = [
+    "",
+    `Frontdesk is ready in ${seconds} s → ${app.url}`,
+    ...(stack
+      ? [
+          `  Sign in:   admin@irontemple.test / ${demoPassword}   (admin, Iron Temple Gym)`,
+          `             coach@irontemple.test / ${demoPassword}   (agent, Iron Temple Gym)`,
+          `             admin@harboryoga.test / ${demoPassword}   (admin, Harbor Yoga Studio)`,
+          `  Supabase:  ${stack.supabaseUrl}   (Auth, Edge Functions)`,
+          `  Webhook:   ${stack.supabaseUrl}/functions/v1/meta-webhook`,
+          `  Postgres:  ${stack.superuserUrl}`,
+        ]
+      : [`  Supabase:  ${process.env.SUPABASE_URL}`]),
+    "  Ctrl-C stops everything.",
+    "",
+  ];
+  for (const line of lines) log("start", line);
+}
+
+main().catch((error: unknown) => shutdown(`failed: ${error instanceof Error ? error.message : String(error)}`, 1));

@@ -1,0 +1,169 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { jwtVerify } from "jose";
+import postgres from "postgres";
+import { type Auth, type AuthReply, authError, createAuth } from "./auth";
+import type { SigningKeys } from "./keys";
+
+export interface GatewayOptions {
+  /** Superuser URL of the local database (the stand-in plays GoTrue, which owns `auth`). */
+  databaseUrl: string;
+  keys: SigningKeys;
+  host?: string;
+  port: number;
+  /** Where `/functions/v1/*` goes: the Deno process serving supabase/functions. */
+  functionsUrl?: string;
+  jwtExpirySeconds?: number;
+  refreshReuseIntervalSeconds?: number;
+  onLog?: (line: string) => void;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-headers": "authorization, apikey, content-type, x-client-info, x-supabase-api-version",
+  "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+};
+
+/** One local port that answers like a Supabase project URL: Auth and Edge Functions. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? "127.0.0.1";
+  const sql = postgres(options.databaseUrl, { max: 5, onnotice: () => {} });
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  const auth = createAuth({
+    sql,
+    keys: options.keys,
+    url,
+    jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
+    refreshReuseIntervalSeconds: options.refreshReuseIntervalSeconds ?? 10,
+  });
+
+  server.on("request", (req, res) => {
+    const path = new URL(req.url ?? "/", url).pathname;
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, CORS_HEADERS).end();
+    } else if (path.startsWith("/functions/v1/")) {
+      proxyToFunctions(req, res, options.functionsUrl);
+    } else if (path.startsWith("/auth/v1/")) {
+      handleAuth(req, auth, options.keys, url).then(
+        (reply) => sendJson(res, reply),
+        (error: unknown) => {
+          options.onLog?.(`auth error: ${error instanceof Error ? error.message : String(error)}`);
+          sendJson(res, authError(500, "unexpected_failure", "Unexpected failure"));
+        },
+      );
+    } else {
+      sendJson(res, { status: 404, body: { message: "no Route matched with those values" } });
+    }
+  });
+
+  return {
+    url,
+    port,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sql.end();
+    },
+  };
+}
+
+async function handleAuth(req: http.IncomingMessage, auth: Auth, keys: SigningKeys, base: string): Promise<AuthReply> {
+  const requestUrl = new URL(req.url ?? "/", base);
+  const route = `${req.method} ${requestUrl.pathname.replace(/^\/auth\/v1/, "")}`;
+  if (route === "GET /.well-known/jwks.json") return { status: 200, body: { keys: [keys.publicJwk] } };
+
+  // Like Kong in front of GoTrue: every Auth call carries a project API key.
+  const apiKey = headerValue(req, "apikey") ?? requestUrl.searchParams.get("apikey");
+  if (!apiKey || !(await isApiKey(apiKey, keys))) {
+    return { status: 401, body: { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." } };
+  }
+  const authorization = headerValue(req, "authorization");
+  switch (route) {
+    case "POST /token": {
+      const body = await readJson(req);
+      const grantType = requestUrl.searchParams.get("grant_type");
+      if (grantType === "password") return auth.signInWithPassword(body);
+      if (grantType === "refresh_token") return auth.refresh(body);
+      return authError(400, "unsupported_grant_type", "unsupported_grant_type");
+    }
+    case "GET /user":
+      return auth.getUser(authorization);
+    case "POST /logout":
+      return auth.logout(authorization, requestUrl.searchParams.get("scope"));
+    case "POST /admin/users":
+      return auth.adminCreateUser(authorization, await readJson(req));
+    default:
+      return authError(404, "not_found", "Not found");
+  }
+}
+
+async function isApiKey(apiKey: string, keys: SigningKeys): Promise<boolean> {
+  try {
+    const { payload } = await jwtVerify(apiKey, keys.publicKey, { algorithms: ["ES256"] });
+    return payload.role === "anon" || payload.role === "service_role";
+  } catch {
+    return false;
+  }
+}
+
+function proxyToFunctions(req: http.IncomingMessage, res: http.ServerResponse, functionsUrl: string | undefined) {
+  if (!functionsUrl) {
+    sendJson(res, { status: 503, body: { message: "Edge functions are not running" } });
+    return;
+  }
+  // The function sees its own name as the first path segment, as on hosted Supabase.
+  const target = new URL((req.url ?? "/").replace(/^\/functions\/v1/, ""), functionsUrl);
+  const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (reply) => {
+    res.writeHead(reply.statusCode ?? 502, { ...reply.headers, ...CORS_HEADERS });
+    reply.pipe(res);
+  });
+  upstream.on("error", () => {
+    if (!res.headersSent) sendJson(res, { status: 502, body: { message: "Edge function unreachable" } });
+    else res.destroy();
+  });
+  // Bytes pass through untouched: the webhook verifies its signature over exactly these.
+  req.pipe(upstream);
+}
+
+function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1_000_000) return {};
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function sendJson(res: http.ServerResponse, reply: AuthReply) {
+  const headers = { ...CORS_HEADERS, "x-supabase-api-version": "2024-01-01" };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+    return;
+  }
+  const cache = reply.status === 200 && "keys" in (reply.body as object) ? { "cache-control": "public, max-age=600" } : {};
+  res.writeHead(reply.status, { ...headers, ...cache, "content-type": "application/json" }).end(JSON.stringify(reply.body));
+}

@@ -1,0 +1,68 @@
+import postgres from "postgres";
+import { config } from "../lib/config";
+
+export type Sql = postgres.Sql;
+export type Tx = postgres.TransactionSql;
+
+/** The JWT claims a user request runs with, exactly as Supabase Auth issued and we verified them. */
+export interface UserClaims {
+  sub: string;
+  role: "authenticated";
+  email?: string;
+  session_id?: string;
+  [claim: string]: unknown;
+}
+
+interface Pools {
+  api: Sql;
+  service: Sql;
+}
+let pools: Pools | undefined;
+
+function open(url: string): Sql {
+  // Supavisor's transaction pooler (port 6543) cannot keep prepared statements.
+  const pooled = new URL(url).port === "6543";
+  return postgres(url, { max: 10, prepare: !pooled, connect_timeout: 5, onnotice: () => {}, connection: { application_name: "frontdesk" } });
+}
+
+function getPools(): Pools {
+  pools ??= { api: open(config().DATABASE_API_URL), service: open(config().DATABASE_URL) };
+  return pools;
+}
+
+/**
+ * Runs `fn` in one transaction as `authenticated` with the user's claims, as PostgREST does, so RLS
+ * decides what it sees. The connection's login role can become nothing else.
+ */
+export function withUser<T>(claims: UserClaims, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return getPools().api.begin(async (tx) => {
+    await tx`select set_config('role', 'authenticated', true),
+                    set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                    set_config('request.jwt.claim.sub', ${claims.sub}, true)`;
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+/** Runs `fn` in one transaction as `service_role`: webhook ingest and provider status updates only. */
+export function asService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return getPools().service.begin(async (tx) => {
+    await tx`select set_config('role', 'service_role', true)`;
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+/** Database reachability and server version, for /healthz. */
+export async function databaseStatus(): Promise<{ reachable: true; version: string } | { reachable: false }> {
+  try {
+    const [row] = await getPools().service<{ version: string }[]>`select current_setting('server_version') as version`;
+    return { reachable: true, version: row?.version ?? "unknown" };
+  } catch {
+    return { reachable: false };
+  }
+}
+
+export async function closeDatabase(): Promise<void> {
+  const open = pools;
+  pools = undefined;
+  await Promise.all([open?.api.end(), open?.service.end()]);
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/** Local defaults (see .env.example). Production refuses to start while any secret still has one. */
+export const LOCAL_DEFAULTS = {
+  SUPABASE_URL: "http://127.0.0.1:54321",
+  DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:54322/postgres",
+  DATABASE_API_URL: "postgresql://frontdesk_api:frontdesk-api-local@127.0.0.1:54322/postgres",
+  META_APP_ID: "1517776481860111",
+  META_APP_SECRET: "test-app-secret",
+  META_VERIFY_TOKEN: "frontdesk-local-verify-token",
+  META_GRAPH_URL: "http://127.0.0.1:54330",
+  META_GRAPH_VERSION: "v25.0",
+  TOKEN_ENCRYPTION_KEYS: "local1:ZnJvbnRkZXNrLWxvY2FsLWRldi1rZXktMzItYnl0ZXM=",
+  DEMO_PASSWORD: "frontdesk-demo",
+} as const;
+
+const SECRETS = [
+  "DATABASE_URL",
+  "DATABASE_API_URL",
+  "META_APP_SECRET",
+  "META_VERIFY_TOKEN",
+  "TOKEN_ENCRYPTION_KEYS",
+] as const;
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Set by `npm start` and the tests: the local stack's default secrets are expected there. Never in a deploy. */
+  FRONTDESK_LOCAL_STACK: z.literal("1").optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SUPABASE_URL: z.url().default(LOCAL_DEFAULTS.SUPABASE_URL),
+  SUPABASE_ANON_KEY: z.string().min(1, "SUPABASE_ANON_KEY is required (npm start provides a local one)"),
+  /** HS256 projects; when absent, access tokens are verified against the project's JWKS. */
+  SUPABASE_JWT_SECRET: z.string().min(32).optional(),
+  DATABASE_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_URL),
+  /** Login role for user requests: it can only become `authenticated` (see the first migration). */
+  DATABASE_API_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_API_URL),
+  META_APP_ID: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_ID),
+  META_APP_SECRET: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_SECRET),
+  META_VERIFY_TOKEN: z.string().min(1).default(LOCAL_DEFAULTS.META_VERIFY_TOKEN),
+  META_GRAPH_URL: z.url().default(LOCAL_DEFAULTS.META_GRAPH_URL),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default(LOCAL_DEFAULTS.META_GRAPH_VERSION),
+  TOKEN_ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^[\w-]+:[A-Za-z0-9+/]{43}=(,[\w-]+:[A-Za-z0-9+/]{43}=)*$/, "keyId:base64(32 bytes), comma-separated")
+    .default(LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === "production" && !config.FRONTDESK_LOCAL_STACK) {
+    const defaulted = SECRETS.filter((name) => config[name] === LOCAL_DEFAULTS[name]);
+    if (defaulted.length > 0) {
+      throw new Error(`Refusing to start in production with local default secrets: ${defaulted.join(", ")}`);
+    }
+  }
+  return config;
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed once on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,64 @@
+import { initTRPC, type TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { UserClaims } from "../db/client";
+import { verifyAccessToken } from "../lib/access-tokens";
+import { describeError, type Logger, logger } from "../lib/logger";
+import { AppFailureError, type AppFailure, fieldErrorsFrom } from "../lib/result";
+
+// ── context ────────────────────────────────────────────────────────────────────
+export interface Context {
+  requestId: string;
+  claims: UserClaims | null;
+  log: Logger;
+}
+
+/** `accessToken` comes from the Supabase session cookie or an `Authorization: Bearer` header. */
+export async function createContext(input: { accessToken: string | null; requestId: string }): Promise<Context> {
+  const log = logger.child({ requestId: input.requestId });
+  if (!input.accessToken) return { requestId: input.requestId, claims: null, log };
+  const check = await verifyAccessToken(input.accessToken);
+  if (!check.valid) log.info("auth.token_rejected", { reason: check.reason });
+  return { requestId: input.requestId, claims: check.valid ? check.claims : null, log };
+}
+
+// ── init ───────────────────────────────────────────────────────────────────────
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Failures travel as Results; anything that still escapes is reduced to its code, never a stack.
+  errorFormatter: ({ shape }) => ({ code: shape.code, message: shape.message, data: { code: shape.data.code } }),
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// ── procedures ─────────────────────────────────────────────────────────────────
+/**
+ * Turns whatever stops a call — invalid input, a failed guard, an unexpected exception — into a
+ * `{ success: false, error }` Result, so every procedure answers with the same contract.
+ */
+const resultBoundary = t.middleware(async ({ ctx, path, next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const failure = toFailure(result.error, ctx, path);
+  return { ok: true as const, data: { success: false as const, error: failure }, marker: result.marker };
+});
+
+function toFailure(error: TRPCError, ctx: Context, path: string): AppFailure {
+  if (error.cause instanceof AppFailureError) return error.cause.failure;
+  const issues = (error.cause as { issues?: unknown } | undefined)?.issues;
+  if (error.code === "BAD_REQUEST" && Array.isArray(issues)) {
+    return { code: "VALIDATION", message: "Some fields are not valid.", details: { fieldErrors: fieldErrorsFrom(issues) } };
+  }
+  ctx.log.error("trpc.unexpected_error", { path, trpcCode: error.code, ...describeError(error.cause ?? error) });
+  return { code: "UNKNOWN", message: "Something went wrong. Try again.", details: { requestId: ctx.requestId } };
+}
+
+export const publicProcedure = t.procedure.use(resultBoundary);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.claims) {
+    throw new AppFailureError({ code: "UNAUTHORIZED", message: "Your session has ended. Sign in again." });
+  }
+  return next({ ctx: { ...ctx, claims: ctx.claims } });
+});
+

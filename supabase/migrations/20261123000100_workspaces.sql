@@ -1,0 +1,58 @@
+-- Workspaces (one per gym), who belongs to them, and the one membership check every policy uses.
+
+create schema if not exists app;
+grant usage on schema app to authenticated, service_role;
+
+create type public.workspace_role as enum ('admin', 'manager', 'agent');
+
+create table public.workspaces (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (length(btrim(name)) between 1 and 100),
+  created_at timestamptz not null default now()
+);
+
+create table public.memberships (
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  role public.workspace_role not null default 'agent',
+  created_at timestamptz not null default now(),
+  primary key (workspace_id, user_id)
+);
+create index memberships_user_id_idx on public.memberships (user_id);
+
+-- Security definer so policies on memberships itself do not recurse; callers use
+-- `(select app.is_member(...))` so Postgres evaluates it once per statement where it can.
+create function app.is_member(target_workspace uuid) returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (
+    select 1 from public.memberships m
+    where m.workspace_id = target_workspace and m.user_id = (select auth.uid())
+  )
+$$;
+revoke execute on function app.is_member(uuid) from public;
+grant execute on function app.is_member(uuid) to authenticated, service_role;
+
+alter table public.workspaces enable row level security;
+alter table public.memberships enable row level security;
+
+create policy workspaces_select_member on public.workspaces
+  for select to authenticated using ((select app.is_member(id)));
+
+create policy memberships_select_member on public.memberships
+  for select to authenticated using ((select app.is_member(workspace_id)));
+
+grant select on public.workspaces, public.memberships to authenticated;
+grant all on public.workspaces, public.memberships to service_role;
+
+-- The login role the API server uses for user requests. It can become `authenticated` and nothing
+-- else, so SQL run for a user can never `set role` or `reset role` its way past RLS. Its password is
+-- set outside migrations (locally by dev/postgres; on hosted Supabase once, see README).
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'frontdesk_api') then
+    create role frontdesk_api login noinherit;
+  end if;
+end
+$$;
+grant authenticated to frontdesk_api;
