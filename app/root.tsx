@@ -44,9 +44,7 @@ export function ErrorBoundary() {
   return (
     <main className="mx-auto max-w-md p-8 text-center">
       <h1 className="text-xl font-semibold">{notFound ? "Page not found" : "Something went wrong"}</h1>
-      <p className="mt-2 text-slate-600">
-        {notFound ? "There is nothing at this address." : "Reload the page to try again."}
-      </p>
+      <p className="mt-2 text-slate-600">{notFound ? "There is nothing at this address." : "Reload the page to try again."}</p>
       <a href="/inbox" className="mt-4 inline-block text-indigo-600 underline">
         Go to the inbox
       </a>

@@ -7,7 +7,8 @@ import { type LocalStack, ROOT, startApp, startLocalStack } from "./stack/local-
 
 const startedAt = Date.now();
 const COLORS = { postgres: 34, supabase: 32, functions: 35, app: 36, build: 33, start: 1 } as const;
-const quietPostgres = /^(\s*$|.*(LOG:\s+(checkpoint|database system|listening|redirecting|starting|received|aborting|background|shutting)))/;
+const quietPostgres =
+  /^(\s*$|.*(LOG:\s+(checkpoint|database system|listening|redirecting|starting|received|aborting|background|shutting)))/;
 
 function log(source: string, line: string) {
   if (source === "postgres" && quietPostgres.test(line)) return;

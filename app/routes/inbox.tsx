@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
-import { useTRPC } from "../trpc";
 import { requireUser } from "../auth/session.server";
+import { useTRPC } from "../trpc";
 
 export const meta: MetaFunction = () => [{ title: "Inbox · Frontdesk" }];
 
@@ -44,7 +44,8 @@ export default function Inbox() {
 function WorkspaceName() {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.queryOptions());
-  if (me.isPending) return <span className="h-5 w-40 animate-pulse rounded bg-slate-200" aria-label="Loading workspace" />;
+  if (me.isPending)
+    return <span role="status" aria-label="Loading workspace" className="h-5 w-40 animate-pulse rounded bg-slate-200" />;
   const failure = me.error ? "Could not load your workspace." : me.data?.success === false ? me.data.error.message : null;
   if (failure || !me.data?.success) {
     return (

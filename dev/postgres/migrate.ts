@@ -24,9 +24,7 @@ export async function applyMigrations(sql: Sql, migrationsDir: string): Promise<
       version text primary key, statements text[], name text
     )`.simple();
   const applied = new Set(
-    (await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map(
-      (row) => row.version,
-    ),
+    (await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((row) => row.version),
   );
 
   const files = (await readdir(migrationsDir)).filter((file) => MIGRATION_FILE.test(file)).sort();

@@ -222,7 +222,8 @@ export function createAuth(options: AuthOptions) {
       }
       const email = typeof body.email === "string" ? body.email.trim().toLowerCase() : "";
       const password = typeof body.password === "string" ? body.password : "";
-      if (!/^[^@\s]+@[^@\s]+$/.test(email)) return authError(400, "validation_failed", "Unable to validate email address: invalid format");
+      if (!/^[^@\s]+@[^@\s]+$/.test(email))
+        return authError(400, "validation_failed", "Unable to validate email address: invalid format");
       if (password.length < 6) return authError(422, "weak_password", "Password should be at least 6 characters.");
       const appMetadata = { provider: "email", providers: ["email"], ...(isObject(body.app_metadata) ? body.app_metadata : {}) };
       const userMetadata = isObject(body.user_metadata) ? body.user_metadata : {};

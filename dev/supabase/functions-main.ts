@@ -18,7 +18,13 @@ for await (const entry of Deno.readDir(functionsDir)) {
       if (typeof arg === "function") captured = arg as Handler;
       else if (arg && typeof arg === "object" && "handler" in arg) captured = (arg as { handler: Handler }).handler;
     }
-    return { finished: Promise.resolve(), shutdown: async () => {}, ref() {}, unref() {}, addr: { transport: "tcp", hostname: "127.0.0.1", port } };
+    return {
+      finished: Promise.resolve(),
+      shutdown: async () => {},
+      ref() {},
+      unref() {},
+      addr: { transport: "tcp", hostname: "127.0.0.1", port },
+    };
   };
   (Deno as unknown as { serve: unknown }).serve = capture;
   await import(new URL(`${entry.name}/index.ts`, functionsDir).href);
@@ -30,7 +36,8 @@ realServe(
   {
     hostname: "127.0.0.1",
     port,
-    onListen: ({ port: bound }) => console.log(JSON.stringify({ event: "functions.listening", port: bound, functions: [...handlers.keys()] })),
+    onListen: ({ port: bound }) =>
+      console.log(JSON.stringify({ event: "functions.listening", port: bound, functions: [...handlers.keys()] })),
   },
   (request) => {
     const name = new URL(request.url).pathname.split("/")[1] ?? "";

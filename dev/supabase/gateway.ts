@@ -87,7 +87,10 @@ async function handleAuth(req: http.IncomingMessage, auth: Auth, keys: SigningKe
   // Like Kong in front of GoTrue: every Auth call carries a project API key.
   const apiKey = headerValue(req, "apikey") ?? requestUrl.searchParams.get("apikey");
   if (!apiKey || !(await isApiKey(apiKey, keys))) {
-    return { status: 401, body: { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." } };
+    return {
+      status: 401,
+      body: { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." },
+    };
   }
   const authorization = headerValue(req, "authorization");
   switch (route) {

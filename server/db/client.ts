@@ -22,7 +22,13 @@ let pools: Pools | undefined;
 function open(url: string): Sql {
   // Supavisor's transaction pooler (port 6543) cannot keep prepared statements.
   const pooled = new URL(url).port === "6543";
-  return postgres(url, { max: 10, prepare: !pooled, connect_timeout: 5, onnotice: () => {}, connection: { application_name: "frontdesk" } });
+  return postgres(url, {
+    max: 10,
+    prepare: !pooled,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: "frontdesk" },
+  });
 }
 
 function getPools(): Pools {

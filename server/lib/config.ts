@@ -14,13 +14,7 @@ export const LOCAL_DEFAULTS = {
   DEMO_PASSWORD: "frontdesk-demo",
 } as const;
 
-const SECRETS = [
-  "DATABASE_URL",
-  "DATABASE_API_URL",
-  "META_APP_SECRET",
-  "META_VERIFY_TOKEN",
-  "TOKEN_ENCRYPTION_KEYS",
-] as const;
+const SECRETS = ["DATABASE_URL", "DATABASE_API_URL", "META_APP_SECRET", "META_VERIFY_TOKEN", "TOKEN_ENCRYPTION_KEYS"] as const;
 
 const configSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -38,7 +32,10 @@ const configSchema = z.object({
   META_APP_SECRET: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_SECRET),
   META_VERIFY_TOKEN: z.string().min(1).default(LOCAL_DEFAULTS.META_VERIFY_TOKEN),
   META_GRAPH_URL: z.url().default(LOCAL_DEFAULTS.META_GRAPH_URL),
-  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default(LOCAL_DEFAULTS.META_GRAPH_VERSION),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default(LOCAL_DEFAULTS.META_GRAPH_VERSION),
   TOKEN_ENCRYPTION_KEYS: z
     .string()
     .regex(/^[\w-]+:[A-Za-z0-9+/]{43}=(,[\w-]+:[A-Za-z0-9+/]{43}=)*$/, "keyId:base64(32 bytes), comma-separated")

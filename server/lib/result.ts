@@ -73,8 +73,7 @@ export function fieldErrorsFrom(
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of issues) {
     const key =
-      (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment)).join(".") ||
-      "_root";
+      (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment)).join(".") || "_root";
     fieldErrors[key] ??= [];
     fieldErrors[key].push(issue.message);
   }

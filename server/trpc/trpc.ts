@@ -3,7 +3,7 @@ import superjson from "superjson";
 import type { UserClaims } from "../db/client";
 import { verifyAccessToken } from "../lib/access-tokens";
 import { describeError, type Logger, logger } from "../lib/logger";
-import { AppFailureError, type AppFailure, fieldErrorsFrom } from "../lib/result";
+import { type AppFailure, AppFailureError, fieldErrorsFrom } from "../lib/result";
 
 // ── context ────────────────────────────────────────────────────────────────────
 export interface Context {
@@ -61,4 +61,3 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, claims: ctx.claims } });
 });
-

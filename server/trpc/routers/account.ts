@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { getMe } from "../../services/account";
 import { resultOf } from "../../lib/result";
+import { getMe } from "../../services/account";
 import { authedProcedure } from "../trpc";
 
 const meSchema = z.object({

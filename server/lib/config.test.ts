@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { LOCAL_DEFAULTS, parseConfig } from "./config";
+
+const hostedSecrets = {
+  SUPABASE_URL: "https://abcd.supabase.co",
+  SUPABASE_ANON_KEY: "anon-key",
+  DATABASE_URL: "postgresql://postgres:real@db.abcd.supabase.co:5432/postgres",
+  DATABASE_API_URL: "postgresql://frontdesk_api:real@db.abcd.supabase.co:5432/postgres",
+  META_APP_SECRET: "real-app-secret",
+  META_VERIFY_TOKEN: "real-verify-token",
+  TOKEN_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 7).toString("base64")}`,
+};
+
+describe("configuration", () => {
+  it("fills local defaults outside production", () => {
+    const config = parseConfig({ SUPABASE_ANON_KEY: "anon" });
+    expect(config.PORT).toBe(3000);
+    expect(config.SUPABASE_URL).toBe(LOCAL_DEFAULTS.SUPABASE_URL);
+    expect(config.META_GRAPH_VERSION).toBe("v25.0");
+  });
+
+  it("refuses to start in production with any local default secret", () => {
+    expect(() => parseConfig({ ...hostedSecrets, NODE_ENV: "production" })).not.toThrow();
+    const { META_APP_SECRET: _secret, TOKEN_ENCRYPTION_KEYS: _keys, ...missing } = hostedSecrets;
+    expect(() => parseConfig({ ...missing, NODE_ENV: "production" })).toThrow(
+      "Refusing to start in production with local default secrets: META_APP_SECRET, TOKEN_ENCRYPTION_KEYS",
+    );
+  });
+
+  it("allows the local stack's defaults when the local stack says so", () => {
+    expect(() => parseConfig({ SUPABASE_ANON_KEY: "anon", NODE_ENV: "production", FRONTDESK_LOCAL_STACK: "1" })).not.toThrow();
+  });
+
+  it("names every invalid variable", () => {
+    expect(() => parseConfig({ PORT: "eighty", TOKEN_ENCRYPTION_KEYS: "short" })).toThrow(
+      /PORT: .*\n.*SUPABASE_ANON_KEY: .*\n.*TOKEN_ENCRYPTION_KEYS: keyId:base64\(32 bytes\)/,
+    );
+  });
+});
