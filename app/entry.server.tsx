@@ -2,6 +2,10 @@ import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { config } from "../server/lib/config";
+
+// Parse the configuration as the server starts, so a bad or (in production) default secret stops it here.
+config();
 
 const ABORT_DELAY_MS = 5_000;
 
