@@ -27,7 +27,6 @@ alter role authenticated set statement_timeout = '8s';
 create schema if not exists extensions;
 grant usage on schema extensions to anon, authenticated, service_role;
 create extension if not exists pgcrypto with schema extensions;
-create extension if not exists pg_trgm with schema extensions;
 
 -- New hosted projects no longer grant table rights on `public` by default: migrations grant explicitly.
 grant usage on schema public to anon, authenticated, service_role;

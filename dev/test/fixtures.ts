@@ -1,4 +1,6 @@
 import { inject } from "vitest";
+import { createCaller } from "../../server/trpc/router";
+import { createContext } from "../../server/trpc/trpc";
 import { testData } from "./test-data";
 
 export type { TestUser } from "./test-data";
@@ -13,6 +15,9 @@ export const {
   signIn,
   createWorkspace,
   memberOfNewWorkspace,
+  createChannel,
+  createConversation,
+  addMessage,
   close: closeSuperuserSql,
 } = testData({
   supabaseUrl,
@@ -20,3 +25,8 @@ export const {
   anonKey: env.SUPABASE_ANON_KEY ?? "",
   serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY ?? "",
 });
+
+/** A tRPC caller with exactly the context a request with this access token gets. */
+export async function callerFor(accessToken: string | null) {
+  return createCaller(await createContext({ accessToken, requestId: crypto.randomUUID() }));
+}

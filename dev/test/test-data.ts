@@ -67,10 +67,85 @@ export function testData(stack: StackAddress) {
     return { user, workspaceId, workspaceName, session };
   }
 
+  interface ConversationOptions {
+    provider?: "messenger" | "instagram" | "whatsapp";
+    channelAccountId?: string;
+    contactName?: string;
+    handle?: string;
+    phone?: string;
+    lastMessageAt?: Date;
+    lastInboundAt?: Date | null;
+    unreadCount?: number;
+    assigneeId?: string | null;
+    status?: "open" | "pending" | "resolved";
+    archived?: boolean;
+  }
+
+  async function createChannel(workspaceId: string, provider: "messenger" | "instagram" | "whatsapp" = "messenger") {
+    const [channel] = await sql()<{ id: string }[]>`
+      insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name, access_token_ciphertext, access_token_key_id)
+      values (${workspaceId}, ${provider}, ${`${provider}-${randomUUID()}`}, ${`Test ${provider}`}, 'ciphertext', 'test')
+      returning id`;
+    if (!channel) throw new Error("channel insert returned nothing");
+    return channel.id;
+  }
+
+  /** A conversation with its contact, identity and (unless given) channel, as ingest would leave them. */
+  async function createConversation(workspaceId: string, options: ConversationOptions = {}) {
+    const channelAccountId = options.channelAccountId ?? (await createChannel(workspaceId, options.provider));
+    const [row] = await sql()<{ conversation_id: string; contact_id: string; identity_id: string }[]>`
+      with contact as (
+        insert into public.contacts (workspace_id, display_name, phone)
+        values (${workspaceId}, ${options.contactName ?? `Member ${randomUUID().slice(0, 6)}`}, ${options.phone ?? null})
+        returning id
+      ), identity as (
+        insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id, handle)
+        select ${workspaceId}, contact.id, ${channelAccountId}, ${randomUUID()}, ${options.handle ?? null} from contact
+        returning id, contact_id
+      )
+      insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id, status, archived_at,
+                                        assignee_id, unread_count, last_message_at, last_inbound_at)
+      select ${workspaceId}, ${channelAccountId}, identity.contact_id, identity.id, ${options.status ?? "open"},
+             ${options.archived ? new Date() : null}, ${options.assigneeId ?? null}, ${options.unreadCount ?? 0},
+             ${options.lastMessageAt ?? new Date()}, ${options.lastInboundAt === undefined ? new Date() : options.lastInboundAt}
+      from identity
+      returning id as conversation_id, contact_id, (select id from identity) as identity_id`;
+    if (!row) throw new Error("conversation insert returned nothing");
+    return { conversationId: row.conversation_id, contactId: row.contact_id, identityId: row.identity_id, channelAccountId };
+  }
+
+  async function addMessage(
+    conversationId: string,
+    options: { text?: string; direction?: "inbound" | "outbound"; createdAt?: Date; deleted?: boolean } = {},
+  ) {
+    const direction = options.direction ?? "inbound";
+    const [message] = await sql()<{ id: string }[]>`
+      insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, text,
+                                   provider_message_id, status, created_at, deleted_at)
+      select workspace_id, id, channel_account_id, ${direction}, ${direction === "inbound" ? "member" : "staff"},
+             ${options.text ?? "Hello"}, ${`m_${randomUUID()}`}, ${direction === "inbound" ? "delivered" : "sent"},
+             ${options.createdAt ?? new Date()}, ${options.deleted ? new Date() : null}
+      from public.conversations where id = ${conversationId}
+      returning id`;
+    if (!message) throw new Error("message insert returned nothing");
+    return message.id;
+  }
+
   async function close() {
     await superuser?.end();
     superuser = undefined;
   }
 
-  return { sql, supabaseClient, createUser, signIn, createWorkspace, memberOfNewWorkspace, close };
+  return {
+    sql,
+    supabaseClient,
+    createUser,
+    signIn,
+    createWorkspace,
+    memberOfNewWorkspace,
+    createChannel,
+    createConversation,
+    addMessage,
+    close,
+  };
 }

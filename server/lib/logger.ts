@@ -15,9 +15,9 @@ export interface Logger {
 
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(base: LogFields = {}, minLevel: Level = readLevel()): Logger {
+export function createLogger(base: LogFields = {}, minLevel?: Level): Logger {
   const write = (level: Level, event: string, fields?: LogFields) => {
-    if (LEVELS[level] < LEVELS[minLevel]) return;
+    if (LEVELS[level] < LEVELS[minLevel ?? readLevel()]) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...base, ...fields });
     (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
   };

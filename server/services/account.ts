@@ -1,6 +1,7 @@
-import { type UserClaims, withUser } from "../db/client";
-import { describeError, type Logger } from "../lib/logger";
-import { fail, ok, type Result } from "../lib/result";
+import type { UserClaims } from "../db/client";
+import type { Logger } from "../lib/logger";
+import { ok, type Result } from "../lib/result";
+import { userTransaction } from "./user-transaction";
 
 export type WorkspaceRole = "admin" | "manager" | "agent";
 
@@ -10,23 +11,17 @@ export interface Me {
 }
 
 /** The signed-in user and the workspaces they belong to, as RLS lets them see. */
-export async function getMe(claims: UserClaims, log: Logger): Promise<Result<Me>> {
-  try {
-    const workspaces = await withUser(
-      claims,
-      (tx) => tx<Me["workspaces"]>`
-        select w.id, w.name, m.role
-        from public.memberships m
-        join public.workspaces w on w.id = m.workspace_id
-        where m.user_id = ${claims.sub}
-        order by w.name, w.id`,
-    );
+export function getMe(claims: UserClaims, log: Logger): Promise<Result<Me>> {
+  return userTransaction(claims, log, "account.me", async (tx) => {
+    const workspaces = await tx<Me["workspaces"]>`
+      select w.id, w.name, m.role
+      from public.memberships m
+      join public.workspaces w on w.id = m.workspace_id
+      where m.user_id = ${claims.sub}
+      order by w.name, w.id`;
     return ok({
       user: { id: claims.sub, email: typeof claims.email === "string" ? claims.email : null },
       workspaces: [...workspaces],
     });
-  } catch (error) {
-    log.error("account.me_failed", describeError(error));
-    return fail("DB_ERROR", "Could not load your workspaces. Try again.", { retryable: true });
-  }
+  });
 }

@@ -1,7 +1,19 @@
 import { me } from "./routers/account";
+import { channelsRouter } from "./routers/channels";
+import { contactsRouter } from "./routers/contacts";
+import { conversationsRouter } from "./routers/conversations";
+import { messagesRouter } from "./routers/messages";
+import { teamRouter } from "./routers/team";
 import { createCallerFactory, router } from "./trpc";
 
-export const appRouter = router({ me });
+export const appRouter = router({
+  me,
+  channels: channelsRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+  contacts: contactsRouter,
+  team: teamRouter,
+});
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

@@ -20,27 +20,34 @@ create table public.memberships (
 );
 create index memberships_user_id_idx on public.memberships (user_id);
 
--- Security definer so policies on memberships itself do not recurse; callers use
--- `(select app.is_member(...))` so Postgres evaluates it once per statement where it can.
-create function app.is_member(target_workspace uuid) returns boolean
+-- The one membership check every policy uses. Security definer so policies on memberships do not
+-- recurse; policies call it as `workspace_id = any (array(select app.member_workspace_ids()))`, an
+-- InitPlan evaluated once per statement, so a scan over many rows costs one membership lookup, not one per row.
+create function app.member_workspace_ids() returns setof uuid
 language sql stable security definer set search_path = ''
 as $$
-  select exists (
-    select 1 from public.memberships m
-    where m.workspace_id = target_workspace and m.user_id = (select auth.uid())
-  )
+  select m.workspace_id from public.memberships m where m.user_id = (select auth.uid())
 $$;
-revoke execute on function app.is_member(uuid) from public;
-grant execute on function app.is_member(uuid) to authenticated, service_role;
+
+-- The caller's role in one workspace (null when not a member), for role-specific policies.
+create function app.member_role(target_workspace uuid) returns public.workspace_role
+language sql stable security definer set search_path = ''
+as $$
+  select m.role from public.memberships m
+  where m.workspace_id = target_workspace and m.user_id = (select auth.uid())
+$$;
+
+revoke execute on function app.member_workspace_ids(), app.member_role(uuid) from public;
+grant execute on function app.member_workspace_ids(), app.member_role(uuid) to authenticated, service_role;
 
 alter table public.workspaces enable row level security;
 alter table public.memberships enable row level security;
 
 create policy workspaces_select_member on public.workspaces
-  for select to authenticated using ((select app.is_member(id)));
+  for select to authenticated using (id = any (array(select app.member_workspace_ids())));
 
 create policy memberships_select_member on public.memberships
-  for select to authenticated using ((select app.is_member(workspace_id)));
+  for select to authenticated using (workspace_id = any (array(select app.member_workspace_ids())));
 
 grant select on public.workspaces, public.memberships to authenticated;
 grant all on public.workspaces, public.memberships to service_role;

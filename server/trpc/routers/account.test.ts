@@ -1,13 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 import { describe, expect, inject, it } from "vitest";
-import { createUser, createWorkspace, memberOfNewWorkspace, signIn } from "../../../dev/test/fixtures";
-import { createCaller } from "../router";
-import { createContext } from "../trpc";
-
-async function callerFor(accessToken: string | null) {
-  return createCaller(await createContext({ accessToken, requestId: randomUUID() }));
-}
+import { callerFor, createUser, createWorkspace, memberOfNewWorkspace, signIn } from "../../../dev/test/fixtures";
 
 /** Re-signs Supabase-shaped claims: with the stack's key (to change one thing) or another key. */
 async function forge(claims: Record<string, unknown>, key: "stack" | "other") {

@@ -1,0 +1,30 @@
+import type { UserClaims } from "../db/client";
+import type { Logger } from "../lib/logger";
+import { fail, ok, type Result } from "../lib/result";
+import type { ChannelProvider } from "../meta/messaging-window";
+import type { ChannelStatus } from "./conversations";
+import { userTransaction } from "./user-transaction";
+import { membershipIn } from "./workspace-membership";
+
+/** A connected Page, Instagram account or WhatsApp number, as the account selector shows it. Never its token. */
+export interface ChannelAccount {
+  id: string;
+  provider: ChannelProvider;
+  providerAccountId: string;
+  displayName: string;
+  displayHandle: string | null;
+  status: ChannelStatus;
+}
+
+export function listChannels(claims: UserClaims, workspaceId: string, log: Logger): Promise<Result<ChannelAccount[]>> {
+  return userTransaction(claims, log, "channels.list", async (tx) => {
+    if (!(await membershipIn(tx, workspaceId))) return fail("NOT_FOUND", "Workspace not found.");
+    const rows = await tx<ChannelAccount[]>`
+      select id, provider, provider_account_id as "providerAccountId", display_name as "displayName",
+             display_handle as "displayHandle", status
+      from public.channel_accounts
+      where workspace_id = ${workspaceId}
+      order by status = 'disconnected', provider, display_name, id`;
+    return ok([...rows]);
+  });
+}

@@ -1,0 +1,124 @@
+import type { Tx, UserClaims } from "../db/client";
+import type { Logger } from "../lib/logger";
+import { fail, ok, type Result } from "../lib/result";
+import type { ChannelProvider } from "../meta/messaging-window";
+import { recordAudit } from "./audit";
+import { userTransaction } from "./user-transaction";
+
+export interface ContactIdentity {
+  id: string;
+  providerUserId: string;
+  handle: string | null;
+  profileName: string | null;
+  channel: { id: string; provider: ChannelProvider; displayName: string };
+}
+
+export interface Contact {
+  id: string;
+  workspaceId: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  phone: string | null;
+  email: string | null;
+  notes: string;
+  tags: string[];
+  identities: ContactIdentity[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ContactChanges {
+  displayName?: string | null;
+  notes?: string;
+  tags?: string[];
+}
+
+interface ContactRow {
+  id: string;
+  workspace_id: string;
+  display_name: string | null;
+  avatar_url: string | null;
+  phone: string | null;
+  email: string | null;
+  notes: string;
+  tags: string[];
+  created_at: Date;
+  updated_at: Date;
+  identities: ContactIdentity[];
+}
+
+async function loadContact(tx: Tx, contactId: string): Promise<Contact | null> {
+  const [row] = await tx<ContactRow[]>`
+      select ct.id, ct.workspace_id, ct.display_name, ct.avatar_url, ct.phone, ct.email, ct.notes, ct.tags,
+             ct.created_at, ct.updated_at,
+             coalesce((
+               select jsonb_agg(jsonb_build_object(
+                        'id', ci.id, 'providerUserId', ci.provider_user_id, 'handle', ci.handle, 'profileName', ci.profile_name,
+                        'channel', jsonb_build_object('id', ca.id, 'provider', ca.provider, 'displayName', ca.display_name))
+                      order by ci.created_at)
+               from public.contact_identities ci
+               join public.channel_accounts ca on ca.id = ci.channel_account_id
+               where ci.contact_id = ct.id
+             ), '[]') as identities
+      from public.contacts ct where ct.id = ${contactId}`;
+  return row
+    ? {
+        id: row.id,
+        workspaceId: row.workspace_id,
+        displayName: row.display_name,
+        avatarUrl: row.avatar_url,
+        phone: row.phone,
+        email: row.email,
+        notes: row.notes,
+        tags: row.tags,
+        identities: row.identities,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }
+    : null;
+}
+
+const contactNotFound = () => fail("NOT_FOUND", "Contact not found.");
+
+export function getContact(claims: UserClaims, contactId: string, log: Logger): Promise<Result<Contact>> {
+  return userTransaction(claims, log, "contacts.get", async (tx) => {
+    const contact = await loadContact(tx, contactId);
+    return contact ? ok(contact) : contactNotFound();
+  });
+}
+
+/** Tags compare case-insensitively and keep their first spelling. */
+function normalizeTags(tags: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const tag of tags.map((t) => t.trim()).filter(Boolean)) if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+  return [...seen.values()];
+}
+
+export function updateContact(
+  claims: UserClaims,
+  contactId: string,
+  changes: ContactChanges,
+  log: Logger,
+): Promise<Result<Contact>> {
+  return userTransaction(claims, log, "contacts.update", async (tx) => {
+    const values: Record<string, unknown> = {};
+    if (changes.displayName !== undefined) values.display_name = changes.displayName?.trim() || null;
+    if (changes.notes !== undefined) values.notes = changes.notes;
+    if (changes.tags !== undefined) values.tags = normalizeTags(changes.tags);
+    const [row] = await tx<{ workspace_id: string }[]>`
+      update public.contacts set ${tx(values)}, updated_at = now()
+      where id = ${contactId}
+      returning workspace_id`;
+    if (!row) return contactNotFound();
+    await recordAudit(tx, {
+      workspaceId: row.workspace_id,
+      actorUserId: claims.sub,
+      entity: "contact",
+      entityId: contactId,
+      action: "contact.updated",
+      metadata: { fields: Object.keys(values) },
+    });
+    const contact = await loadContact(tx, contactId);
+    return contact ? ok(contact) : contactNotFound();
+  });
+}

@@ -1,0 +1,317 @@
+import type { Tx, UserClaims } from "../db/client";
+import type { Logger } from "../lib/logger";
+import { fail, ok, type Result } from "../lib/result";
+import { type ChannelProvider, type MessagingWindow, messagingWindow } from "../meta/messaging-window";
+import type { WorkspaceRole } from "./account";
+import { recordAudit } from "./audit";
+import { decodeCursor, encodeCursor } from "./keyset-cursor";
+import { userTransaction } from "./user-transaction";
+import { membershipIn } from "./workspace-membership";
+
+export type ConversationStatus = "open" | "pending" | "resolved";
+export type ChannelStatus = "active" | "needs_reconnect" | "disconnected";
+
+export interface ConversationSummary {
+  id: string;
+  workspaceId: string;
+  status: ConversationStatus;
+  archivedAt: Date | null;
+  unreadCount: number;
+  lastMessageAt: Date;
+  lastInboundAt: Date | null;
+  preview: string | null;
+  assignee: { id: string; name: string | null; email: string | null } | null;
+  contact: { id: string; displayName: string | null; avatarUrl: string | null; phone: string | null; handle: string | null };
+  channel: { id: string; provider: ChannelProvider; displayName: string; status: ChannelStatus };
+  window: MessagingWindow;
+}
+
+export type AssigneeFilter = { kind: "me" } | { kind: "unassigned" } | { kind: "anyone" } | { kind: "user"; userId: string };
+
+export interface ListConversationsInput {
+  workspaceId: string;
+  channelAccountId?: string;
+  status?: ConversationStatus;
+  archived: boolean;
+  assignee: AssigneeFilter;
+  unreadOnly: boolean;
+  search?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface ConversationPage {
+  items: ConversationSummary[];
+  nextCursor: string | null;
+}
+
+interface SummaryRow {
+  id: string;
+  workspace_id: string;
+  status: ConversationStatus;
+  archived_at: Date | null;
+  unread_count: number;
+  last_message_at: Date;
+  cursor_at: string;
+  last_inbound_at: Date | null;
+  last_message_preview: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  assignee_email: string | null;
+  contact_id: string;
+  contact_name: string | null;
+  avatar_url: string | null;
+  phone: string | null;
+  handle: string | null;
+  channel_id: string;
+  provider: ChannelProvider;
+  channel_name: string;
+  channel_status: ChannelStatus;
+  human_agent_enabled: boolean;
+}
+
+/** Columns every conversation answer carries; joined rows are each checked by their own RLS policy. */
+function summarySelect(tx: Tx) {
+  return tx`
+    select c.id, c.workspace_id, c.status, c.archived_at, c.unread_count, c.last_message_at,
+           c.last_message_at::text as cursor_at, c.last_inbound_at, c.last_message_preview, c.assignee_id,
+           t.full_name as assignee_name, t.email as assignee_email,
+           ct.id as contact_id, coalesce(ct.display_name, ci.profile_name) as contact_name, ct.avatar_url, ct.phone, ci.handle,
+           ca.id as channel_id, ca.provider, ca.display_name as channel_name, ca.status as channel_status,
+           w.human_agent_enabled
+    from public.conversations c
+    join public.workspaces w on w.id = c.workspace_id
+    join public.contacts ct on ct.id = c.contact_id
+    join public.contact_identities ci on ci.id = c.contact_identity_id
+    join public.channel_accounts ca on ca.id = c.channel_account_id
+    left join app.team_members(c.workspace_id) t on t.user_id = c.assignee_id`;
+}
+
+function toSummary(row: SummaryRow, now: Date): ConversationSummary {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    status: row.status,
+    archivedAt: row.archived_at,
+    unreadCount: row.unread_count,
+    lastMessageAt: row.last_message_at,
+    lastInboundAt: row.last_inbound_at,
+    preview: row.last_message_preview,
+    assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name, email: row.assignee_email } : null,
+    contact: {
+      id: row.contact_id,
+      displayName: row.contact_name,
+      avatarUrl: row.avatar_url,
+      phone: row.phone,
+      handle: row.handle,
+    },
+    channel: { id: row.channel_id, provider: row.provider, displayName: row.channel_name, status: row.channel_status },
+    window: messagingWindow(row.provider, row.last_inbound_at, row.human_agent_enabled, now),
+  };
+}
+
+/** `%term%` for ILIKE with the user's own % and _ taken literally. */
+function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** Trigram indexes need three characters; shorter terms search names, phones and handles only. */
+const MESSAGE_SEARCH_MIN_LENGTH = 3;
+
+export function listConversations(
+  claims: UserClaims,
+  input: ListConversationsInput,
+  log: Logger,
+): Promise<Result<ConversationPage>> {
+  return userTransaction(claims, log, "conversations.list", async (tx) => {
+    const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+    if (input.cursor && !cursor) {
+      return fail("VALIDATION", "This list is out of date. Reload it.", {
+        details: { fieldErrors: { cursor: ["Invalid cursor"] } },
+      });
+    }
+    if (!(await membershipIn(tx, input.workspaceId))) return fail("NOT_FOUND", "Workspace not found.");
+
+    const workspace = input.workspaceId;
+    const assignee =
+      input.assignee.kind === "me"
+        ? tx`and c.assignee_id = ${claims.sub}`
+        : input.assignee.kind === "unassigned"
+          ? tx`and c.assignee_id is null`
+          : input.assignee.kind === "user"
+            ? tx`and c.assignee_id = ${input.assignee.userId}`
+            : tx``;
+    const term = input.search?.trim();
+    const search = term
+      ? tx`and (
+          c.contact_id in (select id from public.contacts
+                           where workspace_id = ${workspace} and (display_name ilike ${likePattern(term)} or phone ilike ${likePattern(term)}))
+          or c.contact_identity_id in (select id from public.contact_identities
+                                       where workspace_id = ${workspace} and handle ilike ${likePattern(term)})
+          ${
+            term.length >= MESSAGE_SEARCH_MIN_LENGTH
+              ? tx`or c.id in (select conversation_id from public.messages
+                               where workspace_id = ${workspace} and text ilike ${likePattern(term)} and deleted_at is null)`
+              : tx``
+          })`
+      : tx``;
+
+    const rows = await tx<SummaryRow[]>`
+      ${summarySelect(tx)}
+      where c.workspace_id = ${workspace}
+        ${input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`}
+        ${input.status ? tx`and c.status = ${input.status}` : tx``}
+        ${input.channelAccountId ? tx`and c.channel_account_id = ${input.channelAccountId}` : tx``}
+        ${assignee}
+        ${input.unreadOnly ? tx`and c.unread_count > 0` : tx``}
+        ${search}
+        ${cursor ? tx`and (c.last_message_at, c.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : tx``}
+      order by c.last_message_at desc, c.id desc
+      limit ${input.limit + 1}`;
+
+    const now = new Date();
+    const page = rows.slice(0, input.limit);
+    const last = page.at(-1);
+    return ok({
+      items: page.map((row) => toSummary(row, now)),
+      nextCursor: rows.length > input.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+    });
+  });
+}
+
+async function loadSummary(tx: Tx, conversationId: string): Promise<ConversationSummary | null> {
+  const [row] = await tx<SummaryRow[]>`${summarySelect(tx)} where c.id = ${conversationId}`;
+  return row ? toSummary(row, new Date()) : null;
+}
+
+const conversationNotFound = () => fail("NOT_FOUND", "Conversation not found.");
+
+export function getConversation(claims: UserClaims, conversationId: string, log: Logger): Promise<Result<ConversationSummary>> {
+  return userTransaction(claims, log, "conversations.get", async (tx) => {
+    const summary = await loadSummary(tx, conversationId);
+    return summary ? ok(summary) : conversationNotFound();
+  });
+}
+
+interface ConversationState {
+  workspace_id: string;
+  status: ConversationStatus;
+  archived_at: Date | null;
+  assignee_id: string | null;
+  unread_count: number;
+  role: WorkspaceRole;
+}
+
+/** Locks the conversation row for a change; null when the caller cannot see it. */
+async function lockConversation(tx: Tx, conversationId: string): Promise<ConversationState | null> {
+  const [row] = await tx<ConversationState[]>`
+    select c.workspace_id, c.status, c.archived_at, c.assignee_id, c.unread_count, app.member_role(c.workspace_id) as role
+    from public.conversations c where c.id = ${conversationId}
+    for update of c`;
+  return row ?? null;
+}
+
+/** Shared shape of every conversation change: lock, decide, write + audit, answer with the fresh summary. */
+function changeConversation(
+  claims: UserClaims,
+  log: Logger,
+  operation: string,
+  conversationId: string,
+  change: (tx: Tx, state: ConversationState) => Promise<Result<null> | "unchanged" | "changed">,
+): Promise<Result<ConversationSummary>> {
+  return userTransaction(claims, log, operation, async (tx) => {
+    const state = await lockConversation(tx, conversationId);
+    if (!state) return conversationNotFound();
+    const outcome = await change(tx, state);
+    if (typeof outcome === "object" && !outcome.success) return outcome;
+    const summary = await loadSummary(tx, conversationId);
+    return summary ? ok(summary) : conversationNotFound();
+  });
+}
+
+export function markConversationRead(claims: UserClaims, conversationId: string, log: Logger) {
+  return changeConversation(claims, log, "conversations.markRead", conversationId, async (tx, state) => {
+    if (state.unread_count === 0) return "unchanged";
+    await tx`update public.conversations set unread_count = 0, updated_at = now() where id = ${conversationId}`;
+    await recordAudit(tx, {
+      workspaceId: state.workspace_id,
+      actorUserId: claims.sub,
+      entity: "conversation",
+      entityId: conversationId,
+      action: "conversation.marked_read",
+      metadata: { unreadCount: state.unread_count },
+    });
+    return "changed";
+  });
+}
+
+export function assignConversation(claims: UserClaims, conversationId: string, assigneeId: string | null, log: Logger) {
+  return changeConversation(claims, log, "conversations.assign", conversationId, async (tx, state) => {
+    if (state.assignee_id === assigneeId) return "unchanged";
+    if (state.role === "agent") {
+      const takingFree = assigneeId === claims.sub && state.assignee_id === null;
+      const droppingOwn = assigneeId === null && state.assignee_id === claims.sub;
+      if (!takingFree && !droppingOwn) {
+        return fail("FORBIDDEN", "Agents can take unassigned conversations and drop their own; ask a manager to reassign.");
+      }
+    }
+    if (assigneeId) {
+      const [member] = await tx`
+        select 1 from public.memberships where workspace_id = ${state.workspace_id} and user_id = ${assigneeId}`;
+      if (!member) {
+        return fail("VALIDATION", "That person is not on this workspace's team.", {
+          details: { fieldErrors: { assigneeId: ["Not a member of this workspace"] } },
+        });
+      }
+    }
+    await tx`update public.conversations set assignee_id = ${assigneeId}, updated_at = now() where id = ${conversationId}`;
+    await recordAudit(tx, {
+      workspaceId: state.workspace_id,
+      actorUserId: claims.sub,
+      entity: "conversation",
+      entityId: conversationId,
+      action: "conversation.assigned",
+      metadata: { from: state.assignee_id, to: assigneeId },
+    });
+    return "changed";
+  });
+}
+
+export function setConversationStatus(claims: UserClaims, conversationId: string, status: ConversationStatus, log: Logger) {
+  return changeConversation(claims, log, "conversations.setStatus", conversationId, async (tx, state) => {
+    if (state.status === status) return "unchanged";
+    await tx`update public.conversations set status = ${status}, updated_at = now() where id = ${conversationId}`;
+    await recordAudit(tx, {
+      workspaceId: state.workspace_id,
+      actorUserId: claims.sub,
+      entity: "conversation",
+      entityId: conversationId,
+      action: "conversation.status_changed",
+      metadata: { from: state.status, to: status },
+    });
+    return "changed";
+  });
+}
+
+export function setConversationArchived(claims: UserClaims, conversationId: string, archived: boolean, log: Logger) {
+  return changeConversation(
+    claims,
+    log,
+    archived ? "conversations.archive" : "conversations.unarchive",
+    conversationId,
+    async (tx, state) => {
+      if ((state.archived_at !== null) === archived) return "unchanged";
+      await tx`
+      update public.conversations set archived_at = ${archived ? tx`now()` : null}, updated_at = now()
+      where id = ${conversationId}`;
+      await recordAudit(tx, {
+        workspaceId: state.workspace_id,
+        actorUserId: claims.sub,
+        entity: "conversation",
+        entityId: conversationId,
+        action: archived ? "conversation.archived" : "conversation.unarchived",
+      });
+      return "changed";
+    },
+  );
+}

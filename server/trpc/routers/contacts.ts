@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { resultOf } from "../../lib/result";
+import { type Contact, getContact, updateContact } from "../../services/contacts";
+import { authedProcedure, router } from "../trpc";
+import { providerSchema } from "./channels";
+
+const contactSchema = z.object({
+  id: z.uuid(),
+  workspaceId: z.uuid(),
+  displayName: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  notes: z.string(),
+  tags: z.array(z.string()),
+  identities: z.array(
+    z.object({
+      id: z.uuid(),
+      providerUserId: z.string(),
+      handle: z.string().nullable(),
+      profileName: z.string().nullable(),
+      channel: z.object({ id: z.uuid(), provider: providerSchema, displayName: z.string() }),
+    }),
+  ),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+}) satisfies z.ZodType<Contact>;
+
+const updateInput = z
+  .object({
+    contactId: z.uuid(),
+    displayName: z.string().trim().max(200).nullable().optional(),
+    notes: z.string().max(10_000).optional(),
+    tags: z.array(z.string().trim().min(1, "Tags cannot be empty.").max(40)).max(50).optional(),
+  })
+  .refine((input) => input.displayName !== undefined || input.notes !== undefined || input.tags !== undefined, {
+    message: "Change at least one of name, notes or tags.",
+    path: ["displayName"],
+  });
+
+export const contactsRouter = router({
+  get: authedProcedure
+    .input(z.object({ contactId: z.uuid() }))
+    .output(resultOf(contactSchema))
+    .query(({ ctx, input }) => getContact(ctx.claims, input.contactId, ctx.log)),
+
+  update: authedProcedure
+    .input(updateInput)
+    .output(resultOf(contactSchema))
+    .mutation(({ ctx, input: { contactId, ...changes } }) => updateContact(ctx.claims, contactId, changes, ctx.log)),
+});

@@ -1,0 +1,249 @@
+import { describe, expect, it } from "vitest";
+import {
+  addMessage,
+  callerFor,
+  createChannel,
+  createConversation,
+  createUser,
+  createWorkspace,
+  memberOfNewWorkspace,
+  signIn,
+  superuserSql,
+} from "../../../dev/test/fixtures";
+
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+async function unwrap<T>(result: Promise<{ success: true; data: T } | { success: false; error: { code: string } }>): Promise<T> {
+  const settled = await result;
+  if (!settled.success) throw new Error(`expected success, got ${settled.error.code}`);
+  return settled.data;
+}
+
+async function auditActions(entityId: string): Promise<string[]> {
+  const rows = await superuserSql()<
+    { action: string }[]
+  >`select action from public.audit_logs where entity_id = ${entityId} order by id`;
+  return rows.map((row) => row.action);
+}
+
+describe("conversations.list", () => {
+  it("lists newest first with contact, channel, preview, unread count, assignee and window", async () => {
+    const { workspaceId, session, user } = await memberOfNewWorkspace("admin");
+    const older = await createConversation(workspaceId, { lastMessageAt: minutesAgo(10), contactName: "Older" });
+    const newer = await createConversation(workspaceId, {
+      provider: "whatsapp",
+      lastMessageAt: minutesAgo(1),
+      lastInboundAt: minutesAgo(1),
+      contactName: "Newer",
+      handle: "+1 555 0100",
+      unreadCount: 3,
+      assigneeId: user.id,
+    });
+    await superuserSql()`update public.conversations set last_message_preview = 'See you at 6' where id = ${newer.conversationId}`;
+
+    const page = await unwrap((await callerFor(session.access_token)).conversations.list({ workspaceId }));
+    expect(page.items.map((item) => item.id)).toEqual([newer.conversationId, older.conversationId]);
+    expect(page.nextCursor).toBeNull();
+    const [first] = page.items;
+    expect(first).toMatchObject({
+      unreadCount: 3,
+      preview: "See you at 6",
+      status: "open",
+      contact: { displayName: "Newer", handle: "+1 555 0100" },
+      channel: { provider: "whatsapp", status: "active" },
+      assignee: { id: user.id, email: user.email },
+      window: { state: "open" },
+    });
+  });
+
+  it("filters by status, archive, channel, assignee and unread", async () => {
+    const { workspaceId, session, user } = await memberOfNewWorkspace("manager");
+    const colleague = await createUser("coach");
+    await superuserSql()`insert into public.memberships (workspace_id, user_id, role) values (${workspaceId}, ${colleague.id}, 'agent')`;
+    const whatsapp = await createChannel(workspaceId, "whatsapp");
+    const mine = await createConversation(workspaceId, { assigneeId: user.id, unreadCount: 1 });
+    const theirs = await createConversation(workspaceId, { assigneeId: colleague.id, status: "pending" });
+    const free = await createConversation(workspaceId, { channelAccountId: whatsapp, status: "resolved" });
+    const archived = await createConversation(workspaceId, { archived: true });
+    const list = async (filters: Record<string, unknown>) =>
+      (await unwrap((await callerFor(session.access_token)).conversations.list({ workspaceId, ...filters }))).items
+        .map((i) => i.id)
+        .sort();
+
+    expect(await list({})).toEqual([mine, theirs, free].map((c) => c.conversationId).sort());
+    expect(await list({ archived: true })).toEqual([archived.conversationId]);
+    expect(await list({ status: "pending" })).toEqual([theirs.conversationId]);
+    expect(await list({ channelAccountId: whatsapp })).toEqual([free.conversationId]);
+    expect(await list({ assignee: "me" })).toEqual([mine.conversationId]);
+    expect(await list({ assignee: "unassigned" })).toEqual([free.conversationId]);
+    expect(await list({ assignee: { userId: colleague.id } })).toEqual([theirs.conversationId]);
+    expect(await list({ unreadOnly: true })).toEqual([mine.conversationId]);
+  });
+
+  it("searches contact names, phones, handles and message text", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    const sheena = await createConversation(workspaceId, { contactName: "Sheena Nelson" });
+    const phone = await createConversation(workspaceId, { contactName: "Tom", phone: "+16505551234" });
+    const handle = await createConversation(workspaceId, { contactName: "Ig Person", handle: "liftqueen" });
+    const text = await createConversation(workspaceId, { contactName: "Quiet" });
+    await addMessage(text.conversationId, { text: "Can I freeze my membership for March?" });
+    const unsent = await createConversation(workspaceId, { contactName: "Unsent" });
+    await addMessage(unsent.conversationId, { text: "freeze please", deleted: true });
+    const percent = await createConversation(workspaceId, { contactName: "100% committed" });
+    await createConversation(workspaceId, { contactName: "Zed 1000" });
+    const search = async (term: string) =>
+      (await unwrap((await callerFor(session.access_token)).conversations.list({ workspaceId, search: term }))).items.map(
+        (i) => i.id,
+      );
+
+    expect(await search("sheena")).toEqual([sheena.conversationId]);
+    expect(await search("555123")).toEqual([phone.conversationId]);
+    expect(await search("LIFTQ")).toEqual([handle.conversationId]);
+    expect(await search("freeze")).toEqual([text.conversationId]);
+    expect(await search("0%")).toEqual([percent.conversationId]);
+    expect(await search("qu").then((ids) => ids.sort())).toEqual([handle.conversationId, text.conversationId].sort());
+  });
+
+  it("pages with a keyset cursor that neither skips nor repeats while new messages arrive", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      ids.push((await createConversation(workspaceId, { lastMessageAt: minutesAgo(100 + i) })).conversationId);
+    }
+    // Identical timestamps must still page deterministically.
+    await superuserSql()`update public.conversations set last_message_at = ${minutesAgo(200)} where id = any(${ids.slice(20)})`;
+    const caller = await callerFor(session.access_token);
+
+    const seen: string[] = [];
+    const bumped = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await unwrap(caller.conversations.list({ workspaceId, limit: 7, cursor }));
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+      // Members keep writing: two not-yet-seen conversations jump to the top mid-pagination.
+      const unseen = ids.filter((id) => !seen.includes(id));
+      for (const id of unseen.slice(-2)) {
+        await superuserSql()`update public.conversations set last_message_at = now() where id = ${id}`;
+        bumped.add(id);
+      }
+    } while (cursor);
+
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of ids.filter((id) => !bumped.has(id))) expect(seen).toContain(id);
+    const fresh = await unwrap(caller.conversations.list({ workspaceId, limit: 100 }));
+    expect(
+      fresh.items
+        .slice(0, bumped.size)
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([...bumped].sort());
+  });
+
+  it("answers VALIDATION for bad input", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    const caller = await callerFor(session.access_token);
+    for (const input of [
+      { workspaceId, limit: 101 },
+      { workspaceId: "not-a-uuid" },
+      { workspaceId, search: "x" },
+      { workspaceId, status: "closed" },
+      { workspaceId, cursor: "garbage" },
+    ]) {
+      const result = await caller.conversations.list(input as never);
+      expect(result).toMatchObject({
+        success: false,
+        error: { code: "VALIDATION", details: { fieldErrors: expect.any(Object) } },
+      });
+    }
+  });
+});
+
+describe("conversation changes", () => {
+  it("markRead clears the unread count once and audits it", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace("agent");
+    const { conversationId } = await createConversation(workspaceId, { unreadCount: 4 });
+    const caller = await callerFor(session.access_token);
+    expect(await unwrap(caller.conversations.markRead({ conversationId }))).toMatchObject({ unreadCount: 0 });
+    await unwrap(caller.conversations.markRead({ conversationId }));
+    expect(await auditActions(conversationId)).toEqual(["conversation.marked_read"]);
+  });
+
+  it("status and archive round-trip, each change audited", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace("agent");
+    const { conversationId } = await createConversation(workspaceId);
+    const caller = await callerFor(session.access_token);
+    expect(await unwrap(caller.conversations.setStatus({ conversationId, status: "resolved" }))).toMatchObject({
+      status: "resolved",
+    });
+    expect((await unwrap(caller.conversations.archive({ conversationId }))).archivedAt).toBeInstanceOf(Date);
+    expect(await unwrap(caller.conversations.list({ workspaceId }))).toMatchObject({ items: [] });
+    expect((await unwrap(caller.conversations.unarchive({ conversationId }))).archivedAt).toBeNull();
+    expect(await auditActions(conversationId)).toEqual([
+      "conversation.status_changed",
+      "conversation.archived",
+      "conversation.unarchived",
+    ]);
+  });
+
+  it("agents take free conversations and drop their own; managers assign anyone on the team", async () => {
+    const admin = await createUser("admin");
+    const manager = await createUser("manager");
+    const agent = await createUser("agent");
+    const otherAgent = await createUser("agent");
+    const outsider = await createUser("outsider");
+    const workspaceId = await createWorkspace("Roles Gym", [
+      { user: admin, role: "admin" },
+      { user: manager, role: "manager" },
+      { user: agent, role: "agent" },
+      { user: otherAgent, role: "agent" },
+    ]);
+    const { conversationId } = await createConversation(workspaceId);
+    const asAgent = await callerFor((await signIn(agent)).access_token);
+    const asOtherAgent = await callerFor((await signIn(otherAgent)).access_token);
+    const asManager = await callerFor((await signIn(manager)).access_token);
+
+    expect(await asAgent.conversations.assign({ conversationId, assigneeId: otherAgent.id })).toMatchObject({
+      success: false,
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await unwrap(asAgent.conversations.assign({ conversationId, assigneeId: agent.id }))).toMatchObject({
+      assignee: { id: agent.id, email: agent.email },
+    });
+    expect(await asOtherAgent.conversations.assign({ conversationId, assigneeId: otherAgent.id })).toMatchObject({
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await asOtherAgent.conversations.assign({ conversationId, assigneeId: null })).toMatchObject({
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await unwrap(asAgent.conversations.assign({ conversationId, assigneeId: null }))).toMatchObject({ assignee: null });
+
+    expect(await unwrap(asManager.conversations.assign({ conversationId, assigneeId: otherAgent.id }))).toMatchObject({
+      assignee: { id: otherAgent.id },
+    });
+    expect(await asManager.conversations.assign({ conversationId, assigneeId: outsider.id })).toMatchObject({
+      success: false,
+      error: { code: "VALIDATION", details: { fieldErrors: { assigneeId: ["Not a member of this workspace"] } } },
+    });
+
+    const audit = await superuserSql()<{ actor_user_id: string; metadata: { from: string | null; to: string | null } }[]>`
+      select actor_user_id, metadata from public.audit_logs where entity_id = ${conversationId} order by id`;
+    expect(audit).toEqual([
+      { actor_user_id: agent.id, metadata: { from: null, to: agent.id } },
+      { actor_user_id: agent.id, metadata: { from: agent.id, to: null } },
+      { actor_user_id: manager.id, metadata: { from: null, to: otherAgent.id } },
+    ]);
+  });
+
+  it("get answers the same summary the list shows", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    const { conversationId } = await createConversation(workspaceId, {
+      lastInboundAt: minutesAgo(60 * 30),
+      provider: "whatsapp",
+    });
+    const caller = await callerFor(session.access_token);
+    const summary = await unwrap(caller.conversations.get({ conversationId }));
+    expect(summary.window).toMatchObject({ state: "closed", reason: "template_required" });
+    expect((await unwrap(caller.conversations.list({ workspaceId }))).items[0]).toEqual(summary);
+  });
+});

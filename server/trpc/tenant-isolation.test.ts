@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { addMessage, callerFor, createConversation, memberOfNewWorkspace, superuserSql } from "../../dev/test/fixtures";
+import { type Tx, type UserClaims, withUser } from "../db/client";
+
+/** Workspace A with one of everything; a signed-in admin of workspace B trying to reach it. */
+let a: { workspaceId: string; conversationId: string; contactId: string; channelAccountId: string; userId: string };
+let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
+
+beforeAll(async () => {
+  const owner = await memberOfNewWorkspace("admin");
+  const conversation = await createConversation(owner.workspaceId, { unreadCount: 2, contactName: "Private Member" });
+  await addMessage(conversation.conversationId, { text: "private question" });
+  await superuserSql()`
+    insert into public.webhook_events (workspace_id, object, payload, outcome) values (${owner.workspaceId}, 'page', '{}', 'processed')`;
+  await superuserSql()`
+    insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action)
+    values (${owner.workspaceId}, ${owner.user.id}, 'conversation', ${conversation.conversationId}, 'conversation.assigned')`;
+  a = { workspaceId: owner.workspaceId, userId: owner.user.id, ...conversation };
+
+  const other = await memberOfNewWorkspace("admin");
+  await createConversation(other.workspaceId);
+  intruder = {
+    accessToken: other.session.access_token,
+    claims: { sub: other.user.id, role: "authenticated" },
+    workspaceId: other.workspaceId,
+  };
+});
+
+describe("every procedure answers NOT_FOUND for another workspace's ids", () => {
+  const calls: [string, (caller: Awaited<ReturnType<typeof callerFor>>) => Promise<unknown>][] = [
+    ["channels.list", (c) => c.channels.list({ workspaceId: a.workspaceId })],
+    ["team.list", (c) => c.team.list({ workspaceId: a.workspaceId })],
+    ["conversations.list", (c) => c.conversations.list({ workspaceId: a.workspaceId })],
+    ["conversations.list (search)", (c) => c.conversations.list({ workspaceId: a.workspaceId, search: "private" })],
+    ["conversations.get", (c) => c.conversations.get({ conversationId: a.conversationId })],
+    ["conversations.markRead", (c) => c.conversations.markRead({ conversationId: a.conversationId })],
+    ["conversations.assign", (c) => c.conversations.assign({ conversationId: a.conversationId, assigneeId: null })],
+    ["conversations.setStatus", (c) => c.conversations.setStatus({ conversationId: a.conversationId, status: "resolved" })],
+    ["conversations.archive", (c) => c.conversations.archive({ conversationId: a.conversationId })],
+    ["conversations.unarchive", (c) => c.conversations.unarchive({ conversationId: a.conversationId })],
+    ["messages.list", (c) => c.messages.list({ conversationId: a.conversationId })],
+    ["contacts.get", (c) => c.contacts.get({ contactId: a.contactId })],
+    ["contacts.update", (c) => c.contacts.update({ contactId: a.contactId, notes: "pwned" })],
+  ];
+
+  it.each(calls)("%s", async (_name, call) => {
+    const result = await call(await callerFor(intruder.accessToken));
+    expect(result).toMatchObject({ success: false, error: { code: "NOT_FOUND" } });
+    expect(JSON.stringify(result)).not.toContain("Private Member");
+  });
+
+  it("and changed nothing in workspace A", async () => {
+    const [conversation] = await superuserSql()`
+      select status, archived_at, unread_count from public.conversations where id = ${a.conversationId}`;
+    expect(conversation).toEqual({ status: "open", archived_at: null, unread_count: 2 });
+    const [contact] = await superuserSql()`select notes from public.contacts where id = ${a.contactId}`;
+    expect(contact?.notes).toBe("");
+  });
+});
+
+describe("SQL as authenticated with B's claims", () => {
+  it("sees zero of A's rows in every public table, including tables added later", async () => {
+    const tables = await superuserSql()<{ table: string; column: string }[]>`
+      select c.relname as table, case when c.relname = 'workspaces' then 'id' else 'workspace_id' end as column
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p')`;
+    expect(tables.length).toBeGreaterThanOrEqual(9);
+    for (const { table, column } of tables) {
+      const total = await superuserSql().unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [
+        a.workspaceId,
+      ]);
+      const seen = await withUser(intruder.claims, (tx) =>
+        tx.unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [a.workspaceId]),
+      );
+      expect({ table, seen: seen[0]?.n }).toEqual({ table, seen: 0 });
+      expect({ table, exists: total[0]?.n > 0 }).toEqual({ table, exists: true });
+    }
+  });
+
+  it("cannot write A's rows in any table", async () => {
+    const attempts = [
+      (tx: Tx) => tx`update public.conversations set status = 'resolved' where workspace_id = ${a.workspaceId} returning id`,
+      (tx: Tx) => tx`update public.contacts set notes = 'x' where workspace_id = ${a.workspaceId} returning id`,
+      (tx: Tx) =>
+        tx`insert into public.audit_logs (workspace_id, actor_user_id, entity, action)
+           values (${a.workspaceId}, ${intruder.claims.sub}, 'conversation', 'forged') returning id`,
+      (tx: Tx) =>
+        tx`insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, status)
+           values (${a.workspaceId}, ${a.conversationId}, ${a.channelAccountId}, 'outbound', 'staff', 'sent') returning id`,
+      (tx: Tx) => tx`delete from public.messages where workspace_id = ${a.workspaceId} returning id`,
+      (tx: Tx) =>
+        tx`update public.channel_accounts set status = 'disconnected' where workspace_id = ${a.workspaceId} returning id`,
+    ];
+    for (const attempt of attempts) {
+      const outcome = await withUser(intruder.claims, attempt).then(
+        (rows) => ({ rows: rows.length }),
+        (error: Error) => ({ error: error.message }),
+      );
+      if ("rows" in outcome) expect(outcome.rows).toBe(0);
+      else expect(outcome.error).toMatch(/permission denied|row-level security/);
+    }
+  });
+
+  it("never exposes channel tokens, even to the workspace's own admin", async () => {
+    const ownerClaims: UserClaims = { sub: a.userId, role: "authenticated" };
+    await expect(withUser(ownerClaims, (tx) => tx`select access_token_ciphertext from public.channel_accounts`)).rejects.toThrow(
+      "permission denied",
+    );
+  });
+});
