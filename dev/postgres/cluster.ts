@@ -16,6 +16,8 @@ export interface ClusterOptions {
   persistent: boolean;
   /** Trade durability for speed: only for throwaway test clusters. */
   fast?: boolean;
+  /** Extra server settings (`-c name=value`), e.g. for benchmarks. */
+  settings?: Record<string, string>;
   onLog?: (line: string) => void;
 }
 
@@ -45,6 +47,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       "-c",
       "max_connections=200",
       ...(options.fast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ],
     onLog: (message) => log(String(message).trimEnd()),
     onError: (error) => log(String(error)),

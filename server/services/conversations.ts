@@ -70,8 +70,11 @@ interface SummaryRow {
   human_agent_enabled: boolean;
 }
 
-/** Columns every conversation answer carries; joined rows are each checked by their own RLS policy. */
-function summarySelect(tx: Tx) {
+/**
+ * Columns every conversation answer carries; joined rows are each checked by their own RLS policy.
+ * With a workspace id the team is looked up once for the whole page instead of once per row.
+ */
+function summarySelect(tx: Tx, workspaceId?: string) {
   return tx`
     select c.id, c.workspace_id, c.status, c.archived_at, c.unread_count, c.last_message_at,
            c.last_message_at::text as cursor_at, c.last_inbound_at, c.last_message_preview, c.assignee_id,
@@ -84,7 +87,7 @@ function summarySelect(tx: Tx) {
     join public.contacts ct on ct.id = c.contact_id
     join public.contact_identities ci on ci.id = c.contact_identity_id
     join public.channel_accounts ca on ca.id = c.channel_account_id
-    left join app.team_members(c.workspace_id) t on t.user_id = c.assignee_id`;
+    left join app.team_members(${workspaceId ? tx`${workspaceId}::uuid` : tx`c.workspace_id`}) t on t.user_id = c.assignee_id`;
 }
 
 function toSummary(row: SummaryRow, now: Date): ConversationSummary {
@@ -143,31 +146,27 @@ export function listConversations(
             : tx``;
     const term = input.search?.trim();
     const search = term
-      ? tx`and (
-          c.contact_id in (select id from public.contacts
-                           where workspace_id = ${workspace} and (display_name ilike ${likePattern(term)} or phone ilike ${likePattern(term)}))
-          or c.contact_identity_id in (select id from public.contact_identities
-                                       where workspace_id = ${workspace} and handle ilike ${likePattern(term)})
-          ${
-            term.length >= MESSAGE_SEARCH_MIN_LENGTH
-              ? tx`or c.id in (select conversation_id from public.messages
-                               where workspace_id = ${workspace} and text ilike ${likePattern(term)} and deleted_at is null)`
-              : tx``
-          })`
+      ? tx`and c.id in (select app.search_conversation_ids(${workspace}, ${likePattern(term)}, ${term.length >= MESSAGE_SEARCH_MIN_LENGTH}))`
       : tx``;
 
+    // Pick the page first, then join its details: a broad search must not join every match.
     const rows = await tx<SummaryRow[]>`
-      ${summarySelect(tx)}
-      where c.workspace_id = ${workspace}
-        ${input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`}
-        ${input.status ? tx`and c.status = ${input.status}` : tx``}
-        ${input.channelAccountId ? tx`and c.channel_account_id = ${input.channelAccountId}` : tx``}
-        ${assignee}
-        ${input.unreadOnly ? tx`and c.unread_count > 0` : tx``}
-        ${search}
-        ${cursor ? tx`and (c.last_message_at, c.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : tx``}
-      order by c.last_message_at desc, c.id desc
-      limit ${input.limit + 1}`;
+      with page as materialized (
+        select c.id from public.conversations c
+        where c.workspace_id = ${workspace}
+          ${input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`}
+          ${input.status ? tx`and c.status = ${input.status}` : tx``}
+          ${input.channelAccountId ? tx`and c.channel_account_id = ${input.channelAccountId}` : tx``}
+          ${assignee}
+          ${input.unreadOnly ? tx`and c.unread_count > 0` : tx``}
+          ${search}
+          ${cursor ? tx`and (c.last_message_at, c.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : tx``}
+        order by c.last_message_at desc, c.id desc
+        limit ${input.limit + 1}
+      )
+      ${summarySelect(tx, workspace)}
+      where c.id in (select id from page)
+      order by c.last_message_at desc, c.id desc`;
 
     const now = new Date();
     const page = rows.slice(0, input.limit);

@@ -101,6 +101,19 @@ describe("SQL as authenticated with B's claims", () => {
     }
   });
 
+  it("gets nothing from A's search function", async () => {
+    const found = await withUser(
+      intruder.claims,
+      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true) as id`,
+    );
+    expect(found).toHaveLength(0);
+    const owner = await withUser(
+      { sub: a.userId, role: "authenticated" },
+      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true) as id`,
+    );
+    expect(owner.map((row) => row.id)).toEqual([a.conversationId]);
+  });
+
   it("never exposes channel tokens, even to the workspace's own admin", async () => {
     const ownerClaims: UserClaims = { sub: a.userId, role: "authenticated" };
     await expect(withUser(ownerClaims, (tx) => tx`select access_token_ciphertext from public.channel_accounts`)).rejects.toThrow(

@@ -202,6 +202,38 @@ $$;
 revoke execute on function app.team_members(uuid) from public;
 grant execute on function app.team_members(uuid) to authenticated, service_role;
 
+-- ── search ────────────────────────────────────────────────────────────────────
+-- Conversations whose contact name, phone, handle or (when asked) message text contains `pattern`
+-- (an ILIKE pattern). Security definer because ILIKE is not leakproof: under RLS Postgres may not use
+-- it as an index condition and would filter every row of the workspace. Tenancy is enforced here
+-- instead, by returning nothing unless the caller is a member of `target_workspace`.
+create function app.search_conversation_ids(target_workspace uuid, pattern text, include_messages boolean)
+returns setof uuid
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  if not (target_workspace = any (array(select app.member_workspace_ids()))) then
+    return;
+  end if;
+  -- `= any(array(...))` keeps each branch an index lookup by the matched ids.
+  return query
+    select c.id from public.conversations c
+    where c.contact_id = any (array(
+      select ct.id from public.contacts ct where ct.workspace_id = target_workspace and ct.display_name ilike pattern
+      union
+      select ct.id from public.contacts ct where ct.workspace_id = target_workspace and ct.phone ilike pattern))
+    union
+    select c.id from public.conversations c
+    where c.contact_identity_id = any (array(
+      select ci.id from public.contact_identities ci where ci.workspace_id = target_workspace and ci.handle ilike pattern))
+    union
+    select m.conversation_id from public.messages m
+    where include_messages and m.workspace_id = target_workspace and m.text ilike pattern and m.deleted_at is null;
+end
+$$;
+revoke execute on function app.search_conversation_ids(uuid, text, boolean) from public;
+grant execute on function app.search_conversation_ids(uuid, text, boolean) to authenticated, service_role;
+
 -- ── row-level security ────────────────────────────────────────────────────────
 alter table public.channel_accounts enable row level security;
 alter table public.contacts enable row level security;
