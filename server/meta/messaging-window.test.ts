@@ -6,7 +6,11 @@ const hoursLater = (hours: number) => new Date(inbound.getTime() + hours * 3_600
 
 describe("messagingWindow", () => {
   it("is closed before the member has written", () => {
-    expect(messagingWindow("messenger", null, true, hoursLater(1))).toEqual({ state: "closed", closedAt: null, reason: "no_inbound" });
+    expect(messagingWindow("messenger", null, true, hoursLater(1))).toEqual({
+      state: "closed",
+      closedAt: null,
+      reason: "no_inbound",
+    });
   });
 
   it.each(["messenger", "instagram", "whatsapp"] as const)("%s: open for 24 h after the member's last message", (provider) => {
@@ -14,7 +18,10 @@ describe("messagingWindow", () => {
   });
 
   it("Messenger/Instagram: human-agent replies until day 7 only when the workspace enables them", () => {
-    expect(messagingWindow("instagram", inbound, true, hoursLater(30))).toEqual({ state: "human_agent", closesAt: hoursLater(168) });
+    expect(messagingWindow("instagram", inbound, true, hoursLater(30))).toEqual({
+      state: "human_agent",
+      closesAt: hoursLater(168),
+    });
     expect(messagingWindow("instagram", inbound, false, hoursLater(30))).toEqual({
       state: "closed",
       closedAt: hoursLater(24),
