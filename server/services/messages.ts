@@ -12,6 +12,8 @@ export type MessageKind =
   | "video"
   | "sticker"
   | "location"
+  | "share"
+  | "story_mention"
   | "reaction"
   | "postback"
   | "template"

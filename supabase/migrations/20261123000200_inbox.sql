@@ -15,7 +15,8 @@ create type public.channel_status as enum ('active', 'needs_reconnect', 'disconn
 create type public.conversation_status as enum ('open', 'pending', 'resolved');
 create type public.message_direction as enum ('inbound', 'outbound');
 create type public.message_kind as enum (
-  'text', 'image', 'file', 'audio', 'video', 'sticker', 'location', 'reaction', 'postback', 'template', 'system', 'unsupported'
+  'text', 'image', 'file', 'audio', 'video', 'sticker', 'location', 'share', 'story_mention', 'reaction', 'postback',
+  'template', 'system', 'unsupported'
 );
 create type public.message_status as enum ('pending', 'sent', 'delivered', 'read', 'failed');
 -- member: the gym's member; staff: a Frontdesk user; page: someone using Meta's own inbox for the page/number.
@@ -130,6 +131,8 @@ create table public.messages (
   text text,
   attachments jsonb not null default '[]' check (jsonb_typeof(attachments) = 'array'),
   reactions jsonb not null default '[]' check (jsonb_typeof(reactions) = 'array'),
+  -- Provider extras worth keeping: quick-reply / postback payloads, WhatsApp context, story replies.
+  metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
   provider_message_id text,
   client_message_id text,
   reply_to_provider_message_id text,

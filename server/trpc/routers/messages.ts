@@ -15,6 +15,8 @@ const messageSchema = z.object({
     "video",
     "sticker",
     "location",
+    "share",
+    "story_mention",
     "reaction",
     "postback",
     "template",

@@ -1,3 +1,5 @@
+import { timingSafeEqual } from "./signature.ts";
+
 /**
  * Meta's webhook verification handshake: `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`
  * is answered with the challenge only when the token matches; anything else is 403.
@@ -10,15 +12,4 @@ export function answerSubscriptionCheck(url: URL, verifyToken: string): Response
     return new Response("Forbidden", { status: 403 });
   }
   return new Response(challenge, { status: 200, headers: { "content-type": "text/plain" } });
-}
-
-/** Compares secrets in time independent of where they differ. */
-export function timingSafeEqual(a: string, b: string): boolean {
-  const left = new TextEncoder().encode(a);
-  const right = new TextEncoder().encode(b);
-  let difference = left.length ^ right.length;
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    difference |= (left[i] ?? 0) ^ (right[i] ?? 0);
-  }
-  return difference === 0;
 }

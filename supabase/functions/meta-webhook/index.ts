@@ -1,9 +1,22 @@
 // The endpoint Meta calls. Deployed with `supabase functions deploy meta-webhook --no-verify-jwt`.
-import { answerSubscriptionCheck } from "../_shared/subscription.ts";
+import postgres from "npm:postgres@3.4.9";
+import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
 
-const verifyToken = Deno.env.get("META_VERIFY_TOKEN") ?? "";
+const env = (name: string) => Deno.env.get(name) ?? "";
+const sql = postgres(env("SUPABASE_DB_URL"), { max: 8, prepare: !env("SUPABASE_DB_URL").includes(":6543/"), onnotice: () => {} });
 
-Deno.serve((request: Request): Response => {
-  if (request.method === "GET") return answerSubscriptionCheck(new URL(request.url), verifyToken);
-  return new Response("Method Not Allowed", { status: 405, headers: { allow: "GET" } });
-});
+Deno.serve((request: Request) =>
+  handleMetaWebhook(request, {
+    appId: env("META_APP_ID"),
+    appSecret: env("META_APP_SECRET"),
+    verifyToken: env("META_VERIFY_TOKEN"),
+    maxBodyBytes: 4 * 1024 * 1024,
+    async ingest(object, rawJson, events) {
+      const [row] = await sql<{ result: IngestResult }[]>`
+        select app.ingest_meta_webhook(${object}, ${rawJson}::jsonb, ${sql.json(events as never)}) as result`;
+      if (!row) throw new Error("ingest returned nothing");
+      return row.result;
+    },
+    log: (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields })),
+  }),
+);

@@ -1,0 +1,135 @@
+import { createHmac, randomUUID } from "node:crypto";
+
+/** Signs a body exactly as Meta does: HMAC-SHA256 of the raw bytes with the app secret. */
+export function metaSignature(rawBody: string | Buffer, appSecret: string): string {
+  return `sha256=${createHmac("sha256", appSecret).update(rawBody).digest("hex")}`;
+}
+
+/** POSTs a webhook the way Meta does, signed unless told otherwise. */
+export async function deliverWebhook(
+  url: string,
+  payload: unknown,
+  options: { appSecret: string; signature?: string; rawBody?: string },
+): Promise<Response> {
+  const rawBody = options.rawBody ?? JSON.stringify(payload);
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-hub-signature-256": options.signature ?? metaSignature(rawBody, options.appSecret),
+    },
+    body: rawBody,
+  });
+}
+
+export const newMid = () => `m_${randomUUID().replaceAll("-", "")}`;
+export const newWamid = () => `wamid.${Buffer.from(randomUUID()).toString("base64")}`;
+
+/** A member's Messenger (or Instagram) text message, in Meta's webhook shape. */
+export function messengerText(options: {
+  pageId: string;
+  psid: string;
+  text: string;
+  mid?: string;
+  timestamp?: number;
+  object?: "page" | "instagram";
+}) {
+  const timestamp = options.timestamp ?? Date.now();
+  return {
+    object: options.object ?? "page",
+    entry: [
+      {
+        id: options.pageId,
+        time: timestamp,
+        messaging: [
+          {
+            sender: { id: options.psid },
+            recipient: { id: options.pageId },
+            timestamp,
+            message: { mid: options.mid ?? newMid(), text: options.text },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A member's WhatsApp text message, in the Cloud API webhook shape (timestamps in seconds, as strings). */
+export function whatsappText(options: {
+  phoneNumberId: string;
+  waId: string;
+  name?: string;
+  text: string;
+  id?: string;
+  timestamp?: number;
+}) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: options.phoneNumberId },
+              contacts: [{ profile: { name: options.name ?? "Member" }, wa_id: options.waId }],
+              messages: [
+                {
+                  from: options.waId,
+                  id: options.id ?? newWamid(),
+                  timestamp: String(Math.floor((options.timestamp ?? Date.now()) / 1000)),
+                  type: "text",
+                  text: { body: options.text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A WhatsApp status webhook for one of our sent messages. */
+export function whatsappStatus(options: {
+  phoneNumberId: string;
+  waId: string;
+  id: string;
+  status: "sent" | "delivered" | "read" | "failed";
+  errorCode?: number;
+}) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: options.phoneNumberId },
+              statuses: [
+                {
+                  id: options.id,
+                  status: options.status,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  recipient_id: options.waId,
+                  ...(options.errorCode
+                    ? {
+                        errors: [
+                          { code: options.errorCode, title: "Error", message: "Error", error_data: { details: "Failed" } },
+                        ],
+                      }
+                    : {}),
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

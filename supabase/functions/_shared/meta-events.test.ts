@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { normalizeWebhook } from "./meta-events";
+
+const APP_ID = "1517776481860111";
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(import.meta.dirname, "fixtures", `${name}.json`), "utf8"));
+
+describe("normalizeWebhook", () => {
+  it("Messenger text, quick reply and attachments", () => {
+    expect(normalizeWebhook(fixture("messenger-text"), APP_ID)).toEqual([
+      expect.objectContaining({
+        type: "message",
+        provider: "messenger",
+        accountId: "105550000000001",
+        userId: "7000000000000001",
+        mid: "m_AbCdEf0001",
+        direction: "inbound",
+        sender: "member",
+        kind: "text",
+        text: "Hi! Is the 6am spin class still on tomorrow?",
+        occurredAt: 1763800000000,
+      }),
+    ]);
+    expect(normalizeWebhook(fixture("messenger-quick-reply"), APP_ID)[0]).toMatchObject({
+      metadata: { quickReplyPayload: "BOOK_SPIN_6AM" },
+    });
+    expect(normalizeWebhook(fixture("messenger-attachments"), APP_ID)[0]).toMatchObject({
+      kind: "image",
+      text: null,
+      preview: "[Photo]",
+      attachments: [
+        { type: "image", url: "https://scontent.example/v/t1/receipt.jpg" },
+        { type: "file", url: "https://cdn.example/doctor-note.pdf" },
+      ],
+    });
+  });
+
+  it("echoes: our app's are receipts, anyone else's are messages from Meta's inbox", () => {
+    const ours = normalizeWebhook(fixture("messenger-echo"), APP_ID)[0];
+    expect(ours).toMatchObject({ type: "message", sender: "app", direction: "outbound", userId: "7000000000000001" });
+    expect(normalizeWebhook(fixture("messenger-echo"), "999")[0]).toMatchObject({ sender: "page" });
+  });
+
+  it("deliveries and reads by mids and watermark, postbacks and reactions", () => {
+    expect(normalizeWebhook(fixture("messenger-delivery"), APP_ID)).toEqual([
+      expect.objectContaining({ type: "status", status: "delivered", mids: ["m_PageReply0001"], watermark: 1763800003500 }),
+    ]);
+    expect(normalizeWebhook(fixture("messenger-read"), APP_ID)).toEqual([
+      expect.objectContaining({ type: "status", status: "read", mids: [], watermark: 1763800003500 }),
+    ]);
+    expect(normalizeWebhook(fixture("messenger-postback"), APP_ID)[0]).toMatchObject({
+      kind: "postback",
+      text: "Get Started",
+      metadata: { postbackPayload: "GET_STARTED" },
+    });
+    expect(normalizeWebhook(fixture("messenger-reaction"), APP_ID)[0]).toMatchObject({
+      type: "reaction",
+      targetMid: "m_PageReply0001",
+      emoji: "❤️",
+      reaction: "love",
+    });
+  });
+
+  it("Instagram text, story mention and unsend", () => {
+    expect(normalizeWebhook(fixture("instagram-text"), APP_ID)[0]).toMatchObject({ provider: "instagram", kind: "text" });
+    expect(normalizeWebhook(fixture("instagram-story-mention"), APP_ID)[0]).toMatchObject({ kind: "story_mention" });
+    expect(normalizeWebhook(fixture("instagram-unsend"), APP_ID)).toEqual([
+      expect.objectContaining({ type: "unsend", mid: "m_IgMsg0001" }),
+    ]);
+  });
+
+  it("WhatsApp text with the profile name, media, interactive replies and statuses", () => {
+    expect(normalizeWebhook(fixture("whatsapp-text"), APP_ID)[0]).toMatchObject({
+      provider: "whatsapp",
+      accountId: "106540352242922",
+      userId: "16505551234",
+      profileName: "Sheena Nelson",
+      text: "Can I freeze my membership for March?",
+      occurredAt: 1763800011000,
+    });
+    expect(normalizeWebhook(fixture("whatsapp-image"), APP_ID)[0]).toMatchObject({
+      kind: "image",
+      text: "my injury note",
+      attachments: [{ type: "image", mediaId: "1003383421387256", mimeType: "image/jpeg" }],
+    });
+    expect(normalizeWebhook(fixture("whatsapp-interactive"), APP_ID)[0]).toMatchObject({
+      kind: "postback",
+      text: "Confirm",
+      metadata: { postbackPayload: "confirm-freeze" },
+      replyTo: "wamid.HBgLMTU1NTA3ODM4ODEVAgARGBJBRjY0QjI3MjQ5RkI0QzFFMDAA",
+    });
+    expect(normalizeWebhook(fixture("whatsapp-status-failed"), APP_ID)[0]).toMatchObject({
+      type: "status",
+      status: "failed",
+      error: { code: "WINDOW_CLOSED", providerCode: 131047, retryable: false },
+    });
+  });
+
+  it("keeps unknown message types as unsupported and ignores unknown objects", () => {
+    const weird = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          changes: [
+            {
+              field: "messages",
+              value: {
+                metadata: { phone_number_id: "1" },
+                messages: [{ from: "2", id: "wamid.x", timestamp: "1", type: "order" }],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect(normalizeWebhook(weird, APP_ID)).toEqual([
+      expect.objectContaining({ kind: "unsupported", metadata: { unsupportedType: "order" }, preview: "[Unsupported message]" }),
+    ]);
+    expect(normalizeWebhook({ object: "user" }, APP_ID)).toEqual([]);
+  });
+});

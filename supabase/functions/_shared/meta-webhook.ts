@@ -1,0 +1,96 @@
+import { type MetaEvent, normalizeWebhook } from "./meta-events.ts";
+import { isSignedByMeta } from "./signature.ts";
+import { answerSubscriptionCheck } from "./subscription.ts";
+
+export interface IngestResult {
+  eventId: number;
+  outcome: "processed" | "unroutable" | "failed";
+  inserted: number;
+  duplicates: number;
+  /** `SQLSTATE: message` when applying failed; the raw event is kept for replay. */
+  error: string | null;
+}
+
+export interface WebhookDependencies {
+  appId: string;
+  appSecret: string;
+  verifyToken: string;
+  /** Meta sends up to 1000 updates per POST; anything far larger is not Meta. */
+  maxBodyBytes: number;
+  /** One SQL call: store the raw payload and apply its events. */
+  ingest(object: string, rawJson: string, events: MetaEvent[]): Promise<IngestResult>;
+  log(event: string, fields: Record<string, string | number | boolean | null>): void;
+}
+
+/**
+ * The `meta-webhook` endpoint. Verifies the subscription handshake and signatures over the raw bytes,
+ * refuses what is not Meta's before anything is stored, and answers 200 once the webhook is durable.
+ */
+export async function handleMetaWebhook(request: Request, deps: WebhookDependencies): Promise<Response> {
+  if (request.method === "GET") return answerSubscriptionCheck(new URL(request.url), deps.verifyToken);
+  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { allow: "GET, POST" } });
+
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > deps.maxBodyBytes) return new Response("Payload Too Large", { status: 413 });
+  const body = await readLimited(request, deps.maxBodyBytes);
+  if (!body) return new Response("Payload Too Large", { status: 413 });
+
+  if (!(await isSignedByMeta(body, request.headers.get("x-hub-signature-256"), deps.appSecret))) {
+    deps.log("webhook.rejected", { reason: "signature" });
+    return new Response("Unauthorized", { status: 401 });
+  }
+  const rawJson = new TextDecoder().decode(body);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawJson);
+  } catch {
+    deps.log("webhook.rejected", { reason: "json" });
+    return new Response("Bad Request", { status: 400 });
+  }
+  const object = typeof payload === "object" && payload && "object" in payload ? String(payload.object) : "unknown";
+  const events = normalizeWebhook(payload, deps.appId);
+  const started = Date.now();
+  try {
+    const result = await deps.ingest(object, rawJson, events);
+    deps.log("webhook.ingested", {
+      eventId: result.eventId,
+      object,
+      outcome: result.outcome,
+      events: events.length,
+      inserted: result.inserted,
+      duplicates: result.duplicates,
+      // The SQLSTATE only: Postgres messages can quote member data.
+      failure: result.error?.slice(0, 5) ?? null,
+      ms: Date.now() - started,
+    });
+    return new Response("EVENT_RECEIVED", { status: 200 });
+  } catch (error) {
+    // Nothing durable happened: a non-2xx makes Meta deliver it again.
+    deps.log("webhook.store_failed", { object, error: error instanceof Error ? error.name : "unknown" });
+    return new Response("Service Unavailable", { status: 503 });
+  }
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

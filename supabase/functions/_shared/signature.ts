@@ -1,0 +1,30 @@
+/** Meta signs every webhook: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. */
+export async function isSignedByMeta(
+  rawBody: Uint8Array<ArrayBuffer>,
+  header: string | null,
+  appSecret: string,
+): Promise<boolean> {
+  const presented = header?.match(/^sha256=([0-9a-f]{64})$/i)?.[1]?.toLowerCase();
+  if (!presented || !appSecret) return false;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(appSecret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const digest = new Uint8Array(await crypto.subtle.sign("HMAC", key, rawBody));
+  const expected = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return timingSafeEqual(presented, expected);
+}
+
+/** Compares secrets in time independent of where they differ. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const left = new TextEncoder().encode(a);
+  const right = new TextEncoder().encode(b);
+  let difference = left.length ^ right.length;
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    difference |= (left[i] ?? 0) ^ (right[i] ?? 0);
+  }
+  return difference === 0;
+}

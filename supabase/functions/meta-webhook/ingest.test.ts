@@ -1,0 +1,218 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { deliverWebhook, messengerText, newMid, newWamid, whatsappStatus, whatsappText } from "../../../dev/meta/webhooks";
+import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
+import { LOCAL_DEFAULTS } from "../../../server/lib/config";
+
+/** Over HTTP, through the Supabase gateway, to the function running under real Deno. */
+const endpoint = () => `${inject("stack").supabaseUrl}/functions/v1/meta-webhook`;
+const send = (payload: unknown, options: { signature?: string; rawBody?: string } = {}) =>
+  deliverWebhook(endpoint(), payload, { appSecret: LOCAL_DEFAULTS.META_APP_SECRET, ...options });
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(import.meta.dirname, "../_shared/fixtures", `${name}.json`), "utf8"));
+
+async function newChannel(
+  provider: "messenger" | "instagram" | "whatsapp",
+  providerAccountId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+) {
+  const { workspaceId } = await memberOfNewWorkspace();
+  const [channel] = await superuserSql()<{ id: string }[]>`
+    insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name)
+    values (${workspaceId}, ${provider}, ${providerAccountId}, 'Test') returning id`;
+  return { workspaceId, channelId: channel?.id ?? "", providerAccountId };
+}
+
+const eventCount = async () =>
+  (await superuserSql()<{ n: number }[]>`select count(*)::int as n from public.webhook_events`)[0]?.n;
+
+describe("the reference payloads", () => {
+  let page: Awaited<ReturnType<typeof newChannel>>;
+  let instagram: Awaited<ReturnType<typeof newChannel>>;
+  let whatsapp: Awaited<ReturnType<typeof newChannel>>;
+  beforeAll(async () => {
+    page = await newChannel("messenger", "105550000000001");
+    instagram = await newChannel("instagram", "17841400000000001");
+    whatsapp = await newChannel("whatsapp", "106540352242922");
+    for (const name of [
+      "messenger-text",
+      "messenger-quick-reply",
+      "messenger-attachments",
+      "messenger-echo",
+      "messenger-delivery",
+      "messenger-read",
+      "messenger-postback",
+      "messenger-reaction",
+      "instagram-text",
+      "instagram-story-mention",
+      "instagram-unsend",
+      "whatsapp-text",
+      "whatsapp-image",
+      "whatsapp-interactive",
+      "whatsapp-status-delivered",
+      "whatsapp-status-failed",
+    ]) {
+      expect((await send(fixture(name))).status, name).toBe(200);
+    }
+  });
+
+  it("land as messages in one conversation per member and channel", async () => {
+    const rows = await superuserSql()<{ channel: string; kind: string; text: string | null; deleted: boolean }[]>`
+      select m.channel_account_id as channel, m.kind, m.text, m.deleted_at is not null as deleted
+      from public.messages m where m.channel_account_id in (${page.channelId}, ${instagram.channelId}, ${whatsapp.channelId})
+      order by m.created_at`;
+    expect(rows).toEqual([
+      { channel: page.channelId, kind: "text", text: "Hi! Is the 6am spin class still on tomorrow?", deleted: false },
+      { channel: page.channelId, kind: "text", text: "Yes, book me", deleted: false },
+      { channel: page.channelId, kind: "image", text: null, deleted: false },
+      { channel: page.channelId, kind: "postback", text: "Get Started", deleted: false },
+      { channel: instagram.channelId, kind: "text", text: "Do you have a student discount?", deleted: true },
+      { channel: instagram.channelId, kind: "story_mention", text: null, deleted: false },
+      { channel: whatsapp.channelId, kind: "text", text: "Can I freeze my membership for March?", deleted: false },
+      { channel: whatsapp.channelId, kind: "image", text: "my injury note", deleted: false },
+      { channel: whatsapp.channelId, kind: "postback", text: "Confirm", deleted: false },
+    ]);
+    const conversations = await superuserSql()<{ channel: string; unread: number; preview: string; name: string | null }[]>`
+      select c.channel_account_id as channel, c.unread_count as unread, c.last_message_preview as preview, ci.profile_name as name
+      from public.conversations c join public.contact_identities ci on ci.id = c.contact_identity_id
+      where c.channel_account_id in (${page.channelId}, ${instagram.channelId}, ${whatsapp.channelId})
+      order by c.last_message_at`;
+    expect(conversations).toEqual([
+      { channel: page.channelId, unread: 3, preview: "[Photo]", name: null },
+      { channel: page.channelId, unread: 1, preview: "Get Started", name: null },
+      { channel: instagram.channelId, unread: 2, preview: "[Mentioned you in their story]", name: null },
+      { channel: whatsapp.channelId, unread: 3, preview: "Confirm", name: "Sheena Nelson" },
+    ]);
+  });
+
+  it("keep receipts for messages not sent through us yet, and record every webhook", async () => {
+    const receipts = await superuserSql()<{ mid: string; status: string }[]>`
+      select provider_message_id as mid, status from public.pending_receipts
+      where channel_account_id in (${page.channelId}, ${whatsapp.channelId}) order by id`;
+    expect(receipts.map((r) => r.status)).toEqual(["sent", "delivered", "delivered", "failed"]);
+    const [outcomes] = await superuserSql()<{ processed: number }[]>`
+      select count(*)::int as processed from public.webhook_events
+      where workspace_id in (${page.workspaceId}, ${instagram.workspaceId}, ${whatsapp.workspaceId}) and outcome = 'processed'`;
+    expect(outcomes?.processed).toBe(16);
+  });
+});
+
+describe("idempotent, race-free ingest", () => {
+  it("the same webhook delivered three times stores one message", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const payload = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "Is the pool open?" });
+    for (let i = 0; i < 3; i++) expect((await send(payload)).status).toBe(200);
+    const [row] = await superuserSql()<{ messages: number; unread: number }[]>`
+      select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
+             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
+    expect(row).toEqual({ messages: 1, unread: 1 });
+  });
+
+  it("50 concurrent webhooks from one new sender make one contact, one conversation and 50 messages", async () => {
+    const { channelId, providerAccountId } = await newChannel("whatsapp");
+    const waId = String(Date.now());
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        send(whatsappText({ phoneNumberId: providerAccountId, waId, name: "Burst", text: `#${i}` })),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const [row] = await superuserSql()`
+      select (select count(*)::int from public.contact_identities where channel_account_id = ${channelId}) as identities,
+             (select count(distinct contact_id)::int from public.conversations where channel_account_id = ${channelId}) as contacts,
+             (select count(*)::int from public.conversations where channel_account_id = ${channelId}) as conversations,
+             (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
+             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
+    expect(row).toEqual({ identities: 1, contacts: 1, conversations: 1, messages: 50, unread: 50 });
+  });
+
+  it("an echo that beats the Send API response still ends as one sent message", async () => {
+    const { workspaceId, channelId, providerAccountId } = await newChannel("messenger");
+    const psid = randomUUID();
+    await send(messengerText({ pageId: providerAccountId, psid, text: "hello" }));
+    // What messages.send leaves before Meta answers: a pending row without a provider id.
+    const [pending] = await superuserSql()<{ id: string }[]>`
+      insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, text, status, client_message_id)
+      select workspace_id, id, channel_account_id, 'outbound', 'staff', 'See you there', 'pending', ${randomUUID()}
+      from public.conversations where channel_account_id = ${channelId} returning id`;
+    const mid = newMid();
+    const echo = {
+      object: "page",
+      entry: [
+        {
+          id: providerAccountId,
+          messaging: [
+            {
+              sender: { id: providerAccountId },
+              recipient: { id: psid },
+              timestamp: Date.now(),
+              message: { is_echo: true, app_id: Number(LOCAL_DEFAULTS.META_APP_ID), mid, text: "See you there" },
+            },
+          ],
+        },
+      ],
+    };
+    expect((await send(echo)).status).toBe(200);
+    await superuserSql()`update public.messages set provider_message_id = ${mid} where id = ${pending?.id ?? ""}`;
+    const rows = await superuserSql()`
+      select status, sent_at is not null as sent from public.messages where channel_account_id = ${channelId} and direction = 'outbound'`;
+    expect(rows).toEqual([{ status: "sent", sent: true }]);
+    expect(await superuserSql()`select 1 from public.pending_receipts where workspace_id = ${workspaceId}`).toHaveLength(0);
+  });
+
+  it("statuses only move forward: read then delivered stays read; failed carries its error", async () => {
+    const { channelId, providerAccountId } = await newChannel("whatsapp");
+    const waId = String(Date.now());
+    await send(whatsappText({ phoneNumberId: providerAccountId, waId, text: "hi" }));
+    const readId = newWamid();
+    const failedId = newWamid();
+    await superuserSql()`
+      insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, text, status, provider_message_id)
+      select c.workspace_id, c.id, c.channel_account_id, 'outbound', 'staff', x.text, 'sent', x.mid
+      from public.conversations c, (values (${readId}, 'one'), (${failedId}, 'two')) as x (mid, text)
+      where c.channel_account_id = ${channelId}`;
+    await send(whatsappStatus({ phoneNumberId: providerAccountId, waId, id: readId, status: "read" }));
+    await send(whatsappStatus({ phoneNumberId: providerAccountId, waId, id: readId, status: "delivered" }));
+    await send(whatsappStatus({ phoneNumberId: providerAccountId, waId, id: failedId, status: "failed", errorCode: 131047 }));
+    const rows = await superuserSql()<{ status: string; read: boolean; delivered: boolean; error: { code: string } | null }[]>`
+      select status, read_at is not null as read, delivered_at is not null as delivered, error
+      from public.messages where channel_account_id = ${channelId} and direction = 'outbound' order by text`;
+    expect(rows).toEqual([
+      { status: "read", read: true, delivered: true, error: null },
+      { status: "failed", read: false, delivered: false, error: expect.objectContaining({ code: "WINDOW_CLOSED" }) },
+    ]);
+  });
+
+  it("a new message reopens a resolved conversation and un-archives it", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const psid = randomUUID();
+    await send(messengerText({ pageId: providerAccountId, psid, text: "first" }));
+    await superuserSql()`update public.conversations set status = 'resolved', archived_at = now(), unread_count = 0 where channel_account_id = ${channelId}`;
+    await send(messengerText({ pageId: providerAccountId, psid, text: "one more thing" }));
+    const [row] = await superuserSql()`
+      select status, archived_at, unread_count, last_message_preview from public.conversations where channel_account_id = ${channelId}`;
+    expect(row).toEqual({ status: "open", archived_at: null, unread_count: 1, last_message_preview: "one more thing" });
+  });
+
+  it("keeps webhooks for unknown pages as unroutable and still answers 200", async () => {
+    const before = await superuserSql()`select count(*)::int as n from public.webhook_events where outcome = 'unroutable'`;
+    expect((await send(messengerText({ pageId: "999000999", psid: "1", text: "anyone?" }))).status).toBe(200);
+    const after = await superuserSql()`select count(*)::int as n from public.webhook_events where outcome = 'unroutable'`;
+    expect(after[0]?.n).toBe((before[0]?.n ?? 0) + 1);
+  });
+});
+
+describe("what is not Meta's is refused and nothing is stored", () => {
+  it.each([
+    ["a forged signature", 401, { signature: `sha256=${"0".repeat(64)}` }],
+    ["no signature", 401, { signature: "" }],
+    ["malformed JSON", 400, { rawBody: '{"object": "page", ' }],
+    ["an oversized body", 413, { rawBody: JSON.stringify({ object: "page", padding: "x".repeat(5 * 1024 * 1024) }) }],
+  ])("%s → %i", async (_name, status, options) => {
+    const before = await eventCount();
+    const response = await send(messengerText({ pageId: "1", psid: "2", text: "x" }), options);
+    expect(response.status).toBe(status);
+    expect(await eventCount()).toBe(before);
+  });
+});

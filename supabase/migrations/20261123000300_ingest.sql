@@ -1,0 +1,276 @@
+-- Webhook ingest: one call per webhook stores the raw event and applies its normalized events in one
+-- transaction. Idempotent (Meta redelivers), race-free (a per-member advisory lock), and statuses only
+-- move forward. Receipts that beat their message are parked and applied when the message appears.
+
+-- Receipts and echoes for outbound messages not stored yet (a WhatsApp status or a Messenger echo
+-- can arrive before the Send API call has returned).
+create table public.pending_receipts (
+  id bigint generated always as identity primary key,
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  channel_account_id uuid not null,
+  provider_message_id text not null,
+  status public.message_status not null,
+  error jsonb,
+  occurred_at timestamptz not null,
+  received_at timestamptz not null default now(),
+  foreign key (workspace_id, channel_account_id) references public.channel_accounts (workspace_id, id) on delete cascade
+);
+create index pending_receipts_message_idx on public.pending_receipts (channel_account_id, provider_message_id);
+
+alter table public.pending_receipts enable row level security;
+create policy pending_receipts_select_member on public.pending_receipts
+  for select to authenticated using (workspace_id = any (array(select app.member_workspace_ids())));
+grant select on public.pending_receipts to authenticated;
+grant all on public.pending_receipts to service_role;
+
+-- pending < sent < delivered < read; failed replaces only pending or sent.
+create function app.status_rank(status public.message_status) returns integer
+language sql immutable parallel safe set search_path = ''
+as $$
+  select case status when 'pending' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else -1 end
+$$;
+
+-- Moves one message's status forward (never back), stamping when each step happened.
+create function app.advance_message_status(
+  target_message uuid, new_status public.message_status, occurred_at timestamptz, failure jsonb
+) returns void
+language sql security definer set search_path = ''
+as $$
+  update public.messages m set
+    status = new_status,
+    sent_at = case when new_status in ('sent', 'delivered', 'read') then coalesce(m.sent_at, occurred_at) else m.sent_at end,
+    delivered_at = case when new_status in ('delivered', 'read') then coalesce(m.delivered_at, occurred_at) else m.delivered_at end,
+    read_at = case when new_status = 'read' then coalesce(m.read_at, occurred_at) else m.read_at end,
+    failed_at = case when new_status = 'failed' then occurred_at else m.failed_at end,
+    error = case when new_status = 'failed' then failure else m.error end
+  where m.id = target_message
+    and m.direction = 'outbound'
+    and (
+      (new_status = 'failed' and m.status in ('pending', 'sent'))
+      or (new_status <> 'failed' and m.status <> 'failed' and app.status_rank(new_status) > app.status_rank(m.status))
+    )
+$$;
+
+-- When an outbound message gets its provider id, apply whatever receipts were waiting for it.
+create function app.apply_pending_receipts() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  receipt record;
+begin
+  for receipt in
+    delete from public.pending_receipts r
+    where r.channel_account_id = new.channel_account_id and r.provider_message_id = new.provider_message_id
+    returning r.status, r.occurred_at, r.error
+  loop
+    perform app.advance_message_status(new.id, receipt.status, receipt.occurred_at, receipt.error);
+  end loop;
+  return null;
+end
+$$;
+
+create trigger messages_apply_pending_receipts
+  after insert or update of provider_message_id on public.messages
+  for each row when (new.provider_message_id is not null and new.direction = 'outbound')
+  execute function app.apply_pending_receipts();
+
+-- Applies a receipt to the message it names, or parks it until that message exists.
+create function app.receive_status(
+  target_workspace uuid, account uuid, provider_message text,
+  new_status public.message_status, occurred_at timestamptz, failure jsonb
+) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  found_message uuid;
+begin
+  select m.id into found_message from public.messages m
+  where m.channel_account_id = account and m.provider_message_id = provider_message;
+  if found_message is null then
+    insert into public.pending_receipts (workspace_id, channel_account_id, provider_message_id, status, error, occurred_at)
+    values (target_workspace, account, provider_message, new_status, failure, occurred_at);
+  else
+    perform app.advance_message_status(found_message, new_status, occurred_at, failure);
+  end if;
+end
+$$;
+
+-- The conversation of one member on one channel account, creating contact, identity and conversation
+-- on first contact. Callers hold the member's advisory lock, so a burst cannot create two.
+create function app.member_conversation(
+  account_id uuid, account_workspace uuid, account_provider public.channel_provider,
+  member_id text, profile_name text, occurred_at timestamptz,
+  out conversation_id uuid, out identity_id uuid, out created boolean
+)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  new_contact uuid;
+begin
+  select c.id, c.contact_identity_id into conversation_id, identity_id
+  from public.contact_identities ci
+  join public.conversations c on c.contact_identity_id = ci.id
+  where ci.channel_account_id = account_id and ci.provider_user_id = member_id;
+  created := conversation_id is null;
+  if created then
+    insert into public.contacts (workspace_id, display_name, phone)
+    values (account_workspace, profile_name, case when account_provider = 'whatsapp' then '+' || member_id end)
+    returning id into new_contact;
+    insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id, handle, profile_name)
+    values (account_workspace, new_contact, account_id, member_id,
+            case when account_provider = 'whatsapp' then '+' || member_id end, profile_name)
+    returning id into identity_id;
+    insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id, last_message_at)
+    values (account_workspace, account_id, new_contact, identity_id, occurred_at)
+    returning id into conversation_id;
+  elsif profile_name is not null then
+    update public.contact_identities ci set profile_name = member_conversation.profile_name
+    where ci.id = identity_id and ci.profile_name is distinct from member_conversation.profile_name;
+  end if;
+end
+$$;
+
+/*
+ * The whole of one webhook: store the raw payload, then apply its normalized events (built by
+ * supabase/functions/_shared/normalize.ts) in one transaction. If applying fails, the raw event stays,
+ * marked failed with the error, for replay. Returns counts and the identities that need a profile lookup.
+ */
+create function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint default null)
+returns jsonb
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  event_id bigint := replay_of;
+  ev jsonb;
+  account record;
+  member record;
+  message_id uuid;
+  occurred timestamptz;
+  inbound boolean;
+  routed integer := 0;
+  unroutable integer := 0;
+  inserted integer := 0;
+  duplicates integer := 0;
+  workspaces uuid[] := '{}';
+  new_identities uuid[] := '{}';
+  final_outcome text;
+  failure text;
+begin
+  if event_id is null then
+    insert into public.webhook_events (object, payload) values (webhook_object, payload) returning id into event_id;
+  end if;
+
+  begin
+    -- Every member this webhook touches, locked in one global order so concurrent webhooks cannot deadlock.
+    perform pg_advisory_xact_lock(k.key)
+    from (
+      select distinct hashtextextended((e ->> 'provider') || ':' || (e ->> 'accountId') || ':' || (e ->> 'userId'), 0) as key
+      from jsonb_array_elements(events) e where e ->> 'userId' is not null
+      order by 1
+    ) k;
+
+    for ev in select value from jsonb_array_elements(events) loop
+      select ca.id, ca.workspace_id, ca.provider into account
+      from public.channel_accounts ca
+      where ca.provider = (ev ->> 'provider')::public.channel_provider
+        and ca.provider_account_id = ev ->> 'accountId' and ca.status <> 'disconnected';
+      if not found then
+        unroutable := unroutable + 1;
+        continue;
+      end if;
+      routed := routed + 1;
+      if not account.workspace_id = any (workspaces) then workspaces := workspaces || account.workspace_id; end if;
+      occurred := to_timestamp((ev ->> 'occurredAt')::double precision / 1000);
+
+      case ev ->> 'type'
+      when 'message' then
+        if ev ->> 'sender' = 'app' then
+          -- Our own send, echoed back: a receipt for the row messages.send keeps.
+          perform app.receive_status(account.workspace_id, account.id, ev ->> 'mid', 'sent', occurred, null);
+          continue;
+        end if;
+        inbound := ev ->> 'direction' = 'inbound';
+        select * into member
+        from app.member_conversation(account.id, account.workspace_id, account.provider, ev ->> 'userId', ev ->> 'profileName', occurred);
+        if member.created then new_identities := new_identities || member.identity_id; end if;
+        message_id := null;
+        insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, text,
+                                     attachments, metadata, provider_message_id, reply_to_provider_message_id, status,
+                                     sent_at, created_at)
+        values (account.workspace_id, member.conversation_id, account.id, (ev ->> 'direction')::public.message_direction,
+                (ev ->> 'kind')::public.message_kind, (ev ->> 'sender')::public.message_sender, ev ->> 'text',
+                coalesce(ev -> 'attachments', '[]'), coalesce(ev -> 'metadata', '{}'), ev ->> 'mid', ev ->> 'replyTo',
+                case when inbound then 'delivered' else 'sent' end::public.message_status, occurred, occurred)
+        on conflict (channel_account_id, provider_message_id) do nothing
+        returning id into message_id;
+        if message_id is null then
+          duplicates := duplicates + 1;
+          continue;
+        end if;
+        inserted := inserted + 1;
+        update public.conversations c set
+          last_message_preview = case when occurred >= c.last_message_at or member.created then ev ->> 'preview' else c.last_message_preview end,
+          last_message_at = greatest(c.last_message_at, occurred),
+          unread_count = c.unread_count + case when inbound then 1 else 0 end,
+          last_inbound_at = case when inbound then greatest(c.last_inbound_at, occurred) else c.last_inbound_at end,
+          status = case when inbound and c.status = 'resolved' then 'open' else c.status end,
+          archived_at = case when inbound then null else c.archived_at end,
+          updated_at = now()
+        where c.id = member.conversation_id;
+
+      when 'status' then
+        if ev ->> 'watermark' is not null then
+          -- Messenger/Instagram: everything we sent this member up to the watermark.
+          perform app.advance_message_status(m.id, (ev ->> 'status')::public.message_status, occurred, null)
+          from public.contact_identities ci
+          join public.messages m on m.channel_account_id = ci.channel_account_id
+          join public.conversations c on c.id = m.conversation_id and c.contact_identity_id = ci.id
+          where ci.channel_account_id = account.id and ci.provider_user_id = ev ->> 'userId'
+            and m.direction = 'outbound' and m.created_at <= to_timestamp((ev ->> 'watermark')::double precision / 1000);
+        end if;
+        perform app.receive_status(account.workspace_id, account.id, mid.value, (ev ->> 'status')::public.message_status,
+                                   occurred, ev -> 'error')
+        from jsonb_array_elements_text(coalesce(ev -> 'mids', '[]')) as mid (value);
+
+      when 'reaction' then
+        update public.messages m set reactions =
+          (select coalesce(jsonb_agg(r), '[]') from jsonb_array_elements(m.reactions) r where r ->> 'by' <> 'member')
+          || case when ev ->> 'emoji' is null then '[]'::jsonb
+                  else jsonb_build_array(jsonb_build_object('emoji', ev ->> 'emoji', 'reaction', ev ->> 'reaction', 'by', 'member')) end
+        where m.channel_account_id = account.id and m.provider_message_id = ev ->> 'targetMid';
+
+      when 'unsend' then
+        update public.messages m set deleted_at = coalesce(m.deleted_at, occurred)
+        where m.channel_account_id = account.id and m.provider_message_id = ev ->> 'mid' and m.direction = 'inbound';
+
+      when 'edit' then
+        update public.messages m set text = ev ->> 'text', edited_at = occurred
+        where m.channel_account_id = account.id and m.provider_message_id = ev ->> 'mid' and m.direction = 'inbound';
+
+      else
+        raise exception 'unknown normalized event type %', ev ->> 'type';
+      end case;
+    end loop;
+
+    final_outcome := case when routed = 0 and unroutable > 0 then 'unroutable' else 'processed' end;
+    update public.webhook_events set
+      -- Only a single-workspace webhook is shown to that workspace's admins.
+      workspace_id = case when cardinality(workspaces) = 1 then workspaces[1] end,
+      processed_at = now(), outcome = final_outcome, error = null, attempts = attempts + 1
+    where id = event_id;
+  exception when others then
+    failure := sqlstate || ': ' || sqlerrm;
+    final_outcome := 'failed';
+    update public.webhook_events set outcome = 'failed', error = failure, attempts = attempts + 1 where id = event_id;
+  end;
+
+  return jsonb_build_object('eventId', event_id, 'outcome', final_outcome, 'inserted', inserted, 'duplicates', duplicates,
+                            'unroutable', unroutable, 'newIdentities', to_jsonb(new_identities), 'error', failure);
+end
+$$;
+
+revoke execute on function app.status_rank(public.message_status), app.advance_message_status(uuid, public.message_status, timestamptz, jsonb),
+  app.receive_status(uuid, uuid, text, public.message_status, timestamptz, jsonb),
+  app.member_conversation(uuid, uuid, public.channel_provider, text, text, timestamptz), app.ingest_meta_webhook(text, jsonb, jsonb, bigint)
+  from public;
+grant execute on function app.ingest_meta_webhook(text, jsonb, jsonb, bigint) to service_role;
