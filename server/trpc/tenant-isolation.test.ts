@@ -15,6 +15,9 @@ beforeAll(async () => {
   await superuserSql()`
     insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action)
     values (${owner.workspaceId}, ${owner.user.id}, 'conversation', ${conversation.conversationId}, 'conversation.assigned')`;
+  await superuserSql()`
+    insert into public.pending_receipts (workspace_id, channel_account_id, provider_message_id, status, occurred_at)
+    values (${owner.workspaceId}, ${conversation.channelAccountId}, 'm_early', 'delivered', now())`;
   a = { workspaceId: owner.workspaceId, userId: owner.user.id, ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
