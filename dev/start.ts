@@ -3,10 +3,13 @@
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { LOCAL_DEFAULTS } from "../server/lib/config";
+import { startDemoTraffic } from "./meta/demo-members";
+import { startMetaSimulator } from "./meta/simulator";
 import { type LocalStack, ROOT, startApp, startLocalStack } from "./stack/local-stack";
 
 const startedAt = Date.now();
-const COLORS = { postgres: 34, supabase: 32, functions: 35, app: 36, build: 33, start: 1 } as const;
+const COLORS = { postgres: 34, supabase: 32, functions: 35, app: 36, build: 33, meta: 31, start: 1 } as const;
 const quietPostgres =
   /^(\s*$|.*(LOG:\s+(checkpoint|database system|listening|redirecting|starting|received|aborting|background|shutting)))/;
 
@@ -44,9 +47,13 @@ async function buildAppIfStale(): Promise<void> {
 
 let stack: LocalStack | undefined;
 let app: Awaited<ReturnType<typeof startApp>> | undefined;
+let meta: Awaited<ReturnType<typeof startMetaSimulator>> | undefined;
+let stopDemo: (() => void) | undefined;
 
 async function shutdown(reason: string, exitCode: number) {
   log("start", `${reason}: stopping…`);
+  stopDemo?.();
+  await meta?.stop();
   await app?.stop();
   await stack?.stop();
   process.exit(exitCode);
@@ -72,9 +79,19 @@ async function main() {
     });
     for (const file of stack.database.migrationsApplied) log("postgres", `applied migration ${file}`);
     if (stack.database.seeded) log("postgres", "seeded the demo workspaces");
+    meta = await startMetaSimulator({ port: Number(new URL(LOCAL_DEFAULTS.META_GRAPH_URL).port) });
   }
   await build;
   app = await startApp({ port, env: stack?.env ?? {}, log });
+
+  if (stack && process.env.DEMO_TRAFFIC !== "off") {
+    stopDemo = startDemoTraffic({
+      webhookUrl: `${stack.supabaseUrl}/functions/v1/meta-webhook`,
+      appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
+      everyMs: 6_000,
+      onLog: (line) => log("meta", line),
+    });
+  }
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   const lines = [
@@ -88,6 +105,7 @@ async function main() {
           `  Supabase:  ${stack.supabaseUrl}   (Auth, Edge Functions)`,
           `  Webhook:   ${stack.supabaseUrl}/functions/v1/meta-webhook`,
           `  Postgres:  ${stack.superuserUrl}`,
+          `  Meta:      ${meta?.url} (Graph API simulator; simulated members write every 6 s, DEMO_TRAFFIC=off stops them)`,
         ]
       : [`  Supabase:  ${process.env.SUPABASE_URL}`]),
     "  Ctrl-C stops everything.",

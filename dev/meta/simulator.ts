@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { newMid, newWamid } from "./webhooks";
+
+/** One Graph API call as the simulator saw it (tokens are recorded only as present/absent). */
+export interface RecordedCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  hadAccessToken: boolean;
+  at: string;
+}
+
+/** What the next matching calls should suffer. */
+export interface InjectedFailure {
+  /** Substring of the path to match; empty matches every call. */
+  pathIncludes?: string;
+  /** HTTP 5xx without a Graph error body. */
+  status?: number;
+  /** A Graph error code: 190 (token), 4/17/32/613/130429 (rate), 10/2018278/131047 (window). */
+  code?: number;
+  subcode?: number;
+  latencyMs?: number;
+  /** Never answer: the caller's timeout fires. */
+  hang?: boolean;
+  /** How many calls it applies to (default 1). */
+  times?: number;
+}
+
+const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
+  190: { type: "OAuthException", message: "Error validating access token: Session has expired." },
+  4: { type: "OAuthException", message: "Application request limit reached" },
+  17: { type: "OAuthException", message: "User request limit reached" },
+  32: { type: "OAuthException", message: "Page request limit reached" },
+  613: { type: "OAuthException", message: "Calls to this api have exceeded the rate limit." },
+  130429: { type: "OAuthException", message: "Rate limit hit" },
+  10: { type: "OAuthException", message: "This message is sent outside of allowed window." },
+  2018278: { type: "OAuthException", message: "This message is sent outside of allowed window." },
+  131047: { type: "OAuthException", message: "Re-engagement message" },
+};
+
+/**
+ * A local Graph API: the Send API for Messenger/Instagram (`/{page-id}/messages`) and WhatsApp
+ * (`/{phone-number-id}/messages`), profile and media lookups. It records every call and fails on demand.
+ * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`.
+ */
+export async function startMetaSimulator(options: { port: number; host?: string }) {
+  const calls: RecordedCall[] = [];
+  let failures: (InjectedFailure & { remaining: number })[] = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://simulator");
+    const body = await readBody(req);
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+    };
+
+    if (url.pathname === "/__calls") {
+      if (req.method === "DELETE") calls.length = 0;
+      return json(200, calls);
+    }
+    if (url.pathname === "/__failures") {
+      if (req.method === "DELETE") failures = [];
+      else if (req.method === "POST") {
+        const failure = (body ?? {}) as InjectedFailure;
+        failures.push({ ...failure, remaining: failure.times ?? 1 });
+      }
+      return json(200, failures);
+    }
+
+    const query = Object.fromEntries(url.searchParams);
+    calls.push({
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(Object.entries(query).filter(([key]) => key !== "access_token")),
+      body,
+      hadAccessToken: Boolean(query.access_token || req.headers.authorization),
+      at: new Date().toISOString(),
+    });
+
+    const failure = failures.find((f) => f.remaining > 0 && url.pathname.includes(f.pathIncludes ?? ""));
+    if (failure) {
+      failure.remaining -= 1;
+      if (failure.hang) return;
+      if (failure.latencyMs) await new Promise((resolve) => setTimeout(resolve, failure.latencyMs));
+      if (failure.status)
+        return json(failure.status, { error: { message: "Service temporarily unavailable", code: 2, type: "OAuthException" } });
+      if (failure.code !== undefined) {
+        const known = GRAPH_ERRORS[failure.code] ?? { type: "OAuthException", message: "Error" };
+        return json(400, {
+          error: { ...known, code: failure.code, error_subcode: failure.subcode, fbtrace_id: randomUUID().slice(0, 11) },
+        });
+      }
+    }
+
+    // /{version}/{id}/messages
+    const [, , id, edge] = url.pathname.split("/");
+    if (req.method === "POST" && edge === "messages") {
+      const request = (body ?? {}) as { messaging_product?: string; to?: string; recipient?: { id?: string } };
+      if (request.messaging_product === "whatsapp") {
+        return json(200, {
+          messaging_product: "whatsapp",
+          contacts: [{ input: request.to, wa_id: request.to }],
+          messages: [{ id: newWamid() }],
+        });
+      }
+      return json(200, { recipient_id: request.recipient?.id, message_id: newMid() });
+    }
+    if (req.method === "GET" && id && !edge) {
+      if (query.fields?.includes("url")) {
+        return json(200, {
+          id,
+          url: `https://lookaside.example/whatsapp_business/attachments/?mid=${id}`,
+          mime_type: "image/jpeg",
+        });
+      }
+      return json(200, { id, name: `Member ${id.slice(-4)}`, first_name: "Member", last_name: id.slice(-4), profile_pic: null });
+    }
+    return json(404, { error: { message: "Unknown path components", type: "OAuthException", code: 2500 } });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+}
