@@ -33,6 +33,8 @@ export interface LocalStack {
   keys: SigningKeys;
   superuserUrl: string;
   supabaseUrl: string;
+  /** Deno serving supabase/functions directly, without the gateway in front. */
+  functionsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       keys,
       superuserUrl: cluster.url,
       supabaseUrl: gateway.url,
+      functionsUrl: functions.url,
       env: {
         FRONTDESK_LOCAL_STACK: "1",
         SUPABASE_URL: gateway.url,

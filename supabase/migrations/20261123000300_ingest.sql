@@ -156,10 +156,6 @@ declare
   final_outcome text;
   failure text;
 begin
-  if event_id is null then
-    insert into public.webhook_events (object, payload) values (webhook_object, payload) returning id into event_id;
-  end if;
-
   begin
     -- Every member this webhook touches, locked in one global order so concurrent webhooks cannot deadlock.
     perform pg_advisory_xact_lock(k.key)
@@ -253,16 +249,26 @@ begin
     end loop;
 
     final_outcome := case when routed = 0 and unroutable > 0 then 'unroutable' else 'processed' end;
-    update public.webhook_events set
-      -- Only a single-workspace webhook is shown to that workspace's admins.
-      workspace_id = case when cardinality(workspaces) = 1 then workspaces[1] end,
-      processed_at = now(), outcome = final_outcome, error = null, attempts = attempts + 1
-    where id = event_id;
   exception when others then
+    -- Applying failed and was rolled back to here; the raw event is still stored below, for replay.
     failure := sqlstate || ': ' || sqlerrm;
     final_outcome := 'failed';
-    update public.webhook_events set outcome = 'failed', error = failure, attempts = attempts + 1 where id = event_id;
   end;
+
+  -- Stored in the same transaction as what it produced, so it is durable exactly when they are.
+  -- Only a single-workspace webhook is shown to that workspace's admins.
+  if event_id is null then
+    insert into public.webhook_events (object, payload, workspace_id, processed_at, outcome, error, attempts)
+    values (webhook_object, payload, case when cardinality(workspaces) = 1 then workspaces[1] end,
+            case when final_outcome <> 'failed' then now() end, final_outcome, failure, 1)
+    returning id into event_id;
+  else
+    update public.webhook_events set
+      workspace_id = case when cardinality(workspaces) = 1 then workspaces[1] end,
+      processed_at = case when final_outcome <> 'failed' then now() end,
+      outcome = final_outcome, error = failure, attempts = attempts + 1
+    where id = event_id;
+  end if;
 
   return jsonb_build_object('eventId', event_id, 'outcome', final_outcome, 'inserted', inserted, 'duplicates', duplicates,
                             'unroutable', unroutable, 'newIdentities', to_jsonb(new_identities), 'error', failure);

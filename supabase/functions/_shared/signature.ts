@@ -18,6 +18,17 @@ export async function isSignedByMeta(
   return timingSafeEqual(presented, expected);
 }
 
+const keys = new Map<string, Promise<CryptoKey>>();
+/** Importing the key costs more than the HMAC itself; every webhook uses the same one. */
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** Compares secrets in time independent of where they differ. */
 export function timingSafeEqual(a: string, b: string): boolean {
   const left = new TextEncoder().encode(a);

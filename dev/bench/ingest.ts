@@ -1,0 +1,182 @@
+// `npm run bench:ingest`: signed webhooks posted concurrently to the real edge function (gateway → Deno →
+// one SQL call), compared on the same database with (a) the naive find-then-create design and (b) the
+// least durable work a webhook needs: one single-row INSERT per message in its own transaction.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { LOCAL_DEFAULTS } from "../../server/lib/config";
+import { deliverWebhook, messengerText } from "../meta/webhooks";
+import { freePort, startLocalStack } from "../stack/local-stack";
+import { fmt, summarize } from "./latency";
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 6_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_500);
+const PACED_RATE = 500;
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 8);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Runs `task(i)` for i < count with `concurrency` in flight; returns wall time in ms. */
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return performance.now() - started;
+}
+
+const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-bench-ingest-"));
+const stack = await startLocalStack({
+  stateDir,
+  persistent: false,
+  postgresPort: await freePort(),
+  gatewayPort: await freePort(),
+  seedDemo: false,
+  log: () => {},
+});
+const sql = postgres(stack.superuserUrl, { max: CONCURRENCY + 2, onnotice: () => {} });
+// Straight to the function: the local gateway is a dev stand-in, hosted Supabase has its own in front.
+const webhookUrl = process.env.BENCH_VIA_GATEWAY
+  ? `${stack.supabaseUrl}/functions/v1/meta-webhook`
+  : `${stack.functionsUrl}/meta-webhook`;
+
+async function newPage(label: string) {
+  const [workspace] = await sql<{ id: string }[]>`insert into public.workspaces (name) values (${label}) returning id`;
+  const pageId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
+  const [channel] = await sql<{ id: string }[]>`
+    insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name)
+    values (${workspace?.id ?? ""}, 'messenger', ${pageId}, ${label}) returning id`;
+  return { workspaceId: workspace?.id ?? "", channelId: channel?.id ?? "", pageId };
+}
+
+const messageFor = (pageId: string, i: number) =>
+  messengerText({ pageId, psid: `psid-${i % MEMBERS}`, text: `Can I book the 6am class? #${i}`, mid: `m_bench_${pageId}_${i}` });
+
+try {
+  // ── the edge function, closed loop ────────────────────────────────────────
+  const ours = await newPage("Ingest bench");
+  const acks: number[] = [];
+  let failedAcks = 0;
+  const post = async (i: number) => {
+    const started = performance.now();
+    const response = await deliverWebhook(webhookUrl, messageFor(ours.pageId, i), { appSecret: LOCAL_DEFAULTS.META_APP_SECRET });
+    acks.push(performance.now() - started);
+    if (response.status !== 200) failedAcks += 1;
+    await response.arrayBuffer();
+  };
+  await pool(200, CONCURRENCY, (i) => post(MESSAGES + i)); // warm-up: JIT, pools, plans
+  acks.length = 0;
+  const oursMs = await pool(MESSAGES, CONCURRENCY, post);
+  const oursRate = (MESSAGES / oursMs) * 1000;
+  const closedLoop = summarize(acks);
+  // Meta redelivers: send 5% again, which must change nothing.
+  await pool(Math.floor(MESSAGES / 20), CONCURRENCY, (i) => post(i * 20));
+
+  // ── the edge function, paced at 500 msg/s ────────────────────────────────
+  acks.length = 0;
+  const paced: Promise<void>[] = [];
+  const pacedCount = PACED_RATE * PACED_SECONDS;
+  const pacedStart = performance.now();
+  for (let i = 0; i < pacedCount; i++) {
+    const due = pacedStart + (i * 1000) / PACED_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    paced.push(post(2 * MESSAGES + i));
+  }
+  await Promise.all(paced);
+  const pacedLatency = summarize(acks);
+
+  // ── (a) naive: find-then-create, one autocommitted query at a time ───────
+  const naive = await newPage("Naive bench");
+  const naiveMs = await pool(MESSAGES, CONCURRENCY, async (i) => {
+    const psid = `psid-${i % MEMBERS}`;
+    const [channel] = await sql<{ id: string; workspace_id: string }[]>`
+      select id, workspace_id from public.channel_accounts where provider = 'messenger' and provider_account_id = ${naive.pageId}`;
+    if (!channel) throw new Error("no channel");
+    let [identity] = await sql<{ id: string; contact_id: string }[]>`
+      select id, contact_id from public.contact_identities where channel_account_id = ${channel.id} and provider_user_id = ${psid}`;
+    if (!identity) {
+      const [contact] = await sql<
+        { id: string }[]
+      >`insert into public.contacts (workspace_id) values (${channel.workspace_id}) returning id`;
+      [identity] = await sql<{ id: string; contact_id: string }[]>`
+        insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
+        values (${channel.workspace_id}, ${contact?.id ?? ""}, ${channel.id}, ${psid})
+        on conflict (channel_account_id, provider_user_id) do update set provider_user_id = excluded.provider_user_id
+        returning id, contact_id`;
+    }
+    if (!identity) throw new Error("no identity");
+    let [conversation] = await sql<
+      { id: string }[]
+    >`select id from public.conversations where contact_identity_id = ${identity.id}`;
+    if (!conversation) {
+      [conversation] = await sql<{ id: string }[]>`
+        insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id)
+        values (${channel.workspace_id}, ${channel.id}, ${identity.contact_id}, ${identity.id})
+        on conflict (contact_identity_id) do update set updated_at = now() returning id`;
+    }
+    const mid = `m_naive_${i}`;
+    const [existing] =
+      await sql`select 1 from public.messages where channel_account_id = ${channel.id} and provider_message_id = ${mid}`;
+    if (!existing) {
+      await sql`
+        insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, text, provider_message_id, status)
+        values (${channel.workspace_id}, ${conversation?.id ?? ""}, ${channel.id}, 'inbound', 'member', ${`naive #${i}`}, ${mid}, 'delivered')`;
+      await sql`update public.conversations set unread_count = unread_count + 1, last_message_at = now() where id = ${conversation?.id ?? ""}`;
+    }
+  });
+  const naiveRate = (MESSAGES / naiveMs) * 1000;
+
+  // ── (b) raw: one single-row INSERT per message, its own transaction ──────
+  const raw = await newPage("Raw bench");
+  const [rawConversation] = await sql<{ id: string }[]>`
+    with contact as (insert into public.contacts (workspace_id) values (${raw.workspaceId}) returning id),
+         identity as (insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
+                      select ${raw.workspaceId}, id, ${raw.channelId}, 'raw' from contact returning id, contact_id)
+    insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id)
+    select ${raw.workspaceId}, ${raw.channelId}, contact_id, id from identity returning id`;
+  const rawMs = await pool(MESSAGES, CONCURRENCY, async (i) => {
+    await sql`
+      insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, text, provider_message_id, status)
+      values (${raw.workspaceId}, ${rawConversation?.id ?? ""}, ${raw.channelId}, 'inbound', 'member', ${`raw #${i}`}, ${`m_raw_${i}`}, 'delivered')`;
+  });
+  const rawRate = (MESSAGES / rawMs) * 1000;
+
+  // ── nothing lost, nothing twice ───────────────────────────────────────────
+  const expected = MESSAGES + 200 + pacedCount;
+  const [counts] = await sql<{ rows: number; distinct_ids: number; unread: number; conversations: number }[]>`
+    select count(*)::int as rows, count(distinct provider_message_id)::int as distinct_ids,
+           (select sum(unread_count)::int from public.conversations where channel_account_id = ${ours.channelId}) as unread,
+           (select count(*)::int from public.conversations where channel_account_id = ${ours.channelId}) as conversations
+    from public.messages where channel_account_id = ${ours.channelId}`;
+  const lost = expected - (counts?.distinct_ids ?? 0);
+  const duplicated = (counts?.rows ?? 0) - (counts?.distinct_ids ?? 0);
+
+  say(`cores: 2 · ${MESSAGES} webhooks (one message each, ${MEMBERS} members) · ${CONCURRENCY} in flight · durable commits`);
+  say(
+    `edge function:  ${fmt(oursRate)} msg/s, ack p50 ${fmt(closedLoop.p50)} ms p95 ${fmt(closedLoop.p95)} ms p99 ${fmt(closedLoop.p99)} ms`,
+  );
+  say(
+    `paced 500/s:    ${pacedCount} webhooks, ack p50 ${fmt(pacedLatency.p50)} ms p95 ${fmt(pacedLatency.p95)} ms p99 ${fmt(pacedLatency.p99)} ms`,
+  );
+  say(`(a) naive:      ${fmt(naiveRate)} msg/s  → ours is ${(oursRate / naiveRate).toFixed(2)}×`);
+  say(`(b) raw insert: ${fmt(rawRate)} msg/s  → ours is ${(oursRate / rawRate).toFixed(2)}×`);
+  say(
+    `rows: ${counts?.rows} messages for ${expected} distinct deliveries (+${Math.floor(MESSAGES / 20)} redeliveries), ` +
+      `${counts?.conversations} conversations, unread total ${counts?.unread}, non-200 acks ${failedAcks}`,
+  );
+  say("targets: ≥ 1500 msg/s, p99 < 100 ms at 500 msg/s, ≥ 5× naive, ≥ 0.5× raw, 0 lost, 0 duplicated");
+  say(
+    `msgs_per_s=${fmt(oursRate)} p99_ms_at_500=${fmt(pacedLatency.p99)} vs_naive=${(oursRate / naiveRate).toFixed(2)} ` +
+      `vs_raw=${(oursRate / rawRate).toFixed(2)} lost=${lost} duplicated=${duplicated}`,
+  );
+} finally {
+  await sql.end();
+  await stack.stop();
+  await rm(stateDir, { recursive: true, force: true });
+}
