@@ -1,5 +1,5 @@
 import { type MetaEvent, normalizeWebhook } from "./meta-events.ts";
-import { isSignedByMeta } from "./signature.ts";
+import { isSignedByMeta, timingSafeEqual } from "./signature.ts";
 import { answerSubscriptionCheck } from "./subscription.ts";
 
 export interface IngestResult {
@@ -19,6 +19,12 @@ export interface WebhookDependencies {
   maxBodyBytes: number;
   /** One SQL call: store the raw payload and apply its events. */
   ingest(object: string, rawJson: string, events: MetaEvent[]): Promise<IngestResult>;
+  /** Stored webhooks whose apply failed, oldest first. */
+  failedWebhooks(limit: number): Promise<{ id: number; object: string; payload: unknown }[]>;
+  /** Applies a stored webhook again, updating its row. */
+  reapply(id: number, object: string, payload: unknown, events: MetaEvent[]): Promise<IngestResult>;
+  /** Operators replay with the project's service role key. */
+  serviceRoleKey: string;
   log(event: string, fields: Record<string, string | number | boolean | null>): void;
 }
 
@@ -27,6 +33,7 @@ export interface WebhookDependencies {
  * refuses what is not Meta's before anything is stored, and answers 200 once the webhook is durable.
  */
 export async function handleMetaWebhook(request: Request, deps: WebhookDependencies): Promise<Response> {
+  if (new URL(request.url).pathname.endsWith("/replay")) return replayFailed(request, deps);
   if (request.method === "GET") return answerSubscriptionCheck(new URL(request.url), deps.verifyToken);
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { allow: "GET, POST" } });
 
@@ -93,4 +100,23 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array<
     offset += chunk.byteLength;
   }
   return body;
+}
+
+/**
+ * `POST /meta-webhook/replay?limit=N` with `Authorization: Bearer <service role key>`: applies failed
+ * webhooks again from their stored payloads. Safe to repeat: ingest is idempotent.
+ */
+async function replayFailed(request: Request, deps: WebhookDependencies): Promise<Response> {
+  const token = request.headers.get("authorization")?.match(/^Bearer (.+)$/)?.[1] ?? "";
+  if (request.method !== "POST" || !deps.serviceRoleKey || !timingSafeEqual(token, deps.serviceRoleKey)) {
+    return new Response("Unauthorized", { status: 401 });
+  }
+  const limit = Math.min(Math.max(Number(new URL(request.url).searchParams.get("limit") ?? "100") || 100, 1), 1000);
+  const outcomes: { id: number; outcome: IngestResult["outcome"] }[] = [];
+  for (const webhook of await deps.failedWebhooks(limit)) {
+    const result = await deps.reapply(webhook.id, webhook.object, webhook.payload, normalizeWebhook(webhook.payload, deps.appId));
+    deps.log("webhook.replayed", { eventId: webhook.id, outcome: result.outcome, failure: result.error?.slice(0, 5) ?? null });
+    outcomes.push({ id: webhook.id, outcome: result.outcome });
+  }
+  return Response.json({ replayed: outcomes.length, outcomes });
 }

@@ -17,6 +17,17 @@ Deno.serve((request: Request) =>
       if (!row) throw new Error("ingest returned nothing");
       return row.result;
     },
+    serviceRoleKey: env("SUPABASE_SERVICE_ROLE_KEY"),
+    async failedWebhooks(limit) {
+      return await sql<{ id: number; object: string; payload: unknown }[]>`
+        select id::int, object, payload from public.webhook_events where outcome = 'failed' order by id limit ${limit}`;
+    },
+    async reapply(id, object, payload, events) {
+      const [row] = await sql<{ result: IngestResult }[]>`
+        select app.ingest_meta_webhook(${object}, ${sql.json(payload as never)}, ${sql.json(events as never)}, ${id}) as result`;
+      if (!row) throw new Error("replay returned nothing");
+      return row.result;
+    },
     log: (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields })),
   }),
 );

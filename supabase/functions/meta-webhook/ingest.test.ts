@@ -216,3 +216,27 @@ describe("what is not Meta's is refused and nothing is stored", () => {
     expect(await eventCount()).toBe(before);
   });
 });
+
+describe("replaying failed webhooks", () => {
+  it("applies a failed webhook again from its stored payload, only for the service role", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const payload = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "lost in a deploy" });
+    const [stored] = await superuserSql()<{ id: string }[]>`
+      insert into public.webhook_events (object, payload, outcome, error, attempts)
+      values ('page', ${superuserSql().json(payload)}, 'failed', '57014: canceling statement due to statement timeout', 1)
+      returning id`;
+    const replay = (key: string) =>
+      fetch(`${endpoint()}/replay`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
+
+    expect((await replay(inject("stack").env.SUPABASE_ANON_KEY ?? "")).status).toBe(401);
+    const response = await replay(inject("stack").env.SUPABASE_SERVICE_ROLE_KEY ?? "");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      outcomes: expect.arrayContaining([{ id: Number(stored?.id), outcome: "processed" }]),
+    });
+    const [row] = await superuserSql()`
+      select e.outcome, e.attempts, e.error, (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages
+      from public.webhook_events e where e.id = ${stored?.id ?? 0}`;
+    expect(row).toEqual({ outcome: "processed", attempts: 2, error: null, messages: 1 });
+  });
+});
