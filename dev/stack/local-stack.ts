@@ -22,6 +22,8 @@ export interface LocalStackOptions {
   demoPassword?: string;
   /** Durability off: throwaway test clusters only. */
   fast?: boolean;
+  /** Where the edge function reaches the Graph API (the Meta simulator); the local default otherwise. */
+  metaGraphUrl?: string;
   log: LogSink;
 }
 
@@ -68,8 +70,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         META_APP_ID: LOCAL_DEFAULTS.META_APP_ID,
         META_APP_SECRET: LOCAL_DEFAULTS.META_APP_SECRET,
         META_VERIFY_TOKEN: LOCAL_DEFAULTS.META_VERIFY_TOKEN,
-        META_GRAPH_URL: LOCAL_DEFAULTS.META_GRAPH_URL,
+        META_GRAPH_URL: options.metaGraphUrl ?? LOCAL_DEFAULTS.META_GRAPH_URL,
         META_GRAPH_VERSION: LOCAL_DEFAULTS.META_GRAPH_VERSION,
+        TOKEN_ENCRYPTION_KEYS: LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS,
       },
       onLog: (line) => options.log("functions", line),
     });

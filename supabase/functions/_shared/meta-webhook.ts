@@ -7,6 +7,8 @@ export interface IngestResult {
   outcome: "processed" | "unroutable" | "failed";
   inserted: number;
   duplicates: number;
+  /** Members seen for the first time: their profiles are looked up after the response. */
+  newIdentities: string[];
   /** `SQLSTATE: message` when applying failed; the raw event is kept for replay. */
   error: string | null;
 }
@@ -25,6 +27,9 @@ export interface WebhookDependencies {
   reapply(id: number, object: string, payload: unknown, events: MetaEvent[]): Promise<IngestResult>;
   /** Operators replay with the project's service role key. */
   serviceRoleKey: string;
+  lookupProfiles(identityIds: string[]): Promise<void>;
+  /** Keeps work going after the response (EdgeRuntime.waitUntil on Supabase). */
+  background(work: Promise<unknown>): void;
   log(event: string, fields: Record<string, string | number | boolean | null>): void;
 }
 
@@ -70,6 +75,7 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
       failure: result.error?.slice(0, 5) ?? null,
       ms: Date.now() - started,
     });
+    if (result.newIdentities.length > 0) deps.background(deps.lookupProfiles(result.newIdentities));
     return new Response("EVENT_RECEIVED", { status: 200 });
   } catch (error) {
     // Nothing durable happened: a non-2xx makes Meta deliver it again.

@@ -1,15 +1,54 @@
 // The endpoint Meta calls. Deployed with `supabase functions deploy meta-webhook --no-verify-jwt`.
 import postgres from "npm:postgres@3.4.9";
 import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
+import { lookupProfiles, type ProfileTarget } from "../_shared/profile-lookup.ts";
+import { parseKeyring } from "../_shared/token-crypto.ts";
 
 const env = (name: string) => Deno.env.get(name) ?? "";
 const sql = postgres(env("SUPABASE_DB_URL"), { max: 8, prepare: !env("SUPABASE_DB_URL").includes(":6543/"), onnotice: () => {} });
+const keyring = await parseKeyring(env("TOKEN_ENCRYPTION_KEYS"));
+const log = (event: string, fields: Record<string, string | number | boolean | null>) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
+const edgeRuntime = (globalThis as unknown as { EdgeRuntime?: { waitUntil(work: Promise<unknown>): void } }).EdgeRuntime;
+
+const profileDependencies = {
+  graphUrl: env("META_GRAPH_URL") || "https://graph.facebook.com",
+  graphVersion: env("META_GRAPH_VERSION") || "v25.0",
+  keyring,
+  retryDelaysMs: [500, 2_000, 8_000],
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  log,
+  targets: async (identityIds: string[]) =>
+    await sql<ProfileTarget[]>`
+      select ci.id as "identityId", ca.id as "channelAccountId", ca.provider, ci.provider_user_id as "providerUserId",
+             ca.access_token_ciphertext as "tokenCiphertext", ca.access_token_key_id as "tokenKeyId"
+      from public.contact_identities ci join public.channel_accounts ca on ca.id = ci.channel_account_id
+      where ci.id = any(${identityIds}::uuid[])`,
+  async save(identityId: string, profile: { name: string | null; username: string | null; avatarUrl: string | null }) {
+    await sql`
+      with identity as (
+        update public.contact_identities set
+          profile_name = coalesce(${profile.name}, profile_name),
+          handle = coalesce(handle, ${profile.username ? `@${profile.username}` : null}),
+          profile_fetched_at = now()
+        where id = ${identityId} returning contact_id
+      )
+      update public.contacts c set display_name = coalesce(c.display_name, ${profile.name}),
+                                   avatar_url = coalesce(${profile.avatarUrl}, c.avatar_url), updated_at = now()
+      from identity where c.id = identity.contact_id`;
+  },
+  async needsReconnect(channelAccountId: string) {
+    await sql`update public.channel_accounts set status = 'needs_reconnect', updated_at = now()
+              where id = ${channelAccountId} and status = 'active'`;
+  },
+};
 
 Deno.serve((request: Request) =>
   handleMetaWebhook(request, {
     appId: env("META_APP_ID"),
     appSecret: env("META_APP_SECRET"),
     verifyToken: env("META_VERIFY_TOKEN"),
+    serviceRoleKey: env("SUPABASE_SERVICE_ROLE_KEY"),
     maxBodyBytes: 4 * 1024 * 1024,
     async ingest(object, rawJson, events) {
       const [row] = await sql<{ result: IngestResult }[]>`
@@ -17,7 +56,6 @@ Deno.serve((request: Request) =>
       if (!row) throw new Error("ingest returned nothing");
       return row.result;
     },
-    serviceRoleKey: env("SUPABASE_SERVICE_ROLE_KEY"),
     async failedWebhooks(limit) {
       return await sql<{ id: number; object: string; payload: unknown }[]>`
         select id::int, object, payload from public.webhook_events where outcome = 'failed' order by id limit ${limit}`;
@@ -28,6 +66,13 @@ Deno.serve((request: Request) =>
       if (!row) throw new Error("replay returned nothing");
       return row.result;
     },
-    log: (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields })),
+    lookupProfiles: (identityIds) => lookupProfiles(identityIds, profileDependencies),
+    background: (work) => {
+      const guarded = work.catch((error: unknown) =>
+        log("background.failed", { error: error instanceof Error ? error.name : "unknown" }),
+      );
+      if (edgeRuntime) edgeRuntime.waitUntil(guarded);
+    },
+    log,
   }),
 );

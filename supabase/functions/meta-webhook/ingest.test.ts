@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { deliverWebhook, messengerText, newMid, newWamid, whatsappStatus, whatsappText } from "../../../dev/meta/webhooks";
 import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 import { LOCAL_DEFAULTS } from "../../../server/lib/config";
+import { encryptToken, parseKeyring } from "../_shared/token-crypto";
 
 /** Over HTTP, through the Supabase gateway, to the function running under real Deno. */
 const endpoint = () => `${inject("stack").supabaseUrl}/functions/v1/meta-webhook`;
@@ -238,5 +239,68 @@ describe("replaying failed webhooks", () => {
       select e.outcome, e.attempts, e.error, (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages
       from public.webhook_events e where e.id = ${stored?.id ?? 0}`;
     expect(row).toEqual({ outcome: "processed", attempts: 2, error: null, messages: 1 });
+  });
+});
+
+describe("profile lookups after the response", () => {
+  const meta = (pathname: string, init?: RequestInit) => fetch(`${inject("stack").metaUrl}${pathname}`, init);
+  const inject190 = (body: object) =>
+    meta("/__failures", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  async function channelWithToken() {
+    const channel = await newChannel("messenger");
+    const keyring = await parseKeyring(LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS);
+    const sealed = await encryptToken(keyring, "EAAG-secret-page-token", channel.channelId);
+    await superuserSql()`
+      update public.channel_accounts set access_token_ciphertext = ${sealed.ciphertext}, access_token_key_id = ${sealed.keyId}
+      where id = ${channel.channelId}`;
+    return channel;
+  }
+
+  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it("names a new member from the Graph API, retrying a 5xx, with the token only in a header", async () => {
+    const { channelId, providerAccountId } = await channelWithToken();
+    const psid = `psid${Date.now()}`;
+    await inject190({ pathIncludes: psid, status: 503, times: 1 });
+    expect((await send(messengerText({ pageId: providerAccountId, psid, text: "hi" }))).status).toBe(200);
+    const contact = await eventually(
+      async () =>
+        (
+          await superuserSql()<{ display_name: string | null }[]>`
+        select ct.display_name from public.contacts ct join public.contact_identities ci on ci.contact_id = ct.id
+        where ci.channel_account_id = ${channelId}`
+        )[0],
+      (row) => Boolean(row?.display_name),
+    );
+    expect(contact?.display_name).toBe(`Member ${psid.slice(-4)}`);
+    const calls = (await (await meta("/__calls")).json()) as { path: string; hadAccessToken: boolean; query: object }[];
+    const lookups = calls.filter((call) => call.path.endsWith(`/${psid}`));
+    expect(lookups).toHaveLength(2);
+    expect(lookups.every((call) => call.hadAccessToken)).toBe(true);
+    expect(JSON.stringify(calls)).not.toContain("EAAG-secret-page-token");
+  });
+
+  it("marks the channel for reconnection on code 190 and still stores the message", async () => {
+    const { channelId, providerAccountId } = await channelWithToken();
+    const psid = `psid${Date.now()}`;
+    await inject190({ pathIncludes: psid, code: 190, times: 1 });
+    expect((await send(messengerText({ pageId: providerAccountId, psid, text: "still here" }))).status).toBe(200);
+    const channel = await eventually(
+      async () =>
+        (await superuserSql()<{ status: string }[]>`select status from public.channel_accounts where id = ${channelId}`)[0],
+      (row) => row?.status === "needs_reconnect",
+    );
+    expect(channel?.status).toBe("needs_reconnect");
+    await send(messengerText({ pageId: providerAccountId, psid, text: "and again" }));
+    const [row] = await superuserSql()`select count(*)::int as n from public.messages where channel_account_id = ${channelId}`;
+    expect(row?.n).toBe(2);
   });
 });
