@@ -54,15 +54,8 @@ export function messengerText(options: {
   };
 }
 
-/** A member's WhatsApp text message, in the Cloud API webhook shape (timestamps in seconds, as strings). */
-export function whatsappText(options: {
-  phoneNumberId: string;
-  waId: string;
-  name?: string;
-  text: string;
-  id?: string;
-  timestamp?: number;
-}) {
+/** The Cloud API envelope every WhatsApp webhook arrives in. */
+function whatsappWebhook(phoneNumberId: string, value: Record<string, unknown>) {
   return {
     object: "whatsapp_business_account",
     entry: [
@@ -73,23 +66,37 @@ export function whatsappText(options: {
             field: "messages",
             value: {
               messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: options.phoneNumberId },
-              contacts: [{ profile: { name: options.name ?? "Member" }, wa_id: options.waId }],
-              messages: [
-                {
-                  from: options.waId,
-                  id: options.id ?? newWamid(),
-                  timestamp: String(Math.floor((options.timestamp ?? Date.now()) / 1000)),
-                  type: "text",
-                  text: { body: options.text },
-                },
-              ],
+              metadata: { display_phone_number: "15550783881", phone_number_id: phoneNumberId },
+              ...value,
             },
           },
         ],
       },
     ],
   };
+}
+
+/** A member's WhatsApp text message, in the Cloud API webhook shape (timestamps in seconds, as strings). */
+export function whatsappText(options: {
+  phoneNumberId: string;
+  waId: string;
+  name?: string;
+  text: string;
+  id?: string;
+  timestamp?: number;
+}) {
+  return whatsappWebhook(options.phoneNumberId, {
+    contacts: [{ profile: { name: options.name ?? "Member" }, wa_id: options.waId }],
+    messages: [
+      {
+        from: options.waId,
+        id: options.id ?? newWamid(),
+        timestamp: String(Math.floor((options.timestamp ?? Date.now()) / 1000)),
+        type: "text",
+        text: { body: options.text },
+      },
+    ],
+  });
 }
 
 /** A WhatsApp status webhook for one of our sent messages. */
@@ -100,36 +107,17 @@ export function whatsappStatus(options: {
   status: "sent" | "delivered" | "read" | "failed";
   errorCode?: number;
 }) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
+  return whatsappWebhook(options.phoneNumberId, {
+    statuses: [
       {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: options.phoneNumberId },
-              statuses: [
-                {
-                  id: options.id,
-                  status: options.status,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  recipient_id: options.waId,
-                  ...(options.errorCode
-                    ? {
-                        errors: [
-                          { code: options.errorCode, title: "Error", message: "Error", error_data: { details: "Failed" } },
-                        ],
-                      }
-                    : {}),
-                },
-              ],
-            },
-          },
-        ],
+        id: options.id,
+        status: options.status,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: options.waId,
+        ...(options.errorCode
+          ? { errors: [{ code: options.errorCode, title: "Error", message: "Error", error_data: { details: "Failed" } }] }
+          : {}),
       },
     ],
-  };
+  });
 }
