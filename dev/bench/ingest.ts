@@ -1,7 +1,6 @@
 // `npm run bench:ingest`: signed webhooks posted concurrently to the real edge function (gateway → Deno →
 // one SQL call), compared on the same database with (a) the naive find-then-create design and (b) the
 // least durable work a webhook needs: one single-row INSERT per message in its own transaction.
-import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";

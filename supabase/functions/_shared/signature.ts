@@ -6,13 +6,7 @@ export async function isSignedByMeta(
 ): Promise<boolean> {
   const presented = header?.match(/^sha256=([0-9a-f]{64})$/i)?.[1]?.toLowerCase();
   if (!presented || !appSecret) return false;
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(appSecret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  const key = await hmacKey(appSecret);
   const digest = new Uint8Array(await crypto.subtle.sign("HMAC", key, rawBody));
   const expected = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
   return timingSafeEqual(presented, expected);
