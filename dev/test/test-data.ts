@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createClient, type Session, type SupabaseClient } from "@supabase/supabase-js";
 import postgres from "postgres";
 import WebSocket from "ws";
+import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import type { WorkspaceRole } from "../../server/services/account";
+import { encryptToken, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
+
+/** The plaintext page token test channels carry; tests assert it never leaks. */
+export const TEST_PAGE_TOKEN = "EAAG-test-page-token-never-shown";
 
 /** Where a running test stack is; Vitest and Playwright each learn it their own way. */
 export interface StackAddress {
@@ -81,12 +86,16 @@ export function testData(stack: StackAddress) {
     archived?: boolean;
   }
 
+  /** A connected channel with a real encrypted page token, as connecting it would leave it. */
   async function createChannel(workspaceId: string, provider: "messenger" | "instagram" | "whatsapp" = "messenger") {
     const [channel] = await sql()<{ id: string }[]>`
-      insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name, access_token_ciphertext, access_token_key_id)
-      values (${workspaceId}, ${provider}, ${`${provider}-${randomUUID()}`}, ${`Test ${provider}`}, 'ciphertext', 'test')
+      insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name)
+      values (${workspaceId}, ${provider}, ${`${provider}-${randomUUID()}`}, ${`Test ${provider}`})
       returning id`;
     if (!channel) throw new Error("channel insert returned nothing");
+    const sealed = await encryptToken(await parseKeyring(LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS), TEST_PAGE_TOKEN, channel.id);
+    await sql()`update public.channel_accounts set access_token_ciphertext = ${sealed.ciphertext}, access_token_key_id = ${sealed.keyId}
+                where id = ${channel.id}`;
     return channel.id;
   }
 

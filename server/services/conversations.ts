@@ -178,7 +178,7 @@ export function listConversations(
   });
 }
 
-async function loadSummary(tx: Tx, conversationId: string): Promise<ConversationSummary | null> {
+export async function loadSummary(tx: Tx, conversationId: string): Promise<ConversationSummary | null> {
   const [row] = await tx<SummaryRow[]>`${summarySelect(tx)} where c.id = ${conversationId}`;
   return row ? toSummary(row, new Date()) : null;
 }

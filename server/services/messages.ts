@@ -1,4 +1,4 @@
-import type { UserClaims } from "../db/client";
+import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { decodeCursor, encodeCursor } from "./keyset-cursor";
@@ -126,6 +126,16 @@ function toMessage(row: MessageRow): Message {
   };
 }
 
+const MESSAGE_COLUMNS = `id, conversation_id, direction, kind, sender, sender_user_id, text, attachments, reactions,
+  provider_message_id, client_message_id, reply_to_provider_message_id, status, sent_at, delivered_at,
+  read_at, failed_at, error, edited_at, deleted_at, created_at, created_at::text as cursor_at`;
+
+/** One message as the caller may see it (RLS), or null. */
+export async function loadMessage(tx: Tx, messageId: string): Promise<Message | null> {
+  const [row] = await tx<MessageRow[]>`select ${tx.unsafe(MESSAGE_COLUMNS)} from public.messages where id = ${messageId}`;
+  return row ? toMessage(row) : null;
+}
+
 /** A conversation's messages, newest first, a page at a time. */
 export function listMessages(
   claims: UserClaims,
@@ -142,9 +152,7 @@ export function listMessages(
     const [conversation] = await tx`select 1 from public.conversations where id = ${input.conversationId}`;
     if (!conversation) return fail("NOT_FOUND", "Conversation not found.");
     const rows = await tx<MessageRow[]>`
-      select id, conversation_id, direction, kind, sender, sender_user_id, text, attachments, reactions,
-             provider_message_id, client_message_id, reply_to_provider_message_id, status, sent_at, delivered_at,
-             read_at, failed_at, error, edited_at, deleted_at, created_at, created_at::text as cursor_at
+      select ${tx.unsafe(MESSAGE_COLUMNS)}
       from public.messages
       where conversation_id = ${input.conversationId}
         ${cursor ? tx`and (created_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : tx``}

@@ -3,13 +3,20 @@ import { addMessage, callerFor, createConversation, memberOfNewWorkspace, superu
 import { type Tx, type UserClaims, withUser } from "../db/client";
 
 /** Workspace A with one of everything; a signed-in admin of workspace B trying to reach it. */
-let a: { workspaceId: string; conversationId: string; contactId: string; channelAccountId: string; userId: string };
+let a: {
+  workspaceId: string;
+  conversationId: string;
+  contactId: string;
+  channelAccountId: string;
+  userId: string;
+  messageId: string;
+};
 let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
 
 beforeAll(async () => {
   const owner = await memberOfNewWorkspace("admin");
   const conversation = await createConversation(owner.workspaceId, { unreadCount: 2, contactName: "Private Member" });
-  await addMessage(conversation.conversationId, { text: "private question" });
+  const messageId = await addMessage(conversation.conversationId, { text: "private question" });
   await superuserSql()`
     insert into public.webhook_events (workspace_id, object, payload, outcome) values (${owner.workspaceId}, 'page', '{}', 'processed')`;
   await superuserSql()`
@@ -18,7 +25,7 @@ beforeAll(async () => {
   await superuserSql()`
     insert into public.pending_receipts (workspace_id, channel_account_id, provider_message_id, status, occurred_at)
     values (${owner.workspaceId}, ${conversation.channelAccountId}, 'm_early', 'delivered', now())`;
-  a = { workspaceId: owner.workspaceId, userId: owner.user.id, ...conversation };
+  a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
   await createConversation(other.workspaceId);
@@ -42,6 +49,11 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     ["conversations.archive", (c) => c.conversations.archive({ conversationId: a.conversationId })],
     ["conversations.unarchive", (c) => c.conversations.unarchive({ conversationId: a.conversationId })],
     ["messages.list", (c) => c.messages.list({ conversationId: a.conversationId })],
+    [
+      "messages.send",
+      (c) => c.messages.send({ conversationId: a.conversationId, clientMessageId: crypto.randomUUID(), text: "hi" }),
+    ],
+    ["messages.retry", (c) => c.messages.retry({ messageId: a.messageId })],
     ["contacts.get", (c) => c.contacts.get({ contactId: a.contactId })],
     ["contacts.update", (c) => c.contacts.update({ contactId: a.contactId, notes: "pwned" })],
   ];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
 import { listMessages, type Message, type MessagePage } from "../../services/messages";
+import { retryMessage, sendMessage } from "../../services/sending";
 import { authedProcedure, router } from "../trpc";
 
 const messageSchema = z.object({
@@ -59,7 +60,45 @@ const pageSchema = z.object({
   hasMore: z.boolean(),
 }) satisfies z.ZodType<MessagePage>;
 
+/** Messenger caps text at 2000 characters; WhatsApp allows more, so the lower limit holds for both. */
+const sendInput = z
+  .object({
+    conversationId: z.uuid(),
+    clientMessageId: z.string().min(8).max(100),
+    text: z.string().trim().min(1, "Write a message first.").max(2000, "Messages can be at most 2000 characters.").optional(),
+    attachment: z
+      .object({
+        type: z.enum(["image", "file"]),
+        url: z.url({ protocol: /^https$/, error: "Attachments need an https:// link." }),
+      })
+      .optional(),
+  })
+  .refine((input) => (input.text === undefined) !== (input.attachment === undefined), {
+    message: "Send either text or one attachment.",
+    path: ["text"],
+  });
+
 export const messagesRouter = router({
+  send: authedProcedure
+    .input(sendInput)
+    .output(resultOf(messageSchema))
+    .mutation(({ ctx, input }) =>
+      sendMessage(
+        ctx.claims,
+        {
+          conversationId: input.conversationId,
+          clientMessageId: input.clientMessageId,
+          content: input.attachment ? { attachment: input.attachment } : { text: input.text ?? "" },
+        },
+        ctx.log,
+      ),
+    ),
+
+  retry: authedProcedure
+    .input(z.object({ messageId: z.uuid() }))
+    .output(resultOf(messageSchema))
+    .mutation(({ ctx, input }) => retryMessage(ctx.claims, input.messageId, ctx.log)),
+
   list: authedProcedure
     .input(
       z.object({

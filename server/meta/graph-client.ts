@@ -1,0 +1,105 @@
+import { config } from "../lib/config";
+import type { ChannelProvider } from "./messaging-window";
+
+/** The one module that calls Meta's Send APIs. Knows HTTP and Graph error codes, nothing of our database. */
+export type OutgoingContent = { text: string } | { attachment: { type: "image" | "file"; url: string } };
+
+export interface SendRequest {
+  provider: ChannelProvider;
+  /** Page id, Instagram account id or WhatsApp phone_number_id. */
+  accountId: string;
+  accessToken: string;
+  recipientId: string;
+  content: OutgoingContent;
+  /** Messenger/Instagram replies after 24 h, within 7 days, when the workspace allows it. */
+  humanAgentTag: boolean;
+}
+
+export type SendFailureCode = "TOKEN_EXPIRED" | "RATE_LIMITED" | "WINDOW_CLOSED" | "PROVIDER_ERROR";
+
+export type SendOutcome =
+  | { ok: true; providerMessageId: string }
+  | { ok: false; code: SendFailureCode; message: string; retryable: boolean; providerCode: number | null };
+
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80007, 130429]);
+const WINDOW_CODES = new Set([10, 2018278, 131047]);
+const TIMEOUT_MS = 10_000;
+
+function requestBody(request: SendRequest): unknown {
+  const { content } = request;
+  if (request.provider === "whatsapp") {
+    if ("text" in content) {
+      return {
+        messaging_product: "whatsapp",
+        recipient_type: "individual",
+        to: request.recipientId,
+        type: "text",
+        text: { body: content.text },
+      };
+    }
+    const type = content.attachment.type === "image" ? "image" : "document";
+    return {
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to: request.recipientId,
+      type,
+      [type]: { link: content.attachment.url },
+    };
+  }
+  return {
+    recipient: { id: request.recipientId },
+    ...(request.humanAgentTag ? { messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" } : { messaging_type: "RESPONSE" }),
+    message:
+      "text" in content
+        ? { text: content.text }
+        : { attachment: { type: content.attachment.type, payload: { url: content.attachment.url, is_reusable: true } } },
+  };
+}
+
+/** Maps a Graph error to what the inbox can act on: reconnect, wait and retry, or a closed window. */
+export function classifyGraphError(
+  status: number,
+  error: { code?: number; error_subcode?: number; message?: string } | undefined,
+): SendOutcome {
+  const code = error?.code ?? null;
+  const subcode = error?.error_subcode ?? null;
+  const failure = (kind: SendFailureCode, message: string, retryable: boolean): SendOutcome => ({
+    ok: false,
+    code: kind,
+    message,
+    retryable,
+    providerCode: subcode && WINDOW_CODES.has(subcode) ? subcode : code,
+  });
+  if (code === 190) return failure("TOKEN_EXPIRED", "The channel's access expired. An admin needs to reconnect it.", false);
+  if (code !== null && RATE_LIMIT_CODES.has(code))
+    return failure("RATE_LIMITED", "Meta is rate limiting this channel. Try again shortly.", true);
+  if ((code !== null && WINDOW_CODES.has(code)) || (subcode !== null && WINDOW_CODES.has(subcode))) {
+    return failure("WINDOW_CLOSED", "The messaging window for this member has closed.", false);
+  }
+  if (status >= 500 || status === 429) return failure("PROVIDER_ERROR", "Meta did not accept the message right now.", true);
+  return failure("PROVIDER_ERROR", "Meta refused this message.", false);
+}
+
+export async function sendThroughGraph(request: SendRequest): Promise<SendOutcome> {
+  const url = `${config().META_GRAPH_URL}/${config().META_GRAPH_VERSION}/${encodeURIComponent(request.accountId)}/messages`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      // The token travels in a header, never in a URL that could end up in a log.
+      headers: { authorization: `Bearer ${request.accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify(requestBody(request)),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch {
+    return { ok: false, code: "PROVIDER_ERROR", message: "Meta did not answer in time.", retryable: true, providerCode: null };
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    message_id?: string;
+    messages?: { id?: string }[];
+    error?: { code?: number; error_subcode?: number; message?: string };
+  };
+  const providerMessageId = body.message_id ?? body.messages?.[0]?.id;
+  if (response.ok && providerMessageId) return { ok: true, providerMessageId };
+  return classifyGraphError(response.status, body.error);
+}

@@ -1,0 +1,172 @@
+import { previewOf } from "../../supabase/functions/_shared/meta-events";
+import { decryptToken, type Keyring, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
+import { asService, type UserClaims } from "../db/client";
+import { config } from "../lib/config";
+import { describeError, type Logger } from "../lib/logger";
+import { fail, ok, type Result } from "../lib/result";
+import { type OutgoingContent, type SendOutcome, sendThroughGraph } from "../meta/graph-client";
+import { loadSummary } from "./conversations";
+import { loadMessage, type Message } from "./messages";
+import { userTransaction } from "./user-transaction";
+
+export interface SendMessageInput {
+  conversationId: string;
+  clientMessageId: string;
+  content: OutgoingContent;
+}
+
+let keyring: Promise<Keyring> | undefined;
+const tokenKeyring = () => {
+  keyring ??= parseKeyring(config().TOKEN_ENCRYPTION_KEYS);
+  return keyring;
+};
+
+const WINDOW_MESSAGES = {
+  no_inbound: "This member has not written yet, so Meta does not allow a reply.",
+  expired: "More than 24 hours have passed since the member's last message.",
+  template_required: "More than 24 hours have passed: WhatsApp only allows an approved template now.",
+} as const;
+
+/**
+ * A staff reply: stored as pending first (with its audit row), then sent through the Graph API, then
+ * marked sent or failed. The same clientMessageId never sends twice.
+ */
+export async function sendMessage(claims: UserClaims, input: SendMessageInput, log: Logger): Promise<Result<Message>> {
+  const queued = await userTransaction(claims, log, "messages.send", async (tx) => {
+    const conversation = await loadSummary(tx, input.conversationId);
+    if (!conversation) return fail("NOT_FOUND", "Conversation not found.");
+    if (conversation.channel.status !== "active") {
+      return fail("PROVIDER_ERROR", "This channel is disconnected. An admin needs to reconnect it in Settings.", {
+        retryable: false,
+      });
+    }
+    const { window } = conversation;
+    if (window.state === "closed") return fail("WINDOW_CLOSED", WINDOW_MESSAGES[window.reason]);
+    const text = "text" in input.content ? input.content.text : null;
+    const attachments = "attachment" in input.content ? [input.content.attachment] : [];
+    const kind = attachments[0] ? (attachments[0].type === "image" ? "image" : "file") : "text";
+    const [row] = await tx<{ message_id: string | null; created: boolean }[]>`
+      select message_id, created from app.queue_outgoing_message(
+        ${input.conversationId}, ${input.clientMessageId}, ${text}, ${tx.json(attachments)}, ${previewOf(kind, text)})`;
+    if (!row?.message_id) return fail("NOT_FOUND", "Conversation not found.");
+    return ok({ messageId: row.message_id, created: row.created, humanAgent: window.state === "human_agent" });
+  });
+  if (!queued.success) return queued;
+  if (queued.data.created) await deliver(queued.data.messageId, input.content, queued.data.humanAgent, log);
+  return readBack(claims, queued.data.messageId, log);
+}
+
+/** Sends a failed message again, once, if its failure was one that can pass on a retry. */
+export async function retryMessage(claims: UserClaims, messageId: string, log: Logger): Promise<Result<Message>> {
+  const checked = await userTransaction(claims, log, "messages.retry", async (tx) => {
+    const message = await loadMessage(tx, messageId);
+    if (message?.direction !== "outbound" || message.sender !== "staff") return fail("NOT_FOUND", "Message not found.");
+    if (message.status !== "failed") return fail("CONFLICT", "This message is not failed, so there is nothing to retry.");
+    if (!message.error?.retryable) return fail("CONFLICT", message.error?.message ?? "This message cannot be sent again.");
+    const conversation = await loadSummary(tx, message.conversationId);
+    if (!conversation || conversation.window.state === "closed") return fail("WINDOW_CLOSED", "The messaging window has closed.");
+    return ok({ message, humanAgent: conversation.window.state === "human_agent" });
+  });
+  if (!checked.success) return checked;
+  // Only one retry wins the move back to pending.
+  const claimed = await asService(
+    (tx) => tx`update public.messages set status = 'pending', error = null, failed_at = null
+               where id = ${messageId} and status = 'failed' returning id`,
+  );
+  if (claimed.length === 0) return fail("CONFLICT", "This message is already being sent again.");
+  const { message, humanAgent } = checked.data;
+  const attachment = message.attachments[0];
+  const content: OutgoingContent =
+    attachment?.url && (attachment.type === "image" || attachment.type === "file")
+      ? { attachment: { type: attachment.type, url: attachment.url } }
+      : { text: message.text ?? "" };
+  await deliver(messageId, content, humanAgent, log);
+  return readBack(claims, messageId, log);
+}
+
+async function readBack(claims: UserClaims, messageId: string, log: Logger): Promise<Result<Message>> {
+  return userTransaction(claims, log, "messages.read_back", async (tx) => {
+    const message = await loadMessage(tx, messageId);
+    return message ? ok(message) : fail("NOT_FOUND", "Message not found.");
+  });
+}
+
+/** Calls Meta for a pending message and records what happened. Never throws: the message ends sent or failed. */
+async function deliver(messageId: string, content: OutgoingContent, humanAgentTag: boolean, log: Logger): Promise<void> {
+  let outcome: SendOutcome;
+  let channelAccountId: string | null = null;
+  try {
+    const [target] = await asService(
+      (tx) => tx<
+        {
+          channel_account_id: string;
+          provider: "messenger" | "instagram" | "whatsapp";
+          account_id: string;
+          recipient: string;
+          ciphertext: string | null;
+          key_id: string | null;
+        }[]
+      >`
+        select ca.id as channel_account_id, ca.provider, ca.provider_account_id as account_id, ci.provider_user_id as recipient,
+               ca.access_token_ciphertext as ciphertext, ca.access_token_key_id as key_id
+        from public.messages m
+        join public.conversations c on c.id = m.conversation_id
+        join public.contact_identities ci on ci.id = c.contact_identity_id
+        join public.channel_accounts ca on ca.id = m.channel_account_id
+        where m.id = ${messageId}`,
+    );
+    if (!target) throw new Error("queued message vanished");
+    channelAccountId = target.channel_account_id;
+    const token =
+      target.ciphertext && target.key_id
+        ? await decryptToken(await tokenKeyring(), target.ciphertext, target.key_id, channelAccountId)
+        : null;
+    outcome = token
+      ? await sendThroughGraph({
+          provider: target.provider,
+          accountId: target.account_id,
+          accessToken: token,
+          recipientId: target.recipient,
+          content,
+          humanAgentTag: humanAgentTag && target.provider !== "whatsapp",
+        })
+      : {
+          ok: false,
+          code: "TOKEN_EXPIRED",
+          message: "This channel has no usable access token. An admin needs to reconnect it.",
+          retryable: false,
+          providerCode: null,
+        };
+  } catch (error) {
+    log.error("messages.deliver_failed", { messageId, ...describeError(error) });
+    outcome = {
+      ok: false,
+      code: "PROVIDER_ERROR",
+      message: "The message could not be sent. Try again.",
+      retryable: true,
+      providerCode: null,
+    };
+  }
+
+  log.info("messages.delivered", { messageId, ok: outcome.ok, code: outcome.ok ? null : outcome.code });
+  await asService(async (tx) => {
+    if (outcome.ok) {
+      // The trigger on provider_message_id then applies receipts that arrived before this answer.
+      await tx`update public.messages set provider_message_id = ${outcome.providerMessageId}, status = 'sent', sent_at = now()
+               where id = ${messageId} and status = 'pending'`;
+      return;
+    }
+    const error = {
+      code: outcome.code,
+      message: outcome.message,
+      retryable: outcome.retryable,
+      providerCode: outcome.providerCode,
+    };
+    await tx`update public.messages set status = 'failed', failed_at = now(), error = ${tx.json(error)}
+             where id = ${messageId} and status = 'pending'`;
+    if (outcome.code === "TOKEN_EXPIRED" && channelAccountId) {
+      await tx`update public.channel_accounts set status = 'needs_reconnect', updated_at = now()
+               where id = ${channelAccountId} and status = 'active'`;
+    }
+  });
+}
