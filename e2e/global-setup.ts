@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startMetaSimulator } from "../dev/meta/simulator";
 import { freePort, startApp, startLocalStack } from "../dev/stack/local-stack";
 
 /** The full local product on free ports, seeded with the demo gym; torn down after the run. */
@@ -9,7 +10,9 @@ export default async function globalSetup() {
   const log = (source: string, line: string) => {
     if (process.env.STACK_LOGS) process.stderr.write(`[${source}] ${line}\n`);
   };
+  const meta = await startMetaSimulator({ port: await freePort() });
   const stack = await startLocalStack({
+    metaGraphUrl: meta.url,
     stateDir,
     persistent: false,
     postgresPort: await freePort(),
@@ -19,16 +22,22 @@ export default async function globalSetup() {
     log,
   });
   try {
-    const app = await startApp({ port: await freePort(), env: stack.env, log });
+    const app = await startApp({ port: await freePort(), env: { ...stack.env, META_GRAPH_URL: meta.url }, log });
     // Workers inherit this process's environment.
-    Object.assign(process.env, { E2E_APP_URL: app.url, E2E_SUPERUSER_URL: stack.superuserUrl }, prefixed(stack.env));
+    Object.assign(
+      process.env,
+      { E2E_APP_URL: app.url, E2E_SUPERUSER_URL: stack.superuserUrl, E2E_META_URL: meta.url },
+      prefixed(stack.env),
+    );
     return async () => {
       await app.stop();
       await stack.stop();
+      await meta.stop();
       await rm(stateDir, { recursive: true, force: true });
     };
   } catch (error) {
     await stack.stop();
+    await meta.stop();
     throw error;
   }
 }

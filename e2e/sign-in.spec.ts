@@ -9,7 +9,7 @@ test("the demo admin signs in, sees the inbox shell and signs out", async ({ pag
   await page.getByRole("button", { name: "Sign in" }).click();
 
   await expect(page).toHaveURL(/\/inbox$/);
-  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Conversations" })).toBeVisible();
   await expect(page.getByTestId("signed-in-as")).toHaveText(DEMO.admin);
   await expect(page.getByTestId("workspace-name")).toHaveText("Iron Temple Gym");
 

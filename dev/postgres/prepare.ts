@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
+import { LOCAL_DEFAULTS } from "../../server/lib/config";
+import { encryptToken, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
 import { applyMigrations } from "./migrate";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -36,6 +38,15 @@ export async function prepareDatabase(
         await sql.begin(async (tx) => {
           await tx`select set_config('frontdesk.demo_password', ${options.demoPassword ?? ""}, true)`;
           await tx.unsafe(await readFile(SEED_SQL, "utf8")).simple();
+          // Page tokens for the demo channels, so replies reach the Meta simulator; SQL cannot do AES-GCM.
+          const keyring = await parseKeyring(LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS);
+          for (const { id } of await tx<
+            { id: string }[]
+          >`select id from public.channel_accounts where access_token_ciphertext is null`) {
+            const sealed = await encryptToken(keyring, `demo-page-token-${id.slice(0, 8)}`, id);
+            await tx`update public.channel_accounts set access_token_ciphertext = ${sealed.ciphertext}, access_token_key_id = ${sealed.keyId}
+                     where id = ${id}`;
+          }
         });
         seeded = true;
       }

@@ -1,0 +1,97 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type KeyboardEvent, useRef, useState } from "react";
+import { useTRPC } from "../trpc";
+import { untilLabel } from "./time";
+import type { ConversationSummary } from "./types";
+
+const CLOSED_REASONS = {
+  no_inbound: "The member has not written yet, so Meta does not allow a reply.",
+  expired: "The 24-hour reply window closed",
+  template_required: "WhatsApp's 24-hour window closed: only an approved template can be sent now.",
+} as const;
+
+export function Composer({ conversation, onError }: { conversation: ConversationSummary; onError: (message: string) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [text, setText] = useState("");
+  const clientMessageId = useRef(crypto.randomUUID());
+  const send = useMutation(
+    trpc.messages.send.mutationOptions({
+      onSuccess: (result) => {
+        if (!result.success) {
+          onError(result.error.message);
+          return;
+        }
+        setText("");
+        clientMessageId.current = crypto.randomUUID();
+        void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.pathKey() });
+      },
+      onError: () => onError("Could not reach Frontdesk; your message was not sent."),
+    }),
+  );
+
+  const { window } = conversation;
+  if (window.state === "closed") {
+    return (
+      <div
+        role="status"
+        className="border-t border-slate-200 bg-amber-50 p-3 text-sm text-amber-900"
+        data-testid="composer-closed"
+      >
+        {CLOSED_REASONS[window.reason]}
+        {window.reason === "expired" && window.closedAt ? ` on ${window.closedAt.toLocaleString()}.` : ""}
+        {window.reason === "expired" && conversation.channel.provider !== "whatsapp"
+          ? " Admins can allow human-agent replies (up to 7 days) for Messenger and Instagram."
+          : ""}
+      </div>
+    );
+  }
+
+  const submit = () => {
+    const body = text.trim();
+    if (!body || send.isPending) return;
+    send.mutate({ conversationId: conversation.id, clientMessageId: clientMessageId.current, text: body });
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  };
+  return (
+    <form
+      className="border-t border-slate-200 bg-white p-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      {window.state === "human_agent" ? (
+        <p className="mb-1 text-xs text-amber-700">
+          Sent with the human-agent tag · window closes in {untilLabel(window.closesAt)}
+        </p>
+      ) : null}
+      <div className="flex items-end gap-2">
+        <textarea
+          id="composer"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={onKeyDown}
+          rows={2}
+          maxLength={2000}
+          placeholder="Reply… (Enter sends, Shift+Enter for a new line)"
+          aria-label="Reply"
+          className="flex-1 resize-none rounded-md border border-slate-300 px-3 py-2 text-sm"
+        />
+        <button
+          type="submit"
+          disabled={!text.trim() || send.isPending}
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
+        >
+          {send.isPending ? "Sending…" : "Send"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+import { LinkifiedText } from "./linkified-text";
+import { clockTime } from "./time";
+import type { Message } from "./types";
+
+const TICKS: Record<Message["status"], { mark: string; label: string; className: string }> = {
+  pending: { mark: "◷", label: "Sending", className: "text-slate-400" },
+  sent: { mark: "✓", label: "Sent", className: "text-slate-400" },
+  delivered: { mark: "✓✓", label: "Delivered", className: "text-slate-400" },
+  read: { mark: "✓✓", label: "Read", className: "text-sky-500" },
+  failed: { mark: "!", label: "Failed", className: "text-red-600" },
+};
+
+export function MessageBubble({ message, onRetry, retrying }: { message: Message; onRetry: () => void; retrying: boolean }) {
+  const outbound = message.direction === "outbound";
+  const tick = TICKS[message.status];
+  return (
+    <li className={`flex ${outbound ? "justify-end" : "justify-start"}`} data-testid="message">
+      <div className="max-w-[75%]">
+        <div
+          className={`rounded-2xl px-3 py-2 text-sm ${
+            outbound
+              ? message.status === "failed"
+                ? "bg-red-50 text-red-900 ring-1 ring-red-200"
+                : "bg-indigo-600 text-white"
+              : "bg-white ring-1 ring-slate-200"
+          }`}
+        >
+          <MessageBody message={message} />
+        </div>
+        {message.reactions.length > 0 ? (
+          <div className="mt-0.5 text-xs">
+            <span className="sr-only">Reactions: </span>
+            {message.reactions.map((reaction) => reaction.emoji).join(" ")}
+          </div>
+        ) : null}
+        <div className={`mt-0.5 flex items-center gap-1 text-[11px] text-slate-500 ${outbound ? "justify-end" : ""}`}>
+          {message.sender === "page" ? <span>via Meta inbox ·</span> : null}
+          <time dateTime={message.createdAt.toISOString()}>{clockTime(message.createdAt)}</time>
+          {message.editedAt ? <span>· edited</span> : null}
+          {outbound ? (
+            <span className={tick.className} title={tick.label} data-testid="message-status" data-status={message.status}>
+              <span aria-hidden>{tick.mark}</span>
+              <span className="sr-only">{tick.label}</span>
+            </span>
+          ) : null}
+        </div>
+        {message.status === "failed" ? (
+          <div className="mt-1 flex items-center justify-end gap-2 text-xs text-red-700">
+            <span>{message.error?.message ?? "Not sent."}</span>
+            {message.error?.retryable ? (
+              <button type="button" onClick={onRetry} disabled={retrying} className="font-semibold underline disabled:opacity-50">
+                {retrying ? "Retrying…" : "Retry"}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function MessageBody({ message }: { message: Message }) {
+  if (message.deletedAt) return <em className="opacity-70">The member unsent this message.</em>;
+  const attachments = message.attachments.map((attachment, index) => {
+    const key = `${attachment.type}-${index}`;
+    if (attachment.type === "image" && attachment.url) {
+      return (
+        <a key={key} href={attachment.url} target="_blank" rel="noopener noreferrer">
+          <img src={attachment.url} alt={attachment.caption ?? "Image from the member"} className="mt-1 max-h-64 rounded-lg" />
+        </a>
+      );
+    }
+    if (attachment.url) {
+      return (
+        <a key={key} href={attachment.url} target="_blank" rel="noopener noreferrer nofollow" className="mt-1 block underline">
+          📎 {attachment.title ?? attachment.type}
+        </a>
+      );
+    }
+    return (
+      <span key={key} className="mt-1 block opacity-80">
+        📎 {attachment.type}
+        {attachment.mediaId ? " (WhatsApp media)" : ""}
+      </span>
+    );
+  });
+  return (
+    <>
+      {message.kind === "postback" ? <span className="mr-1 text-xs uppercase opacity-70">Tapped:</span> : null}
+      {message.kind === "story_mention" ? <span className="block text-xs opacity-70">Mentioned you in their story</span> : null}
+      {message.kind === "unsupported" ? <em className="opacity-70">A message type Frontdesk cannot show yet.</em> : null}
+      {message.text ? <LinkifiedText text={message.text} /> : null}
+      {attachments}
+    </>
+  );
+}

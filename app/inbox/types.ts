@@ -1,0 +1,10 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/router";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+type Data<T> = Extract<T, { success: true }> extends { data: infer D } ? D : never;
+
+export type ConversationSummary = Data<Outputs["conversations"]["get"]>;
+export type Message = Data<Outputs["messages"]["send"]>;
+export type Contact = Data<Outputs["contacts"]["get"]>;
+export type TeamMember = Data<Outputs["team"]["list"]>[number];

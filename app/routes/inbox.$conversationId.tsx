@@ -1,0 +1,186 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Link, useParams } from "@remix-run/react";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Fragment, useEffect, useRef } from "react";
+import { ChannelBadge } from "../inbox/channel-badge";
+import { Composer } from "../inbox/composer";
+import { ContactPanel } from "../inbox/contact-panel";
+import { FailureNotice, failureOf } from "../inbox/failure-notice";
+import { MessageBubble } from "../inbox/message-bubble";
+import { dayLabel, untilLabel } from "../inbox/time";
+import { useToast } from "../inbox/toast";
+import type { ConversationSummary, Message } from "../inbox/types";
+import { useTRPC } from "../trpc";
+
+export const meta: MetaFunction = () => [{ title: "Conversation · Frontdesk" }];
+
+/** Polling fallback for an open thread until realtime updates arrive. */
+const THREAD_REFRESH_MS = 4_000;
+
+export default function ConversationRoute() {
+  const { conversationId = "" } = useParams();
+  const trpc = useTRPC();
+  const { show, toast } = useToast();
+  const conversation = useQuery({
+    ...trpc.conversations.get.queryOptions({ conversationId }),
+    refetchInterval: THREAD_REFRESH_MS,
+  });
+  const failure = failureOf(conversation);
+  const notFound = conversation.data && !conversation.data.success && conversation.data.error.code === "NOT_FOUND";
+
+  if (conversation.isPending) return <p className="m-auto text-sm text-slate-500">Loading conversation…</p>;
+  if (notFound) {
+    return (
+      <div className="m-auto text-center text-sm" role="alert">
+        <p className="font-semibold text-slate-900">Conversation not found</p>
+        <p className="mt-1 text-slate-600">It does not exist, or it belongs to a workspace you are not part of.</p>
+        <Link to="/inbox" className="mt-3 inline-block text-indigo-600 underline">
+          Back to the inbox
+        </Link>
+      </div>
+    );
+  }
+  if (failure || !conversation.data?.success) {
+    return <FailureNotice message={failure ?? "Something went wrong."} onRetry={() => void conversation.refetch()} />;
+  }
+  return (
+    <>
+      <Thread conversation={conversation.data.data} onError={show} />
+      <div className="hidden w-80 shrink-0 xl:block">
+        <ContactPanel conversation={conversation.data.data} onError={show} />
+      </div>
+      {toast}
+    </>
+  );
+}
+
+function Thread({ conversation, onError }: { conversation: ConversationSummary; onError: (message: string) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const messages = useInfiniteQuery(
+    trpc.messages.list.infiniteQueryOptions(
+      { conversationId: conversation.id, limit: 50 },
+      {
+        getNextPageParam: (page) => (page.success ? (page.data.nextCursor ?? undefined) : undefined),
+        refetchInterval: THREAD_REFRESH_MS,
+      },
+    ),
+  );
+  const markRead = useMutation(
+    trpc.conversations.markRead.mutationOptions({
+      onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() }),
+    }),
+  );
+  const retry = useMutation(
+    trpc.messages.retry.mutationOptions({
+      onSuccess: (result) => {
+        if (!result.success) onError(result.error.message);
+        void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
+      },
+      onError: () => onError("Could not reach Frontdesk to retry."),
+    }),
+  );
+  const archive = useMutation(
+    trpc.conversations.archive.mutationOptions({
+      onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() }),
+    }),
+  );
+
+  // Opening a conversation reads it.
+  const { mutate: markReadNow } = markRead;
+  useEffect(() => {
+    if (conversation.unreadCount > 0) markReadNow({ conversationId: conversation.id });
+  }, [conversation.id, conversation.unreadCount, markReadNow]);
+
+  // r focuses the composer, e archives.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.target as HTMLElement).closest("input, textarea, select")) return;
+      if (event.key === "r") {
+        event.preventDefault();
+        document.getElementById("composer")?.focus();
+      } else if (event.key === "e" && !conversation.archivedAt) {
+        archive.mutate({ conversationId: conversation.id });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [archive, conversation.id, conversation.archivedAt]);
+
+  const ordered: Message[] = (messages.data?.pages.flatMap((page) => (page.success ? page.data.items : [])) ?? [])
+    .slice()
+    .reverse();
+  const bottom = useRef<HTMLDivElement>(null);
+  const newest = ordered.at(-1)?.id;
+  useEffect(() => {
+    if (newest) bottom.current?.scrollIntoView({ block: "end" });
+  }, [newest]);
+
+  const name = conversation.contact.displayName ?? conversation.contact.handle ?? "Unknown member";
+  const firstFailure = messages.data?.pages.find((page) => !page.success);
+  const failure = messages.error
+    ? "Could not load messages."
+    : firstFailure && !firstFailure.success
+      ? firstFailure.error.message
+      : null;
+  return (
+    <section aria-label={`Conversation with ${name}`} className="flex min-w-0 flex-1 flex-col">
+      <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-2">
+        <Link to="/inbox" className="text-sm text-indigo-600 md:hidden">
+          ← Back
+        </Link>
+        <h1 className="truncate font-semibold">{name}</h1>
+        <ChannelBadge provider={conversation.channel.provider} long />
+        <span className="text-xs text-slate-500">{conversation.channel.displayName}</span>
+        <span className="ml-auto text-xs text-slate-500">
+          {conversation.assignee ? `Assigned to ${conversation.assignee.name ?? conversation.assignee.email}` : "Unassigned"}
+          {" · "}
+          {conversation.window.state === "closed"
+            ? "window closed"
+            : `window closes in ${untilLabel(conversation.window.closesAt)}`}
+        </span>
+      </header>
+      {conversation.channel.status !== "active" ? (
+        <p role="alert" className="bg-amber-100 px-4 py-2 text-sm text-amber-900">
+          This channel needs to be reconnected in Settings → Channels. Messages still arrive; replies cannot be sent.
+        </p>
+      ) : null}
+      <div className="flex-1 overflow-y-auto bg-slate-50 px-4 py-3">
+        {messages.hasNextPage ? (
+          <button
+            type="button"
+            onClick={() => void messages.fetchNextPage()}
+            disabled={messages.isFetchingNextPage}
+            className="mx-auto mb-3 block text-xs text-indigo-600 underline"
+          >
+            {messages.isFetchingNextPage ? "Loading…" : "Load earlier messages"}
+          </button>
+        ) : null}
+        {messages.isPending ? <p className="text-center text-sm text-slate-500">Loading messages…</p> : null}
+        {failure ? <FailureNotice message={failure} onRetry={() => void messages.refetch()} /> : null}
+        <ol className="space-y-2">
+          {ordered.map((message, index) => {
+            const previous = ordered[index - 1];
+            const newDay = !previous || previous.createdAt.toDateString() !== message.createdAt.toDateString();
+            return (
+              <Fragment key={message.id}>
+                {newDay ? (
+                  <li className="py-2 text-center text-xs font-medium text-slate-500" aria-hidden>
+                    {dayLabel(message.createdAt)}
+                  </li>
+                ) : null}
+                <MessageBubble
+                  message={message}
+                  retrying={retry.isPending && retry.variables?.messageId === message.id}
+                  onRetry={() => retry.mutate({ messageId: message.id })}
+                />
+              </Fragment>
+            );
+          })}
+        </ol>
+        <div ref={bottom} />
+      </div>
+      <Composer conversation={conversation} onError={onError} />
+    </section>
+  );
+}

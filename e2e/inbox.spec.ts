@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import type { Page } from "@playwright/test";
+import { messengerText, newMid } from "../dev/meta/webhooks";
+import { expect, type Fixtures, meta, signInAs, test } from "./fixtures";
+
+/** A fresh gym with a connected Messenger page, signed in as its admin. */
+async function gymWithPage({ page, data }: { page: Page } & Fixtures) {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("admin", `Gym ${randomUUID().slice(0, 5)}`);
+  const channelId = await data.createChannel(workspaceId, "messenger");
+  const [channel] = await data.sql()<{ provider_account_id: string }[]>`
+    select provider_account_id from public.channel_accounts where id = ${channelId}`;
+  await signInAs(page, user);
+  return { user, workspaceId, channelId, pageId: channel?.provider_account_id ?? "" };
+}
+
+const receipt = (pageId: string, psid: string, kind: "delivery" | "read", mid: string) => ({
+  object: "page",
+  entry: [
+    {
+      id: pageId,
+      messaging: [
+        {
+          sender: { id: psid },
+          recipient: { id: pageId },
+          timestamp: Date.now(),
+          [kind]: kind === "delivery" ? { mids: [mid], watermark: Date.now() } : { watermark: Date.now() },
+        },
+      ],
+    },
+  ],
+});
+
+test("a member writes, the agent opens and replies, and the ticks follow Meta's receipts", async ({ page, data }) => {
+  const gym = await gymWithPage({ page, data });
+  const psid = `psid-${randomUUID()}`;
+  expect((await meta.webhook(messengerText({ pageId: gym.pageId, psid, text: "Is the 6am spin class still on?" }))).status).toBe(
+    200,
+  );
+
+  await page.reload();
+  const row = page.getByTestId("conversation-row").filter({ hasText: "Is the 6am spin class still on?" });
+  await expect(row.getByTestId("unread-badge")).toHaveText("1 unread");
+  await page.screenshot({ path: "e2e/artifacts/inbox-list.png" });
+
+  await row.click();
+  await expect(page.getByRole("region", { name: /Conversation with/ })).toContainText("Is the 6am spin class still on?");
+  await expect(row.getByTestId("unread-badge")).toHaveCount(0);
+
+  await page.getByLabel("Reply").fill("Yes! See you there");
+  await page.getByLabel("Reply").press("Enter");
+  const bubble = page.getByTestId("message").filter({ hasText: "Yes! See you there" });
+  await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "sent");
+  const calls = await meta.calls(`/${gym.pageId}/messages`);
+  expect(calls).toHaveLength(1);
+  expect(calls[0]?.body).toMatchObject({ recipient: { id: psid }, message: { text: "Yes! See you there" } });
+  await page.screenshot({ path: "e2e/artifacts/inbox-thread.png" });
+
+  const [sent] = await data.sql()<{ provider_message_id: string }[]>`
+    select provider_message_id from public.messages where channel_account_id = ${gym.channelId} and direction = 'outbound'`;
+  await meta.webhook(receipt(gym.pageId, psid, "delivery", sent?.provider_message_id ?? ""));
+  await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "delivered");
+  await meta.webhook(receipt(gym.pageId, psid, "read", sent?.provider_message_id ?? ""));
+  await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "read");
+});
+
+test("a provider 5xx shows a failed bubble, and Retry sends it once", async ({ page, data }) => {
+  const gym = await gymWithPage({ page, data });
+  await meta.webhook(messengerText({ pageId: gym.pageId, psid: `psid-${randomUUID()}`, text: "hello?", mid: newMid() }));
+  await page.reload();
+  await page.getByTestId("conversation-row").first().click();
+  await meta.fail({ pathIncludes: `/${gym.pageId}/messages`, status: 500 });
+  await page.getByLabel("Reply").fill("Coming right up");
+  await page.getByRole("button", { name: "Send" }).click();
+  const bubble = page.getByTestId("message").filter({ hasText: "Coming right up" });
+  await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "failed");
+  await bubble.getByRole("button", { name: "Retry" }).click();
+  await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "sent");
+  expect(await meta.calls(`/${gym.pageId}/messages`)).toHaveLength(2);
+});
+
+test("past the window the composer is closed and says why", async ({ page, data }) => {
+  const { workspaceId, user } = await data.memberOfNewWorkspace("agent");
+  const { conversationId } = await data.createConversation(workspaceId, { lastInboundAt: new Date(Date.now() - 3 * 86_400_000) });
+  await signInAs(page, user);
+  await page.goto(`/inbox/${conversationId}`);
+  await expect(page.getByTestId("composer-closed")).toContainText("The 24-hour reply window closed");
+  await expect(page.getByLabel("Reply")).toHaveCount(0);
+});
+
+test("assign, status and archive round-trip", async ({ page, data }) => {
+  const { workspaceId, user } = await data.memberOfNewWorkspace("admin");
+  const { conversationId } = await data.createConversation(workspaceId, { contactName: "Dana Reyes" });
+  await signInAs(page, user);
+  await page.goto(`/inbox/${conversationId}`);
+  const details = page.getByRole("complementary", { name: "Contact details" });
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await details.getByLabel("Assignee").selectOption({ label: user.email });
+  await details.getByLabel("Status").selectOption("pending");
+  await details.getByRole("button", { name: "Archive (e)" }).click();
+  await expect(details.getByRole("button", { name: "Unarchive" })).toBeVisible();
+  await expect
+    .poll(
+      async () =>
+        (
+          await data.sql()`select status, assignee_id, archived_at is not null as archived from public.conversations where id = ${conversationId}`
+        )[0],
+    )
+    .toEqual({ status: "pending", assignee_id: user.id, archived: true });
+});
+
+test("another workspace's conversation URL shows not found", async ({ page, data }) => {
+  const other = await data.memberOfNewWorkspace("admin");
+  const { conversationId } = await data.createConversation(other.workspaceId, { contactName: "Someone Else" });
+  const { user } = await data.memberOfNewWorkspace("admin");
+  await signInAs(page, user);
+  await page.goto(`/inbox/${conversationId}`);
+  await expect(page.getByRole("alert")).toContainText("Conversation not found");
+  await expect(page.getByText("Someone Else")).toHaveCount(0);
+});
+
+test("empty and error states", async ({ page, data }) => {
+  const { user } = await data.memberOfNewWorkspace("agent");
+  await signInAs(page, user);
+  await expect(page.getByText("No conversations")).toBeVisible();
+  await page.screenshot({ path: "e2e/artifacts/inbox-empty.png" });
+
+  await page.route("**/api/trpc/conversations.list**", (route) => route.fulfill({ status: 500, body: "{}" }));
+  await page.getByLabel("Search conversations").fill("zumba");
+  await expect(page.getByRole("alert")).toContainText("Could not reach Frontdesk");
+  await page.screenshot({ path: "e2e/artifacts/inbox-error.png" });
+  await page.unroute("**/api/trpc/conversations.list**");
+  await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByText("No conversations")).toBeVisible();
+});
