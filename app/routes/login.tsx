@@ -1,14 +1,9 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import { parseCredentials } from "../auth/credentials.server";
 import { safeNextPath, supabaseForRequest } from "../auth/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Frontdesk" }];
-
-const credentialsSchema = z.object({
-  email: z.email("Enter a valid email address."),
-  password: z.string().min(1, "Enter your password."),
-});
 
 type ActionData = { formError?: string; fieldErrors?: Partial<Record<"email" | "password", string>>; email?: string };
 
@@ -22,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const email = String(form.get("email") ?? "").trim();
-  const parsed = credentialsSchema.safeParse({ email, password: form.get("password") ?? "" });
+  const parsed = parseCredentials({ email, password: form.get("password") ?? "" });
   if (!parsed.success) {
     const fieldErrors: ActionData["fieldErrors"] = {};
     for (const issue of parsed.error.issues) {
