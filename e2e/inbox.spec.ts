@@ -132,3 +132,31 @@ test("empty and error states", async ({ page, data }) => {
   await page.getByRole("button", { name: "Retry" }).click();
   await expect(page.getByText("No conversations")).toBeVisible();
 });
+
+test("at phone width one panel shows at a time", async ({ page, data }) => {
+  const { workspaceId, user } = await data.memberOfNewWorkspace("agent");
+  await data.createConversation(workspaceId, { contactName: "Phone Person" });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await signInAs(page, user);
+  await page.getByTestId("conversation-row").first().click();
+  await expect(page.getByRole("navigation", { name: "Conversations" })).toBeHidden();
+  await expect(page.getByLabel("Reply")).toBeVisible();
+  await page.getByRole("button", { name: "Details" }).click();
+  await expect(page.getByRole("complementary", { name: "Contact details" })).toBeVisible();
+  await expect(page.getByLabel("Reply")).toBeHidden();
+});
+
+test("an image goes out by link", async ({ page, data }) => {
+  const gym = await gymWithPage({ page, data });
+  await meta.webhook(messengerText({ pageId: gym.pageId, psid: `psid-${randomUUID()}`, text: "send me the timetable" }));
+  await page.reload();
+  await page.getByTestId("conversation-row").first().click();
+  await page.getByRole("button", { name: "Attach" }).click();
+  await page.getByLabel("Attachment link").fill("https://example.com/timetable.png");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("img", { name: "Image sent" })).toBeVisible();
+  await expect.poll(async () => (await meta.calls(`/${gym.pageId}/messages`)).length).toBe(1);
+  expect((await meta.calls(`/${gym.pageId}/messages`))[0]?.body).toMatchObject({
+    message: { attachment: { type: "image", payload: { url: "https://example.com/timetable.png" } } },
+  });
+});

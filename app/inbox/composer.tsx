@@ -14,6 +14,9 @@ export function Composer({ conversation, onError }: { conversation: Conversation
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [text, setText] = useState("");
+  const [attaching, setAttaching] = useState(false);
+  const [attachmentUrl, setAttachmentUrl] = useState("");
+  const [attachmentType, setAttachmentType] = useState<"image" | "file">("image");
   const clientMessageId = useRef(crypto.randomUUID());
   const send = useMutation(
     trpc.messages.send.mutationOptions({
@@ -23,6 +26,8 @@ export function Composer({ conversation, onError }: { conversation: Conversation
           return;
         }
         setText("");
+        setAttachmentUrl("");
+        setAttaching(false);
         clientMessageId.current = crypto.randomUUID();
         void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.pathKey() });
@@ -50,8 +55,13 @@ export function Composer({ conversation, onError }: { conversation: Conversation
 
   const submit = () => {
     const body = text.trim();
-    if (!body || send.isPending) return;
-    send.mutate({ conversationId: conversation.id, clientMessageId: clientMessageId.current, text: body });
+    const url = attachmentUrl.trim();
+    if (send.isPending || (attaching ? !url : !body)) return;
+    send.mutate({
+      conversationId: conversation.id,
+      clientMessageId: clientMessageId.current,
+      ...(attaching ? { attachment: { type: attachmentType, url } } : { text: body }),
+    });
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
@@ -72,13 +82,43 @@ export function Composer({ conversation, onError }: { conversation: Conversation
           Sent with the human-agent tag · window closes in {untilLabel(window.closesAt)}
         </p>
       ) : null}
+      {attaching ? (
+        <div className="mb-2 flex gap-2">
+          <select
+            aria-label="Attachment type"
+            value={attachmentType}
+            onChange={(event) => setAttachmentType(event.target.value as "image" | "file")}
+            className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+          >
+            <option value="image">Image</option>
+            <option value="file">File</option>
+          </select>
+          <input
+            type="url"
+            value={attachmentUrl}
+            onChange={(event) => setAttachmentUrl(event.target.value)}
+            placeholder="https://… link to the image or file"
+            aria-label="Attachment link"
+            className="flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          />
+        </div>
+      ) : null}
       <div className="flex items-end gap-2">
+        <button
+          type="button"
+          onClick={() => setAttaching((open) => !open)}
+          aria-pressed={attaching}
+          className="rounded-md border border-slate-300 px-2 py-2 text-sm"
+        >
+          {attaching ? "Text" : "Attach"}
+        </button>
         <textarea
           id="composer"
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
           rows={2}
+          disabled={attaching}
           maxLength={2000}
           placeholder="Reply… (Enter sends, Shift+Enter for a new line)"
           aria-label="Reply"
@@ -86,7 +126,7 @@ export function Composer({ conversation, onError }: { conversation: Conversation
         />
         <button
           type="submit"
-          disabled={!text.trim() || send.isPending}
+          disabled={(attaching ? !attachmentUrl.trim() : !text.trim()) || send.isPending}
           className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
         >
           {send.isPending ? "Sending…" : "Send"}

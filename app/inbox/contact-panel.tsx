@@ -76,6 +76,7 @@ export function ContactPanel({
         <div>
           <p className="font-semibold">{name}</p>
           <p className="text-slate-500">{conversation.contact.phone ?? conversation.contact.handle ?? ""}</p>
+          {person?.email ? <p className="text-slate-500">{person.email}</p> : null}
         </div>
       </div>
 
@@ -180,7 +181,10 @@ export function ContactPanel({
               {person.identities.map((identity) => (
                 <li key={identity.id} className="flex items-center gap-2">
                   <ChannelBadge provider={identity.channel.provider} />
-                  <span className="truncate">{identity.handle ?? identity.profileName ?? identity.providerUserId}</span>
+                  <span className="truncate">{identity.handle ?? identity.profileName ?? "—"}</span>
+                  <span className="ml-auto truncate text-xs text-slate-400" title="Provider id">
+                    {identity.providerUserId}
+                  </span>
                 </li>
               ))}
             </ul>

@@ -66,7 +66,11 @@ function MessageBody({ message }: { message: Message }) {
     if (attachment.type === "image" && attachment.url) {
       return (
         <a key={key} href={attachment.url} target="_blank" rel="noopener noreferrer">
-          <img src={attachment.url} alt={attachment.caption ?? "Image from the member"} className="mt-1 max-h-64 rounded-lg" />
+          <img
+            src={attachment.url}
+            alt={attachment.caption ?? (message.direction === "inbound" ? "Image from the member" : "Image sent")}
+            className="mt-1 max-h-64 rounded-lg"
+          />
         </a>
       );
     }

@@ -1,7 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useParams } from "@remix-run/react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useEffect, useRef } from "react";
+import { Fragment, useEffect, useRef, useState } from "react";
 import { ChannelBadge } from "../inbox/channel-badge";
 import { Composer } from "../inbox/composer";
 import { ContactPanel } from "../inbox/contact-panel";
@@ -43,18 +43,45 @@ export default function ConversationRoute() {
   if (failure || !conversation.data?.success) {
     return <FailureNotice message={failure ?? "Something went wrong."} onRetry={() => void conversation.refetch()} />;
   }
+  return <ConversationView conversation={conversation.data.data} onError={show} toast={toast} />;
+}
+
+/** Thread and contact panel side by side; below xl the panel opens over the thread, one panel at a time. */
+function ConversationView({
+  conversation,
+  onError,
+  toast,
+}: {
+  conversation: ConversationSummary;
+  onError: (message: string) => void;
+  toast: React.ReactNode;
+}) {
+  const [detailsOpen, setDetailsOpen] = useState(false);
   return (
     <>
-      <Thread conversation={conversation.data.data} onError={show} />
-      <div className="hidden w-80 shrink-0 xl:block">
-        <ContactPanel conversation={conversation.data.data} onError={show} />
+      <div className={`min-w-0 flex-1 ${detailsOpen ? "hidden xl:flex" : "flex"}`}>
+        <Thread conversation={conversation} onError={onError} onShowDetails={() => setDetailsOpen(true)} />
+      </div>
+      <div className={`w-full shrink-0 xl:block xl:w-80 ${detailsOpen ? "block" : "hidden"}`}>
+        <button type="button" onClick={() => setDetailsOpen(false)} className="m-2 text-sm text-indigo-600 underline xl:hidden">
+          ← Back to the conversation
+        </button>
+        <ContactPanel conversation={conversation} onError={onError} />
       </div>
       {toast}
     </>
   );
 }
 
-function Thread({ conversation, onError }: { conversation: ConversationSummary; onError: (message: string) => void }) {
+function Thread({
+  conversation,
+  onError,
+  onShowDetails,
+}: {
+  conversation: ConversationSummary;
+  onError: (message: string) => void;
+  onShowDetails: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const messages = useInfiniteQuery(
@@ -139,6 +166,9 @@ function Thread({ conversation, onError }: { conversation: ConversationSummary; 
             ? "window closed"
             : `window closes in ${untilLabel(conversation.window.closesAt)}`}
         </span>
+        <button type="button" onClick={onShowDetails} className="rounded border border-slate-300 px-2 py-1 text-xs xl:hidden">
+          Details
+        </button>
       </header>
       {conversation.channel.status !== "active" ? (
         <p role="alert" className="bg-amber-100 px-4 py-2 text-sm text-amber-900">
