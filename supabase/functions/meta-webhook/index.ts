@@ -5,7 +5,12 @@ import { lookupProfiles, type ProfileTarget } from "../_shared/profile-lookup.ts
 import { parseKeyring } from "../_shared/token-crypto.ts";
 
 const env = (name: string) => Deno.env.get(name) ?? "";
-const sql = postgres(env("SUPABASE_DB_URL"), { max: 8, prepare: !env("SUPABASE_DB_URL").includes(":6543/"), onnotice: () => {} });
+// 16 connections measured best locally (8: 3.3k msg/s, 16: 4.0k, 32: 4.1k); behind Supavisor use port 6543.
+const sql = postgres(env("SUPABASE_DB_URL"), {
+  max: 16,
+  prepare: !env("SUPABASE_DB_URL").includes(":6543/"),
+  onnotice: () => {},
+});
 const keyring = await parseKeyring(env("TOKEN_ENCRYPTION_KEYS"));
 const log = (event: string, fields: Record<string, string | number | boolean | null>) =>
   console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
