@@ -95,41 +95,6 @@ begin
 end
 $$;
 
--- The conversation of one member on one channel account, creating contact, identity and conversation
--- on first contact. Callers hold the member's advisory lock, so a burst cannot create two.
-create function app.member_conversation(
-  account_id uuid, account_workspace uuid, account_provider public.channel_provider,
-  member_id text, profile_name text, occurred_at timestamptz,
-  out conversation_id uuid, out identity_id uuid, out created boolean
-)
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  new_contact uuid;
-begin
-  select c.id, c.contact_identity_id into conversation_id, identity_id
-  from public.contact_identities ci
-  join public.conversations c on c.contact_identity_id = ci.id
-  where ci.channel_account_id = account_id and ci.provider_user_id = member_id;
-  created := conversation_id is null;
-  if created then
-    insert into public.contacts (workspace_id, display_name, phone)
-    values (account_workspace, profile_name, case when account_provider = 'whatsapp' then '+' || member_id end)
-    returning id into new_contact;
-    insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id, handle, profile_name)
-    values (account_workspace, new_contact, account_id, member_id,
-            case when account_provider = 'whatsapp' then '+' || member_id end, profile_name)
-    returning id into identity_id;
-    insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id, last_message_at)
-    values (account_workspace, account_id, new_contact, identity_id, occurred_at)
-    returning id into conversation_id;
-  elsif profile_name is not null then
-    update public.contact_identities ci set profile_name = member_conversation.profile_name
-    where ci.id = identity_id and ci.profile_name is distinct from member_conversation.profile_name;
-  end if;
-end
-$$;
-
 /*
  * The whole of one webhook: store the raw payload, then apply its normalized events (built by
  * supabase/functions/_shared/normalize.ts) in one transaction. If applying fails, the raw event stays,
@@ -143,14 +108,11 @@ declare
   event_id bigint := replay_of;
   ev jsonb;
   account record;
-  member record;
-  message_id uuid;
   occurred timestamptz;
-  inbound boolean;
   routed integer := 0;
   unroutable integer := 0;
+  message_events integer := 0;
   inserted integer := 0;
-  duplicates integer := 0;
   workspaces uuid[] := '{}';
   new_identities uuid[] := '{}';
   final_outcome text;
@@ -165,62 +127,126 @@ begin
       order by 1
     ) k;
 
-    for ev in select value from jsonb_array_elements(events) loop
-      select ca.id, ca.workspace_id, ca.provider into account
+    select count(ca.id), count(*) - count(ca.id), coalesce(array_agg(distinct ca.workspace_id) filter (where ca.id is not null), '{}'),
+           count(*) filter (where ca.id is not null and e ->> 'type' = 'message' and e ->> 'sender' <> 'app')
+    into routed, unroutable, workspaces, message_events
+    from jsonb_array_elements(events) e
+    left join public.channel_accounts ca
+      on ca.provider = (e ->> 'provider')::public.channel_provider and ca.provider_account_id = e ->> 'accountId'
+     and ca.status <> 'disconnected';
+
+    if message_events > 0 then
+      -- Members writing for the first time get a contact, an identity and a conversation, all at once.
+      with members as (
+        select ca.id as account_id, ca.workspace_id, ca.provider, e ->> 'userId' as member_id,
+               max(e ->> 'profileName') as profile_name, min((e ->> 'occurredAt')::double precision) as first_at
+        from jsonb_array_elements(events) e
+        join public.channel_accounts ca
+          on ca.provider = (e ->> 'provider')::public.channel_provider and ca.provider_account_id = e ->> 'accountId'
+         and ca.status <> 'disconnected'
+        where e ->> 'type' = 'message' and e ->> 'sender' <> 'app'
+        group by 1, 2, 3, 4
+      ), missing as materialized (
+        select m.*, gen_random_uuid() as contact_id, gen_random_uuid() as identity_id
+        from members m
+        where not exists (
+          select 1 from public.contact_identities ci where ci.channel_account_id = m.account_id and ci.provider_user_id = m.member_id)
+      ), new_contacts as (
+        insert into public.contacts (id, workspace_id, display_name, phone)
+        select contact_id, workspace_id, profile_name, case when provider = 'whatsapp' then '+' || member_id end from missing
+      ), new_identities_rows as (
+        insert into public.contact_identities (id, workspace_id, contact_id, channel_account_id, provider_user_id, handle, profile_name)
+        select identity_id, workspace_id, contact_id, account_id, member_id,
+               case when provider = 'whatsapp' then '+' || member_id end, profile_name
+        from missing
+      ), new_conversations as (
+        insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id, last_message_at)
+        select workspace_id, account_id, contact_id, identity_id, to_timestamp(first_at / 1000) from missing
+      ), renamed as (
+        update public.contact_identities ci set profile_name = m.profile_name
+        from members m
+        where ci.channel_account_id = m.account_id and ci.provider_user_id = m.member_id
+          and m.profile_name is not null and ci.profile_name is distinct from m.profile_name
+      )
+      select coalesce(array_agg(identity_id), '{}') into new_identities from missing;
+
+      -- Every new message in one insert (redeliveries fall away on the unique provider id), then each
+      -- touched conversation's counters, preview, reopening and un-archiving in one update.
+      with message_events as (
+        select e, n, ca.id as account_id, ca.workspace_id,
+               to_timestamp((e ->> 'occurredAt')::double precision / 1000) as occurred_at
+        from jsonb_array_elements(events) with ordinality as x (e, n)
+        join public.channel_accounts ca
+          on ca.provider = (e ->> 'provider')::public.channel_provider and ca.provider_account_id = e ->> 'accountId'
+         and ca.status <> 'disconnected'
+        where e ->> 'type' = 'message' and e ->> 'sender' <> 'app'
+      ), stored as (
+        insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, text,
+                                     attachments, metadata, provider_message_id, reply_to_provider_message_id, status,
+                                     sent_at, created_at)
+        select me.workspace_id, c.id, me.account_id, (me.e ->> 'direction')::public.message_direction,
+               (me.e ->> 'kind')::public.message_kind, (me.e ->> 'sender')::public.message_sender, me.e ->> 'text',
+               coalesce(me.e -> 'attachments', '[]'), coalesce(me.e -> 'metadata', '{}'), me.e ->> 'mid', me.e ->> 'replyTo',
+               case when me.e ->> 'direction' = 'inbound' then 'delivered' else 'sent' end::public.message_status,
+               me.occurred_at, me.occurred_at
+        from message_events me
+        join public.contact_identities ci on ci.channel_account_id = me.account_id and ci.provider_user_id = me.e ->> 'userId'
+        join public.conversations c on c.contact_identity_id = ci.id
+        order by me.n
+        on conflict (channel_account_id, provider_message_id) do nothing
+        returning conversation_id, channel_account_id, provider_message_id, direction, created_at
+      ), per_conversation as (
+        select s.conversation_id,
+               count(*) as added,
+               count(*) filter (where s.direction = 'inbound') as inbound_added,
+               max(s.created_at) as latest_at,
+               max(s.created_at) filter (where s.direction = 'inbound') as latest_inbound_at,
+               (array_agg(me.e ->> 'preview' order by s.created_at desc, me.n desc))[1] as latest_preview
+        from stored s
+        join message_events me on me.account_id = s.channel_account_id and me.e ->> 'mid' = s.provider_message_id
+        group by s.conversation_id
+      ), bumped as (
+        update public.conversations c set
+          last_message_preview = case when p.latest_at >= c.last_message_at or c.last_message_preview is null
+                                      then p.latest_preview else c.last_message_preview end,
+          last_message_at = greatest(c.last_message_at, p.latest_at),
+          unread_count = c.unread_count + p.inbound_added,
+          last_inbound_at = case when p.inbound_added > 0 then greatest(c.last_inbound_at, p.latest_inbound_at) else c.last_inbound_at end,
+          status = case when p.inbound_added > 0 and c.status = 'resolved' then 'open' else c.status end,
+          archived_at = case when p.inbound_added > 0 then null else c.archived_at end,
+          updated_at = now()
+        from per_conversation p
+        where c.id = p.conversation_id
+        returning p.added
+      )
+      select coalesce(sum(added), 0) into inserted from bumped;
+    end if;
+
+    -- Everything else, in the order Meta sent it: receipts, echoes of our own sends, reactions, unsends, edits.
+    for ev in
+      select e from jsonb_array_elements(events) with ordinality as x (e, n)
+      where not (e ->> 'type' = 'message' and e ->> 'sender' <> 'app')
+      order by n
+    loop
+      select ca.id, ca.workspace_id into account
       from public.channel_accounts ca
       where ca.provider = (ev ->> 'provider')::public.channel_provider
         and ca.provider_account_id = ev ->> 'accountId' and ca.status <> 'disconnected';
-      if not found then
-        unroutable := unroutable + 1;
-        continue;
-      end if;
-      routed := routed + 1;
-      if not account.workspace_id = any (workspaces) then workspaces := workspaces || account.workspace_id; end if;
+      continue when not found;
       occurred := to_timestamp((ev ->> 'occurredAt')::double precision / 1000);
 
       case ev ->> 'type'
       when 'message' then
-        if ev ->> 'sender' = 'app' then
-          -- Our own send, echoed back: a receipt for the row messages.send keeps.
-          perform app.receive_status(account.workspace_id, account.id, ev ->> 'mid', 'sent', occurred, null);
-          continue;
-        end if;
-        inbound := ev ->> 'direction' = 'inbound';
-        select * into member
-        from app.member_conversation(account.id, account.workspace_id, account.provider, ev ->> 'userId', ev ->> 'profileName', occurred);
-        if member.created then new_identities := new_identities || member.identity_id; end if;
-        message_id := null;
-        insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, text,
-                                     attachments, metadata, provider_message_id, reply_to_provider_message_id, status,
-                                     sent_at, created_at)
-        values (account.workspace_id, member.conversation_id, account.id, (ev ->> 'direction')::public.message_direction,
-                (ev ->> 'kind')::public.message_kind, (ev ->> 'sender')::public.message_sender, ev ->> 'text',
-                coalesce(ev -> 'attachments', '[]'), coalesce(ev -> 'metadata', '{}'), ev ->> 'mid', ev ->> 'replyTo',
-                case when inbound then 'delivered' else 'sent' end::public.message_status, occurred, occurred)
-        on conflict (channel_account_id, provider_message_id) do nothing
-        returning id into message_id;
-        if message_id is null then
-          duplicates := duplicates + 1;
-          continue;
-        end if;
-        inserted := inserted + 1;
-        update public.conversations c set
-          last_message_preview = case when occurred >= c.last_message_at or member.created then ev ->> 'preview' else c.last_message_preview end,
-          last_message_at = greatest(c.last_message_at, occurred),
-          unread_count = c.unread_count + case when inbound then 1 else 0 end,
-          last_inbound_at = case when inbound then greatest(c.last_inbound_at, occurred) else c.last_inbound_at end,
-          status = case when inbound and c.status = 'resolved' then 'open' else c.status end,
-          archived_at = case when inbound then null else c.archived_at end,
-          updated_at = now()
-        where c.id = member.conversation_id;
+        -- Our own send, echoed back: a receipt for the row messages.send keeps.
+        perform app.receive_status(account.workspace_id, account.id, ev ->> 'mid', 'sent', occurred, null);
 
       when 'status' then
         if ev ->> 'watermark' is not null then
           -- Messenger/Instagram: everything we sent this member up to the watermark.
           perform app.advance_message_status(m.id, (ev ->> 'status')::public.message_status, occurred, null)
           from public.contact_identities ci
-          join public.messages m on m.channel_account_id = ci.channel_account_id
-          join public.conversations c on c.id = m.conversation_id and c.contact_identity_id = ci.id
+          join public.conversations c on c.contact_identity_id = ci.id
+          join public.messages m on m.conversation_id = c.id
           where ci.channel_account_id = account.id and ci.provider_user_id = ev ->> 'userId'
             and m.direction = 'outbound' and m.created_at <= to_timestamp((ev ->> 'watermark')::double precision / 1000);
         end if;
@@ -253,6 +279,8 @@ begin
     -- Applying failed and was rolled back to here; the raw event is still stored below, for replay.
     failure := sqlstate || ': ' || sqlerrm;
     final_outcome := 'failed';
+    inserted := 0;
+    new_identities := '{}';
   end;
 
   -- Stored in the same transaction as what it produced, so it is durable exactly when they are.
@@ -270,13 +298,14 @@ begin
     where id = event_id;
   end if;
 
-  return jsonb_build_object('eventId', event_id, 'outcome', final_outcome, 'inserted', inserted, 'duplicates', duplicates,
-                            'unroutable', unroutable, 'newIdentities', to_jsonb(new_identities), 'error', failure);
+  return jsonb_build_object('eventId', event_id, 'outcome', final_outcome, 'inserted', inserted,
+                            'duplicates', greatest(message_events - inserted, 0), 'unroutable', unroutable,
+                            'newIdentities', to_jsonb(new_identities), 'error', failure);
 end
 $$;
 
 revoke execute on function app.status_rank(public.message_status), app.advance_message_status(uuid, public.message_status, timestamptz, jsonb),
   app.receive_status(uuid, uuid, text, public.message_status, timestamptz, jsonb),
-  app.member_conversation(uuid, uuid, public.channel_provider, text, text, timestamptz), app.ingest_meta_webhook(text, jsonb, jsonb, bigint)
+  app.ingest_meta_webhook(text, jsonb, jsonb, bigint)
   from public;
 grant execute on function app.ingest_meta_webhook(text, jsonb, jsonb, bigint) to service_role;
