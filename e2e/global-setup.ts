@@ -1,43 +1,29 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { startMetaSimulator } from "../dev/meta/simulator";
-import { freePort, startApp, startLocalStack } from "../dev/stack/local-stack";
+import { freePort, startApp } from "../dev/stack/local-stack";
+import { startThrowawayStack } from "../dev/stack/throwaway-stack";
 
 /** The full local product on free ports, seeded with the demo gym; torn down after the run. */
 export default async function globalSetup() {
-  const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-e2e-"));
-  const log = (source: string, line: string) => {
-    if (process.env.STACK_LOGS) process.stderr.write(`[${source}] ${line}\n`);
-  };
-  const meta = await startMetaSimulator({ port: await freePort() });
-  const stack = await startLocalStack({
-    metaGraphUrl: meta.url,
-    stateDir,
-    persistent: false,
-    postgresPort: await freePort(),
-    gatewayPort: await freePort(),
-    seedDemo: true,
-    fast: true,
-    log,
-  });
+  const { stack, metaUrl, stop } = await startThrowawayStack({ seedDemo: true });
   try {
-    const app = await startApp({ port: await freePort(), env: { ...stack.env, META_GRAPH_URL: meta.url }, log });
+    const app = await startApp({
+      port: await freePort(),
+      env: { ...stack.env, META_GRAPH_URL: metaUrl },
+      log: (source, line) => {
+        if (process.env.STACK_LOGS) process.stderr.write(`[${source}] ${line}\n`);
+      },
+    });
     // Workers inherit this process's environment.
     Object.assign(
       process.env,
-      { E2E_APP_URL: app.url, E2E_SUPERUSER_URL: stack.superuserUrl, E2E_META_URL: meta.url },
+      { E2E_APP_URL: app.url, E2E_SUPERUSER_URL: stack.superuserUrl, E2E_META_URL: metaUrl },
       prefixed(stack.env),
     );
     return async () => {
       await app.stop();
-      await stack.stop();
-      await meta.stop();
-      await rm(stateDir, { recursive: true, force: true });
+      await stop();
     };
   } catch (error) {
-    await stack.stop();
-    await meta.stop();
+    await stop();
     throw error;
   }
 }

@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { exportJWK } from "jose";
 import type { TestProject } from "vitest/node";
-import { startMetaSimulator } from "../meta/simulator";
-import { freePort, startLocalStack } from "../stack/local-stack";
+import { startThrowawayStack } from "../stack/throwaway-stack";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,30 +18,13 @@ declare module "vitest" {
 
 /** Starts a throwaway stack on free ports for the test run and removes it afterwards. */
 export default async function setup(project: TestProject) {
-  const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-test-"));
-  const meta = await startMetaSimulator({ port: await freePort() });
-  const stack = await startLocalStack({
-    metaGraphUrl: meta.url,
-    stateDir,
-    persistent: false,
-    postgresPort: await freePort(),
-    gatewayPort: await freePort(),
-    seedDemo: false,
-    fast: true,
-    log: (source, line) => {
-      if (process.env.STACK_LOGS) process.stderr.write(`[${source}] ${line}\n`);
-    },
-  });
+  const { stack, metaUrl, stop } = await startThrowawayStack({ seedDemo: false });
   project.provide("stack", {
     env: stack.env,
     superuserUrl: stack.superuserUrl,
     supabaseUrl: stack.supabaseUrl,
-    metaUrl: meta.url,
+    metaUrl,
     signingJwk: { ...(await exportJWK(stack.keys.privateKey)), kid: stack.keys.kid, alg: "ES256" },
   });
-  return async () => {
-    await stack.stop();
-    await meta.stop();
-    await rm(stateDir, { recursive: true, force: true });
-  };
+  return stop;
 }
