@@ -1,34 +1,14 @@
+import type { Attachment, MessageKind as IngestedKind } from "../../supabase/functions/_shared/meta-events";
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { decodeCursor, encodeCursor } from "./keyset-cursor";
 import { userTransaction } from "./user-transaction";
 
-export type MessageKind =
-  | "text"
-  | "image"
-  | "file"
-  | "audio"
-  | "video"
-  | "sticker"
-  | "location"
-  | "share"
-  | "story_mention"
-  | "reaction"
-  | "postback"
-  | "template"
-  | "system"
-  | "unsupported";
+/** What ingest stores (the webhook normalizer's kinds) plus what only Frontdesk itself creates. */
+export type MessageKind = IngestedKind | "reaction" | "system";
 export type MessageStatus = "pending" | "sent" | "delivered" | "read" | "failed";
-
-export interface MessageAttachment {
-  type: string;
-  url?: string | null;
-  mediaId?: string | null;
-  mimeType?: string | null;
-  caption?: string | null;
-  title?: string | null;
-}
+export type MessageAttachment = Attachment;
 
 export interface MessageReaction {
   emoji: string;
