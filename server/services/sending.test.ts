@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { callerFor, createConversation, memberOfNewWorkspace, superuserSql } from "../../dev/test/fixtures";
 import { TEST_PAGE_TOKEN } from "../../dev/test/test-data";
 
@@ -25,10 +25,6 @@ async function setup(options: Parameters<typeof createConversation>[1] = {}) {
     caller: await callerFor(member.session.access_token),
   };
 }
-
-beforeEach(async () => {
-  await meta("/__failures", { method: "DELETE" });
-});
 
 describe("messages.send", () => {
   it("stores, sends through the Graph API with the page token, and marks the message sent", async () => {
