@@ -6,6 +6,7 @@ import path from "node:path";
 import { LOCAL_DEFAULTS } from "../server/lib/config";
 import { startDemoTraffic } from "./meta/demo-members";
 import { startMetaSimulator } from "./meta/simulator";
+import { pipeLines } from "./stack/child-processes";
 import { type LocalStack, ROOT, startApp, startLocalStack } from "./stack/local-stack";
 
 const startedAt = Date.now();
@@ -39,8 +40,7 @@ async function buildAppIfStale(): Promise<void> {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout.on("data", (chunk: Buffer) => log("build", chunk.toString().trimEnd()));
-    child.stderr.on("data", (chunk: Buffer) => log("build", chunk.toString().trimEnd()));
+    for (const stream of [child.stdout, child.stderr]) pipeLines(stream, (line) => log("build", line));
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`remix build failed with code ${code}`))));
   });
 }

@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { type Cluster, startCluster } from "../postgres/cluster";
 import { apiRoleUrl, type PreparedDatabase, prepareDatabase } from "../postgres/prepare";
-import { type FunctionsServer, startFunctions, stopChild } from "../supabase/functions";
+import { type FunctionsServer, startFunctions } from "../supabase/functions";
 import { type Gateway, startGateway } from "../supabase/gateway";
 import { loadOrCreateSigningKeys, mintApiKey, type SigningKeys } from "../supabase/keys";
+import { pipeLines, stopChild } from "./child-processes";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -114,23 +115,19 @@ export async function startApp(options: {
   port: number;
   env: Record<string, string>;
   log: LogSink;
-}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+}): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
     cwd: ROOT,
     env: { ...process.env, ...options.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(options.port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) options.log("app", line);
-    });
-  }
+  for (const stream of [child.stdout, child.stderr]) pipeLines(stream, (line) => options.log("app", line));
   const url = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child, stop: () => stopChild(child) };
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop: () => stopChild(child) };
     } catch {
       // not listening yet
     }

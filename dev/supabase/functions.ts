@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pipeLines, stopChild } from "../stack/child-processes";
 
 export interface FunctionsServer {
   url: string;
@@ -64,27 +65,5 @@ export function startFunctions(options: {
     child.once("exit", (code) => {
       if (!ready) reject(new Error(`deno exited with code ${code} before serving functions`));
     });
-  });
-}
-
-function pipeLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void) {
-  let buffer = "";
-  stream?.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("utf8");
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    for (const line of lines) if (line.trim()) onLine(line);
-  });
-}
-
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
   });
 }
