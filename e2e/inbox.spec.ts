@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
-import { messengerText, newMid } from "../dev/meta/webhooks";
+import { messengerReceipt, messengerText, newMid } from "../dev/meta/webhooks";
 import { expect, type Fixtures, meta, signInAs, test } from "./fixtures";
 
 /** A fresh gym with a connected Messenger page, signed in as its admin. */
@@ -12,23 +12,6 @@ async function gymWithPage({ page, data }: { page: Page } & Fixtures) {
   await signInAs(page, user);
   return { user, workspaceId, channelId, pageId: channel?.provider_account_id ?? "" };
 }
-
-const receipt = (pageId: string, psid: string, kind: "delivery" | "read", mid: string) => ({
-  object: "page",
-  entry: [
-    {
-      id: pageId,
-      messaging: [
-        {
-          sender: { id: psid },
-          recipient: { id: pageId },
-          timestamp: Date.now(),
-          [kind]: kind === "delivery" ? { mids: [mid], watermark: Date.now() } : { watermark: Date.now() },
-        },
-      ],
-    },
-  ],
-});
 
 test("a member writes, the agent opens and replies, and the ticks follow Meta's receipts", async ({ page, data }) => {
   const gym = await gymWithPage({ page, data });
@@ -57,9 +40,9 @@ test("a member writes, the agent opens and replies, and the ticks follow Meta's 
 
   const [sent] = await data.sql()<{ provider_message_id: string }[]>`
     select provider_message_id from public.messages where channel_account_id = ${gym.channelId} and direction = 'outbound'`;
-  await meta.webhook(receipt(gym.pageId, psid, "delivery", sent?.provider_message_id ?? ""));
+  await meta.webhook(messengerReceipt({ pageId: gym.pageId, psid, kind: "delivery", mids: [sent?.provider_message_id ?? ""] }));
   await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "delivered");
-  await meta.webhook(receipt(gym.pageId, psid, "read", sent?.provider_message_id ?? ""));
+  await meta.webhook(messengerReceipt({ pageId: gym.pageId, psid, kind: "read" }));
   await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "read");
 });
 

@@ -25,6 +25,32 @@ export async function deliverWebhook(
 export const newMid = () => `m_${randomUUID().replaceAll("-", "")}`;
 export const newWamid = () => `wamid.${Buffer.from(randomUUID()).toString("base64")}`;
 
+/** One Messenger/Instagram messaging event in Meta's envelope; `fromPage` flips sender and recipient (echoes). */
+function messagingWebhook(options: {
+  pageId: string;
+  psid: string;
+  fromPage?: boolean;
+  object?: "page" | "instagram";
+  timestamp?: number;
+  event: Record<string, unknown>;
+}) {
+  const timestamp = options.timestamp ?? Date.now();
+  const page = { id: options.pageId };
+  const member = { id: options.psid };
+  return {
+    object: options.object ?? "page",
+    entry: [
+      {
+        id: options.pageId,
+        time: timestamp,
+        messaging: [
+          { sender: options.fromPage ? page : member, recipient: options.fromPage ? member : page, timestamp, ...options.event },
+        ],
+      },
+    ],
+  };
+}
+
 /** A member's Messenger (or Instagram) text message, in Meta's webhook shape. */
 export function messengerText(options: {
   pageId: string;
@@ -34,24 +60,25 @@ export function messengerText(options: {
   timestamp?: number;
   object?: "page" | "instagram";
 }) {
-  const timestamp = options.timestamp ?? Date.now();
-  return {
-    object: options.object ?? "page",
-    entry: [
-      {
-        id: options.pageId,
-        time: timestamp,
-        messaging: [
-          {
-            sender: { id: options.psid },
-            recipient: { id: options.pageId },
-            timestamp,
-            message: { mid: options.mid ?? newMid(), text: options.text },
-          },
-        ],
-      },
-    ],
-  };
+  return messagingWebhook({ ...options, event: { message: { mid: options.mid ?? newMid(), text: options.text } } });
+}
+
+/** The copy Meta sends of a message the page sent; `appId` says which app sent it. */
+export function messengerEcho(options: { pageId: string; psid: string; mid: string; text: string; appId: string }) {
+  return messagingWebhook({
+    ...options,
+    fromPage: true,
+    event: { message: { is_echo: true, app_id: Number(options.appId), mid: options.mid, text: options.text } },
+  });
+}
+
+/** A delivery (of the given mids) or read receipt, covering everything up to now. */
+export function messengerReceipt(options: { pageId: string; psid: string; kind: "delivery" | "read"; mids?: string[] }) {
+  const watermark = Date.now();
+  return messagingWebhook({
+    ...options,
+    event: { [options.kind]: options.kind === "delivery" ? { mids: options.mids ?? [], watermark } : { watermark } },
+  });
 }
 
 /** The Cloud API envelope every WhatsApp webhook arrives in. */

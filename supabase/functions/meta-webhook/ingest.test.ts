@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { deliverWebhook, messengerText, newMid, newWamid, whatsappStatus, whatsappText } from "../../../dev/meta/webhooks";
+import {
+  deliverWebhook,
+  messengerEcho,
+  messengerText,
+  newMid,
+  newWamid,
+  whatsappStatus,
+  whatsappText,
+} from "../../../dev/meta/webhooks";
 import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 import { LOCAL_DEFAULTS } from "../../../server/lib/config";
 import { encryptToken, parseKeyring } from "../_shared/token-crypto";
@@ -138,22 +146,13 @@ describe("idempotent, race-free ingest", () => {
       select workspace_id, id, channel_account_id, 'outbound', 'staff', 'See you there', 'pending', ${randomUUID()}
       from public.conversations where channel_account_id = ${channelId} returning id`;
     const mid = newMid();
-    const echo = {
-      object: "page",
-      entry: [
-        {
-          id: providerAccountId,
-          messaging: [
-            {
-              sender: { id: providerAccountId },
-              recipient: { id: psid },
-              timestamp: Date.now(),
-              message: { is_echo: true, app_id: Number(LOCAL_DEFAULTS.META_APP_ID), mid, text: "See you there" },
-            },
-          ],
-        },
-      ],
-    };
+    const echo = messengerEcho({
+      pageId: providerAccountId,
+      psid,
+      mid,
+      text: "See you there",
+      appId: LOCAL_DEFAULTS.META_APP_ID,
+    });
     expect((await send(echo)).status).toBe(200);
     await superuserSql()`update public.messages set provider_message_id = ${mid} where id = ${pending?.id ?? ""}`;
     const rows = await superuserSql()`
