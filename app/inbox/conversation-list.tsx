@@ -3,7 +3,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "../trpc";
 import { Avatar, ChannelBadge } from "./channel-badge";
-import { FailureNotice, failureOf } from "./failure-notice";
+import { FailureNotice, failureOf, pagesFailureOf } from "./failure-notice";
 import { relativeTime } from "./time";
 import type { ConversationSummary } from "./types";
 
@@ -51,12 +51,7 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
     ),
   );
   const items: ConversationSummary[] = list.data?.pages.flatMap((page) => (page.success ? page.data.items : [])) ?? [];
-  const firstFailure = list.data?.pages.find((page) => !page.success);
-  const failure = list.error
-    ? "Could not reach Frontdesk. Check your connection."
-    : firstFailure && !firstFailure.success
-      ? firstFailure.error.message
-      : null;
+  const failure = pagesFailureOf(list);
 
   const sentinel = useRef<HTMLDivElement>(null);
   useEffect(() => {

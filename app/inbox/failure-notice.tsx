@@ -16,3 +16,10 @@ export function failureOf(query: { error: unknown; data?: { success: boolean; er
   if (query.data && !query.data.success) return query.data.error?.message ?? "Something went wrong.";
   return null;
 }
+
+/** The same for a paged (infinite) query: the transport error, else the first page that failed. */
+export function pagesFailureOf(query: { error: unknown; data?: { pages: { success: boolean; error?: { message: string } }[] } }) {
+  if (query.error) return failureOf({ error: query.error });
+  const failed = query.data?.pages.find((page) => !page.success);
+  return failed ? failureOf({ error: null, data: failed }) : null;
+}

@@ -5,7 +5,7 @@ import { Fragment, useEffect, useRef, useState } from "react";
 import { ChannelBadge } from "../inbox/channel-badge";
 import { Composer } from "../inbox/composer";
 import { ContactPanel } from "../inbox/contact-panel";
-import { FailureNotice, failureOf } from "../inbox/failure-notice";
+import { FailureNotice, failureOf, pagesFailureOf } from "../inbox/failure-notice";
 import { MessageBubble } from "../inbox/message-bubble";
 import { dayLabel, untilLabel } from "../inbox/time";
 import { useToast } from "../inbox/toast";
@@ -144,12 +144,7 @@ function Thread({
   }, [newest]);
 
   const name = conversation.contact.displayName ?? conversation.contact.handle ?? "Unknown member";
-  const firstFailure = messages.data?.pages.find((page) => !page.success);
-  const failure = messages.error
-    ? "Could not load messages."
-    : firstFailure && !firstFailure.success
-      ? firstFailure.error.message
-      : null;
+  const failure = pagesFailureOf(messages);
   return (
     <section aria-label={`Conversation with ${name}`} className="flex min-w-0 flex-1 flex-col">
       <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-2">
