@@ -1,9 +1,10 @@
+import type postgres from "postgres";
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { type ChannelProvider, type MessagingWindow, messagingWindow } from "../meta/messaging-window";
 import type { WorkspaceRole } from "./account";
-import { recordAudit } from "./audit";
+import { type AuditEntry, recordAudit } from "./audit";
 import { decodeCursor, encodeCursor } from "./keyset-cursor";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
@@ -210,43 +211,56 @@ async function lockConversation(tx: Tx, conversationId: string): Promise<Convers
   return row ?? null;
 }
 
-/** Shared shape of every conversation change: lock, decide, write + audit, answer with the fresh summary. */
+/** What a change writes: the SET clause and how the audit log names it. */
+interface ConversationChange {
+  set: postgres.Fragment;
+  action: string;
+  metadata?: AuditEntry["metadata"];
+}
+
+/**
+ * Shared shape of every conversation change: lock, decide (a failure, nothing to do, or a change),
+ * write + audit, answer with the fresh summary. Changes that change nothing write no audit row.
+ */
 function changeConversation(
   claims: UserClaims,
   log: Logger,
   operation: string,
   conversationId: string,
-  change: (tx: Tx, state: ConversationState) => Promise<Result<null> | "unchanged" | "changed">,
+  decide: (tx: Tx, state: ConversationState) => Promise<Result<never> | ConversationChange | null>,
 ): Promise<Result<ConversationSummary>> {
   return userTransaction(claims, log, operation, async (tx) => {
     const state = await lockConversation(tx, conversationId);
     if (!state) return conversationNotFound();
-    const outcome = await change(tx, state);
-    if (typeof outcome === "object" && !outcome.success) return outcome;
+    const change = await decide(tx, state);
+    if (change && "success" in change) return change;
+    if (change) {
+      await tx`update public.conversations set ${change.set}, updated_at = now() where id = ${conversationId}`;
+      await recordAudit(tx, {
+        workspaceId: state.workspace_id,
+        actorUserId: claims.sub,
+        entity: "conversation",
+        entityId: conversationId,
+        action: change.action,
+        metadata: change.metadata,
+      });
+    }
     const summary = await loadSummary(tx, conversationId);
     return summary ? ok(summary) : conversationNotFound();
   });
 }
 
 export function markConversationRead(claims: UserClaims, conversationId: string, log: Logger) {
-  return changeConversation(claims, log, "conversations.markRead", conversationId, async (tx, state) => {
-    if (state.unread_count === 0) return "unchanged";
-    await tx`update public.conversations set unread_count = 0, updated_at = now() where id = ${conversationId}`;
-    await recordAudit(tx, {
-      workspaceId: state.workspace_id,
-      actorUserId: claims.sub,
-      entity: "conversation",
-      entityId: conversationId,
-      action: "conversation.marked_read",
-      metadata: { unreadCount: state.unread_count },
-    });
-    return "changed";
-  });
+  return changeConversation(claims, log, "conversations.markRead", conversationId, async (tx, state) =>
+    state.unread_count === 0
+      ? null
+      : { set: tx`unread_count = 0`, action: "conversation.marked_read", metadata: { unreadCount: state.unread_count } },
+  );
 }
 
 export function assignConversation(claims: UserClaims, conversationId: string, assigneeId: string | null, log: Logger) {
   return changeConversation(claims, log, "conversations.assign", conversationId, async (tx, state) => {
-    if (state.assignee_id === assigneeId) return "unchanged";
+    if (state.assignee_id === assigneeId) return null;
     if (state.role === "agent") {
       const takingFree = assigneeId === claims.sub && state.assignee_id === null;
       const droppingOwn = assigneeId === null && state.assignee_id === claims.sub;
@@ -263,54 +277,30 @@ export function assignConversation(claims: UserClaims, conversationId: string, a
         });
       }
     }
-    await tx`update public.conversations set assignee_id = ${assigneeId}, updated_at = now() where id = ${conversationId}`;
-    await recordAudit(tx, {
-      workspaceId: state.workspace_id,
-      actorUserId: claims.sub,
-      entity: "conversation",
-      entityId: conversationId,
+    return {
+      set: tx`assignee_id = ${assigneeId}`,
       action: "conversation.assigned",
       metadata: { from: state.assignee_id, to: assigneeId },
-    });
-    return "changed";
+    };
   });
 }
 
 export function setConversationStatus(claims: UserClaims, conversationId: string, status: ConversationStatus, log: Logger) {
-  return changeConversation(claims, log, "conversations.setStatus", conversationId, async (tx, state) => {
-    if (state.status === status) return "unchanged";
-    await tx`update public.conversations set status = ${status}, updated_at = now() where id = ${conversationId}`;
-    await recordAudit(tx, {
-      workspaceId: state.workspace_id,
-      actorUserId: claims.sub,
-      entity: "conversation",
-      entityId: conversationId,
-      action: "conversation.status_changed",
-      metadata: { from: state.status, to: status },
-    });
-    return "changed";
-  });
+  return changeConversation(claims, log, "conversations.setStatus", conversationId, async (tx, state) =>
+    state.status === status
+      ? null
+      : { set: tx`status = ${status}`, action: "conversation.status_changed", metadata: { from: state.status, to: status } },
+  );
 }
 
 export function setConversationArchived(claims: UserClaims, conversationId: string, archived: boolean, log: Logger) {
-  return changeConversation(
-    claims,
-    log,
-    archived ? "conversations.archive" : "conversations.unarchive",
-    conversationId,
-    async (tx, state) => {
-      if ((state.archived_at !== null) === archived) return "unchanged";
-      await tx`
-      update public.conversations set archived_at = ${archived ? tx`now()` : null}, updated_at = now()
-      where id = ${conversationId}`;
-      await recordAudit(tx, {
-        workspaceId: state.workspace_id,
-        actorUserId: claims.sub,
-        entity: "conversation",
-        entityId: conversationId,
-        action: archived ? "conversation.archived" : "conversation.unarchived",
-      });
-      return "changed";
-    },
+  const operation = archived ? "conversations.archive" : "conversations.unarchive";
+  return changeConversation(claims, log, operation, conversationId, async (tx, state) =>
+    (state.archived_at !== null) === archived
+      ? null
+      : {
+          set: archived ? tx`archived_at = now()` : tx`archived_at = null`,
+          action: archived ? "conversation.archived" : "conversation.unarchived",
+        },
   );
 }
