@@ -107,7 +107,9 @@ as $$
 declare
   event_id bigint := replay_of;
   ev jsonb;
-  account record;
+  routed_events jsonb;
+  event_account uuid;
+  event_workspace uuid;
   occurred timestamptz;
   routed integer := 0;
   unroutable integer := 0;
@@ -127,23 +129,27 @@ begin
       order by 1
     ) k;
 
-    select count(ca.id), count(*) - count(ca.id), coalesce(array_agg(distinct ca.workspace_id) filter (where ca.id is not null), '{}'),
+    -- Resolve every event's channel account once; the statements below read only the routed events,
+    -- each carrying its account, workspace and position in the webhook.
+    select coalesce(jsonb_agg(e || jsonb_build_object('accountUuid', ca.id, 'workspaceId', ca.workspace_id, 'n', n) order by n)
+                      filter (where ca.id is not null), '[]'),
+           count(*) - count(ca.id),
+           coalesce(array_agg(distinct ca.workspace_id) filter (where ca.id is not null), '{}'),
            count(*) filter (where ca.id is not null and e ->> 'type' = 'message' and e ->> 'sender' <> 'app')
-    into routed, unroutable, workspaces, message_events
-    from jsonb_array_elements(events) e
+    into routed_events, unroutable, workspaces, message_events
+    from jsonb_array_elements(events) with ordinality as x (e, n)
     left join public.channel_accounts ca
       on ca.provider = (e ->> 'provider')::public.channel_provider and ca.provider_account_id = e ->> 'accountId'
      and ca.status <> 'disconnected';
+    routed := jsonb_array_length(routed_events);
 
     if message_events > 0 then
       -- Members writing for the first time get a contact, an identity and a conversation, all at once.
       with members as (
-        select ca.id as account_id, ca.workspace_id, ca.provider, e ->> 'userId' as member_id,
+        select (e ->> 'accountUuid')::uuid as account_id, (e ->> 'workspaceId')::uuid as workspace_id, e ->> 'provider' as provider,
+               e ->> 'userId' as member_id,
                max(e ->> 'profileName') as profile_name, min((e ->> 'occurredAt')::double precision) as first_at
-        from jsonb_array_elements(events) e
-        join public.channel_accounts ca
-          on ca.provider = (e ->> 'provider')::public.channel_provider and ca.provider_account_id = e ->> 'accountId'
-         and ca.status <> 'disconnected'
+        from jsonb_array_elements(routed_events) e
         where e ->> 'type' = 'message' and e ->> 'sender' <> 'app'
         group by 1, 2, 3, 4
       ), missing as materialized (
@@ -173,12 +179,9 @@ begin
       -- Every new message in one insert (redeliveries fall away on the unique provider id), then each
       -- touched conversation's counters, preview, reopening and un-archiving in one update.
       with message_events as (
-        select e, n, ca.id as account_id, ca.workspace_id,
+        select e, (e ->> 'n')::integer as n, (e ->> 'accountUuid')::uuid as account_id, (e ->> 'workspaceId')::uuid as workspace_id,
                to_timestamp((e ->> 'occurredAt')::double precision / 1000) as occurred_at
-        from jsonb_array_elements(events) with ordinality as x (e, n)
-        join public.channel_accounts ca
-          on ca.provider = (e ->> 'provider')::public.channel_provider and ca.provider_account_id = e ->> 'accountId'
-         and ca.status <> 'disconnected'
+        from jsonb_array_elements(routed_events) e
         where e ->> 'type' = 'message' and e ->> 'sender' <> 'app'
       ), stored as (
         insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, text,
@@ -224,21 +227,18 @@ begin
 
     -- Everything else, in the order Meta sent it: receipts, echoes of our own sends, reactions, unsends, edits.
     for ev in
-      select e from jsonb_array_elements(events) with ordinality as x (e, n)
+      select e from jsonb_array_elements(routed_events) e
       where not (e ->> 'type' = 'message' and e ->> 'sender' <> 'app')
-      order by n
+      order by (e ->> 'n')::integer
     loop
-      select ca.id, ca.workspace_id into account
-      from public.channel_accounts ca
-      where ca.provider = (ev ->> 'provider')::public.channel_provider
-        and ca.provider_account_id = ev ->> 'accountId' and ca.status <> 'disconnected';
-      continue when not found;
+      event_account := (ev ->> 'accountUuid')::uuid;
+      event_workspace := (ev ->> 'workspaceId')::uuid;
       occurred := to_timestamp((ev ->> 'occurredAt')::double precision / 1000);
 
       case ev ->> 'type'
       when 'message' then
         -- Our own send, echoed back: a receipt for the row messages.send keeps.
-        perform app.receive_status(account.workspace_id, account.id, ev ->> 'mid', 'sent', occurred, null);
+        perform app.receive_status(event_workspace, event_account, ev ->> 'mid', 'sent', occurred, null);
 
       when 'status' then
         if ev ->> 'watermark' is not null then
@@ -247,10 +247,10 @@ begin
           from public.contact_identities ci
           join public.conversations c on c.contact_identity_id = ci.id
           join public.messages m on m.conversation_id = c.id
-          where ci.channel_account_id = account.id and ci.provider_user_id = ev ->> 'userId'
+          where ci.channel_account_id = event_account and ci.provider_user_id = ev ->> 'userId'
             and m.direction = 'outbound' and m.created_at <= to_timestamp((ev ->> 'watermark')::double precision / 1000);
         end if;
-        perform app.receive_status(account.workspace_id, account.id, mid.value, (ev ->> 'status')::public.message_status,
+        perform app.receive_status(event_workspace, event_account, mid.value, (ev ->> 'status')::public.message_status,
                                    occurred, ev -> 'error')
         from jsonb_array_elements_text(coalesce(ev -> 'mids', '[]')) as mid (value);
 
@@ -259,15 +259,15 @@ begin
           (select coalesce(jsonb_agg(r), '[]') from jsonb_array_elements(m.reactions) r where r ->> 'by' <> 'member')
           || case when ev ->> 'emoji' is null then '[]'::jsonb
                   else jsonb_build_array(jsonb_build_object('emoji', ev ->> 'emoji', 'reaction', ev ->> 'reaction', 'by', 'member')) end
-        where m.channel_account_id = account.id and m.provider_message_id = ev ->> 'targetMid';
+        where m.channel_account_id = event_account and m.provider_message_id = ev ->> 'targetMid';
 
       when 'unsend' then
         update public.messages m set deleted_at = coalesce(m.deleted_at, occurred)
-        where m.channel_account_id = account.id and m.provider_message_id = ev ->> 'mid' and m.direction = 'inbound';
+        where m.channel_account_id = event_account and m.provider_message_id = ev ->> 'mid' and m.direction = 'inbound';
 
       when 'edit' then
         update public.messages m set text = ev ->> 'text', edited_at = occurred
-        where m.channel_account_id = account.id and m.provider_message_id = ev ->> 'mid' and m.direction = 'inbound';
+        where m.channel_account_id = event_account and m.provider_message_id = ev ->> 'mid' and m.direction = 'inbound';
 
       else
         raise exception 'unknown normalized event type %', ev ->> 'type';
