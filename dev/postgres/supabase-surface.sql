@@ -128,3 +128,70 @@ create or replace function auth.jwt() returns jsonb language sql stable as $$
 $$;
 
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt() to anon, authenticated, service_role;
+
+-- Realtime: the tables and functions hosted Supabase's Realtime service owns. Hosted Supabase makes
+-- daily partitions and reads new rows by logical replication; locally one default partition holds
+-- them and a trigger NOTIFYs the stand-in's websocket (dev/supabase/realtime.ts).
+create schema if not exists realtime;
+grant usage on schema realtime to anon, authenticated, service_role;
+
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp without time zone not null default now(),
+  inserted_at timestamp without time zone not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+) partition by range (inserted_at);
+create table if not exists realtime.messages_local partition of realtime.messages default;
+create index if not exists messages_local_inserted_at_idx on realtime.messages_local (inserted_at);
+alter table realtime.messages enable row level security;
+grant select, insert, update on realtime.messages to anon, authenticated, service_role;
+
+create or replace function realtime.topic() returns text language sql stable as $$
+  select nullif(current_setting('realtime.topic', true), '')::text
+$$;
+
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void language plpgsql as $$
+declare
+  generated_id uuid := gen_random_uuid();
+begin
+  begin
+    perform set_config('realtime.topic', topic, true);
+    insert into realtime.messages (id, payload, event, topic, private, extension)
+    values (
+      generated_id,
+      case when payload ? 'id' then payload else jsonb_set(payload, '{id}', to_jsonb(generated_id)) end,
+      event, topic, private, 'broadcast'
+    );
+  exception when others then
+    raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  end;
+end;
+$$;
+
+grant execute on function realtime.topic(), realtime.send(jsonb, text, text, boolean) to anon, authenticated, service_role;
+
+-- Stand-in only: wake the websocket server when a broadcast commits. The id alone fits NOTIFY's 8 kB
+-- limit whatever the payload's size; the server reads the row back.
+create or replace function realtime.notify_local_websocket() returns trigger language plpgsql as $$
+begin
+  if new.extension = 'broadcast' then
+    perform pg_notify('frontdesk_realtime', new.id::text);
+  end if;
+  return null;
+end;
+$$;
+
+do $$
+begin
+  if not exists (select from pg_trigger where tgname = 'notify_local_websocket') then
+    create trigger notify_local_websocket after insert on realtime.messages_local
+      for each row execute function realtime.notify_local_websocket();
+  end if;
+end
+$$;

@@ -4,6 +4,7 @@ import { jwtVerify } from "jose";
 import postgres from "postgres";
 import { type Auth, type AuthReply, authError, createAuth } from "./auth";
 import type { SigningKeys } from "./keys";
+import { startRealtime } from "./realtime";
 
 export interface GatewayOptions {
   /** Superuser URL of the local database (the stand-in plays GoTrue, which owns `auth`). */
@@ -30,7 +31,7 @@ const CORS_HEADERS = {
   "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
 };
 
-/** One local port that answers like a Supabase project URL: Auth and Edge Functions. */
+/** One local port that answers like a Supabase project URL: Auth, Realtime and Edge Functions. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? "127.0.0.1";
   const sql = postgres(options.databaseUrl, { max: 5, onnotice: () => {} });
@@ -47,6 +48,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
     refreshReuseIntervalSeconds: options.refreshReuseIntervalSeconds ?? 10,
+  });
+  const realtime = await startRealtime({ sql, keys: options.keys, onLog: options.onLog });
+  server.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", url).pathname === "/realtime/v1/websocket") realtime.handleUpgrade(req, socket, head);
+    else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
   });
 
   server.on("request", (req, res) => {
@@ -72,6 +78,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     port,
     async stop() {
+      await realtime.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sql.end();

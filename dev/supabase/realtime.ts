@@ -1,0 +1,312 @@
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import { type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
+import type postgres from "postgres";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import type { SigningKeys } from "./keys";
+
+/**
+ * Supabase Realtime's websocket, as much of it as Frontdesk uses: Phoenix frames (vsn 1.0.0 objects
+ * and 2.0.0 arrays), heartbeats, private broadcast channels authorized by the `realtime.messages`
+ * SELECT policy run as the joining user, token refresh and expiry, and fan-out of what
+ * `realtime.send()` commits (NOTIFY from dev/postgres/supabase-surface.sql). Presence, client
+ * broadcasts and postgres_changes are not served: Frontdesk does not use them.
+ */
+export interface Realtime {
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  stop(): Promise<void>;
+}
+
+type Frame = { joinRef: string | null; ref: string | null; topic: string; event: string; payload: Record<string, unknown> };
+
+interface Channel {
+  /** The name `realtime.topic()` sees: the client's topic without `realtime:`. */
+  name: string;
+  fullTopic: string;
+  joinRef: string | null;
+  isPrivate: boolean;
+  expiry?: NodeJS.Timeout;
+}
+
+interface Connection {
+  socket: WebSocket;
+  vsn: "1.0.0" | "2.0.0";
+  channels: Map<string, Channel>;
+}
+
+const ALLOWED_ROLES = new Set(["anon", "authenticated", "service_role"]);
+const NOTIFY_CHANNEL = "frontdesk_realtime";
+const KEEP_MESSAGES_FOR = "3 days";
+
+export async function startRealtime(options: {
+  sql: postgres.Sql;
+  keys: SigningKeys;
+  onLog?: (line: string) => void;
+}): Promise<Realtime> {
+  const { sql, keys } = options;
+  const server = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 });
+  /** Private and public subscribers by topic name, for fan-out. */
+  const subscribers = new Map<string, Set<{ connection: Connection; channel: Channel }>>();
+  let pending: string[] = [];
+  let scheduled = false;
+  // One delivery at a time, so subscribers see broadcasts in commit order.
+  let delivering = Promise.resolve();
+
+  const log = (event: string, fields: Record<string, unknown> = {}) =>
+    options.onLog?.(JSON.stringify({ level: "info", source: "realtime", event, ...fields }));
+
+  const listener = await sql.listen(NOTIFY_CHANNEL, (id) => {
+    pending.push(id);
+    if (scheduled) return;
+    scheduled = true;
+    delivering = delivering.then(() => {
+      scheduled = false;
+      return flush();
+    });
+  });
+
+  async function flush() {
+    const ids = pending;
+    pending = [];
+    if (subscribers.size === 0) return;
+    try {
+      const rows = await sql<{ topic: string; event: string; payload: unknown; private: boolean; id: string }[]>`
+        select m.topic, m.event, m.payload, m.private, m.id
+        from unnest(${sql.array(ids)}::uuid[]) with ordinality as wanted (id, position)
+        join realtime.messages m on m.id = wanted.id
+        order by wanted.position`;
+      for (const row of rows) {
+        for (const { connection, channel } of subscribers.get(row.topic) ?? []) {
+          if (channel.isPrivate !== row.private) continue;
+          send(connection, {
+            joinRef: null,
+            ref: null,
+            topic: channel.fullTopic,
+            event: "broadcast",
+            payload: { type: "broadcast", event: row.event, payload: row.payload, meta: { id: row.id } },
+          });
+        }
+      }
+    } catch (error) {
+      log("fanout_failed", { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  // Hosted Supabase drops old daily partitions; locally one partition would only grow.
+  const prune = () =>
+    sql`delete from realtime.messages where inserted_at < now() - ${KEEP_MESSAGES_FOR}::interval`.catch(() => {});
+  void prune();
+  const pruneTimer = setInterval(prune, 3_600_000);
+  pruneTimer.unref();
+
+  async function verify(token: unknown): Promise<{ claims: JWTPayload } | { reason: string }> {
+    if (typeof token !== "string" || token === "") return { reason: "Unauthorized: missing access token" };
+    try {
+      const { payload } = await jwtVerify(token, keys.publicKey, { algorithms: ["ES256"] });
+      if (typeof payload.exp !== "number" || typeof payload.role !== "string" || !ALLOWED_ROLES.has(payload.role)) {
+        return { reason: "Unauthorized: the token needs `exp` and a known `role` claim" };
+      }
+      return { claims: payload };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) return { reason: "InvalidJWTToken: Token has expired" };
+      return { reason: "InvalidJWTToken: invalid signature or malformed token" };
+    }
+  }
+
+  /** Realtime's check: probe rows read back as the user; the SELECT policy decides. Always rolled back. */
+  async function mayRead(name: string, claims: JWTPayload): Promise<boolean> {
+    let allowed = false;
+    await sql
+      .begin(async (tx) => {
+        const [probe] = await tx<{ id: string }[]>`
+          insert into realtime.messages (topic, extension, private) values (${name}, 'broadcast', true) returning id`;
+        await tx`select set_config('role', ${String(claims.role)}, true),
+                        set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                        set_config('realtime.topic', ${name}, true)`;
+        const visible = await tx`select 1 from realtime.messages where id = ${probe?.id ?? null}`;
+        allowed = visible.length === 1;
+        throw new RolledBack();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof RolledBack)) throw error;
+      });
+    return allowed;
+  }
+
+  async function authorize(channel: Channel, token: unknown): Promise<{ claims: JWTPayload } | { reason: string }> {
+    const verified = await verify(token);
+    if ("reason" in verified) return verified;
+    if (channel.isPrivate && !(await mayRead(channel.name, verified.claims))) {
+      return { reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${channel.name}` };
+    }
+    return verified;
+  }
+
+  /** Like hosted Realtime: when the token runs out and no fresh one came, the channel is shut. */
+  function armExpiry(connection: Connection, channel: Channel, claims: JWTPayload) {
+    clearTimeout(channel.expiry);
+    const ms = Math.max(0, Number(claims.exp) * 1000 - Date.now());
+    channel.expiry = setTimeout(() => shut(connection, channel, "Token has expired"), Math.min(ms, 2_147_483_647));
+    channel.expiry.unref();
+  }
+
+  function shut(connection: Connection, channel: Channel, message: string) {
+    send(connection, {
+      joinRef: channel.joinRef,
+      ref: null,
+      topic: channel.fullTopic,
+      event: "system",
+      payload: { extension: "system", status: "error", message, channel: channel.name },
+    });
+    send(connection, { joinRef: channel.joinRef, ref: null, topic: channel.fullTopic, event: "phx_close", payload: {} });
+    leave(connection, channel);
+  }
+
+  function leave(connection: Connection, channel: Channel) {
+    clearTimeout(channel.expiry);
+    connection.channels.delete(channel.fullTopic);
+    const set = subscribers.get(channel.name);
+    if (!set) return;
+    for (const entry of set) if (entry.channel === channel) set.delete(entry);
+    if (set.size === 0) subscribers.delete(channel.name);
+  }
+
+  function reply(connection: Connection, frame: Frame, status: "ok" | "error", response: Record<string, unknown>) {
+    send(connection, {
+      joinRef: frame.joinRef,
+      ref: frame.ref,
+      topic: frame.topic,
+      event: "phx_reply",
+      payload: { status, response },
+    });
+  }
+
+  async function onJoin(connection: Connection, frame: Frame, apiKey: string) {
+    const config = (frame.payload.config ?? {}) as { private?: boolean; postgres_changes?: unknown[] };
+    const existing = connection.channels.get(frame.topic);
+    if (existing) leave(connection, existing);
+    if ((config.postgres_changes ?? []).length > 0) {
+      reply(connection, frame, "error", { reason: "postgres_changes is not served by the local Realtime stand-in" });
+      return;
+    }
+    const channel: Channel = {
+      name: frame.topic.replace(/^realtime:/, ""),
+      fullTopic: frame.topic,
+      joinRef: frame.joinRef,
+      isPrivate: config.private === true,
+    };
+    const result = await authorize(channel, frame.payload.access_token ?? apiKey);
+    if ("reason" in result) {
+      log("join_refused", { private: channel.isPrivate });
+      reply(connection, frame, "error", { reason: result.reason });
+      return;
+    }
+    connection.channels.set(frame.topic, channel);
+    const set = subscribers.get(channel.name) ?? new Set();
+    set.add({ connection, channel });
+    subscribers.set(channel.name, set);
+    armExpiry(connection, channel, result.claims);
+    reply(connection, frame, "ok", { postgres_changes: [] });
+  }
+
+  async function onAccessToken(connection: Connection, frame: Frame) {
+    const channel = connection.channels.get(frame.topic);
+    if (!channel) return;
+    const result = await authorize(channel, frame.payload.access_token);
+    if ("reason" in result) shut(connection, channel, result.reason);
+    else armExpiry(connection, channel, result.claims);
+  }
+
+  function onFrame(connection: Connection, frame: Frame, apiKey: string): Promise<void> | void {
+    if (frame.topic === "phoenix" && frame.event === "heartbeat") return reply(connection, frame, "ok", {});
+    switch (frame.event) {
+      case "phx_join":
+        return onJoin(connection, frame, apiKey);
+      case "access_token":
+        return onAccessToken(connection, frame);
+      case "phx_leave": {
+        const channel = connection.channels.get(frame.topic);
+        if (channel) leave(connection, channel);
+        return reply(connection, frame, "ok", {});
+      }
+      default:
+        return reply(connection, frame, "error", { reason: `${frame.event} is not served by the local Realtime stand-in` });
+    }
+  }
+
+  server.on("connection", (socket: WebSocket, request: http.IncomingMessage, apiKey: string) => {
+    const vsn = new URL(request.url ?? "/", "http://local").searchParams.get("vsn") === "2.0.0" ? "2.0.0" : "1.0.0";
+    const connection: Connection = { socket, vsn, channels: new Map() };
+    socket.on("message", (data: RawData, isBinary: boolean) => {
+      // vsn 2.0.0 clients send only their own broadcasts as binary frames; Frontdesk sends none.
+      if (isBinary) return;
+      const frame = decode(connection.vsn, data.toString());
+      if (!frame) return;
+      Promise.resolve(onFrame(connection, frame, apiKey)).catch((error: unknown) => {
+        log("frame_failed", { event: frame.event, error: error instanceof Error ? error.message : String(error) });
+        reply(connection, frame, "error", { reason: "Internal error" });
+      });
+    });
+    socket.on("close", () => {
+      for (const channel of [...connection.channels.values()]) leave(connection, channel);
+    });
+  });
+
+  return {
+    handleUpgrade(req, socket, head) {
+      const apiKey = new URL(req.url ?? "/", "http://local").searchParams.get("apikey") ?? "";
+      verify(apiKey).then(
+        (result) => {
+          if ("reason" in result) {
+            socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
+            return;
+          }
+          server.handleUpgrade(req, socket, head, (ws) => server.emit("connection", ws, req, apiKey));
+        },
+        () => socket.destroy(),
+      );
+    },
+    async stop() {
+      clearInterval(pruneTimer);
+      for (const client of server.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.unlisten();
+    },
+  };
+}
+
+class RolledBack extends Error {}
+
+function send(connection: Connection, frame: Frame) {
+  if (connection.socket.readyState !== connection.socket.OPEN) return;
+  const { joinRef, ref, topic, event, payload } = frame;
+  connection.socket.send(
+    connection.vsn === "2.0.0"
+      ? JSON.stringify([joinRef, ref, topic, event, payload])
+      : JSON.stringify({ join_ref: joinRef, ref, topic, event, payload }),
+  );
+}
+
+function decode(vsn: Connection["vsn"], text: string): Frame | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (vsn === "2.0.0" && Array.isArray(parsed) && parsed.length === 5) {
+      const [joinRef, ref, topic, event, payload] = parsed as [string | null, string | null, unknown, unknown, unknown];
+      if (typeof topic === "string" && typeof event === "string" && isRecord(payload))
+        return { joinRef, ref, topic, event, payload };
+    }
+    if (vsn === "1.0.0" && isRecord(parsed)) {
+      const { join_ref, ref, topic, event, payload } = parsed as Record<string, unknown>;
+      if (typeof topic === "string" && typeof event === "string" && isRecord(payload)) {
+        return { joinRef: (join_ref as string | null) ?? null, ref: (ref as string | null) ?? null, topic, event, payload };
+      }
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
