@@ -24,6 +24,11 @@ export function supabaseForRequest(request: Request) {
   return { supabase, headers };
 }
 
+/** What the browser needs to open its own Realtime connection; the project URL and anon key are public by design. */
+export function browserSupabaseSettings() {
+  return { url: config().SUPABASE_URL, anonKey: config().SUPABASE_ANON_KEY };
+}
+
 /** The verified access token of the signed-in user, or null. Refreshes an expired session through its cookies. */
 export async function accessTokenFrom(supabase: ReturnType<typeof supabaseForRequest>["supabase"]): Promise<string | null> {
   const { data } = await supabase.auth.getSession();

@@ -4,14 +4,12 @@ import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "../trpc";
 import { Avatar, ChannelBadge } from "./channel-badge";
 import { FailureNotice, failureOf, pagesFailureOf } from "./failure-notice";
+import { LIST_POLL_MS, useLiveState } from "./live-updates";
 import { relativeTime } from "./time";
 import type { ConversationSummary } from "./types";
 
 type StatusFilter = "open" | "pending" | "resolved" | "all";
 type AssigneeFilter = "anyone" | "me" | "unassigned";
-
-/** Polling keeps the list fresh until the realtime channel arrives; the interval is the fallback's. */
-const LIST_REFRESH_MS = 10_000;
 
 export function ConversationList({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
@@ -31,6 +29,7 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
     return () => clearTimeout(timer);
   }, [searchInput]);
 
+  const live = useLiveState() === "live";
   const channels = useQuery(trpc.channels.list.queryOptions({ workspaceId }));
   const list = useInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions(
@@ -46,7 +45,7 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
       },
       {
         getNextPageParam: (page) => (page.success ? (page.data.nextCursor ?? undefined) : undefined),
-        refetchInterval: LIST_REFRESH_MS,
+        refetchInterval: live ? false : LIST_POLL_MS,
       },
     ),
   );

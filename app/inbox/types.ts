@@ -8,3 +8,5 @@ export type ConversationSummary = Data<Outputs["conversations"]["get"]>;
 export type Message = Data<Outputs["messages"]["send"]>;
 export type Contact = Data<Outputs["contacts"]["get"]>;
 export type TeamMember = Data<Outputs["team"]["list"]>[number];
+export type ConversationPageResult = Outputs["conversations"]["list"];
+export type MessagePageResult = Outputs["messages"]["list"];

@@ -6,6 +6,7 @@ import { ChannelBadge } from "../inbox/channel-badge";
 import { Composer } from "../inbox/composer";
 import { ContactPanel } from "../inbox/contact-panel";
 import { FailureNotice, failureOf, pagesFailureOf } from "../inbox/failure-notice";
+import { THREAD_POLL_MS, useLiveState, useLiveThread } from "../inbox/live-updates";
 import { MessageBubble } from "../inbox/message-bubble";
 import { dayLabel, untilLabel } from "../inbox/time";
 import { useToast } from "../inbox/toast";
@@ -14,16 +15,14 @@ import { useTRPC } from "../trpc";
 
 export const meta: MetaFunction = () => [{ title: "Conversation · Frontdesk" }];
 
-/** Polling fallback for an open thread until realtime updates arrive. */
-const THREAD_REFRESH_MS = 4_000;
-
 export default function ConversationRoute() {
   const { conversationId = "" } = useParams();
   const trpc = useTRPC();
   const { show, toast } = useToast();
+  const live = useLiveState() === "live";
   const conversation = useQuery({
     ...trpc.conversations.get.queryOptions({ conversationId }),
-    refetchInterval: THREAD_REFRESH_MS,
+    refetchInterval: live ? false : THREAD_POLL_MS,
   });
   const failure = failureOf(conversation);
   const notFound = conversation.data && !conversation.data.success && conversation.data.error.code === "NOT_FOUND";
@@ -84,12 +83,13 @@ function Thread({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const threadLive = useLiveThread(conversation.id);
   const messages = useInfiniteQuery(
     trpc.messages.list.infiniteQueryOptions(
       { conversationId: conversation.id, limit: 50 },
       {
         getNextPageParam: (page) => (page.success ? (page.data.nextCursor ?? undefined) : undefined),
-        refetchInterval: THREAD_REFRESH_MS,
+        refetchInterval: threadLive ? false : THREAD_POLL_MS,
       },
     ),
   );

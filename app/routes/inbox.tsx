@@ -1,26 +1,29 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Outlet, useLoaderData, useParams } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
-import { requireUser } from "../auth/session.server";
+import { browserSupabaseSettings, requireUser } from "../auth/session.server";
 import { ConversationList } from "../inbox/conversation-list";
 import { FailureNotice, failureOf } from "../inbox/failure-notice";
+import { LiveIndicator, LiveUpdates } from "../inbox/live-updates";
 import { useTRPC } from "../trpc";
 
 export const meta: MetaFunction = () => [{ title: "Inbox · Frontdesk" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request);
-  return json({ email: typeof claims.email === "string" ? claims.email : "" }, { headers });
+  const email = typeof claims.email === "string" ? claims.email : "";
+  return json({ email, realtime: browserSupabaseSettings() }, { headers });
 }
 
 export default function Inbox() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email, realtime } = useLoaderData<typeof loader>();
   const trpc = useTRPC();
   const me = useQuery(trpc.me.queryOptions());
   const { conversationId } = useParams();
   const workspace = me.data?.success ? me.data.data.workspaces[0] : undefined;
+  const userId = me.data?.success ? me.data.data.user.id : undefined;
   const failure = failureOf(me);
-  return (
+  const page = (
     <div className="flex h-full flex-col">
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2">
         <div className="flex items-center gap-3">
@@ -34,6 +37,7 @@ export default function Inbox() {
           ) : null}
         </div>
         <div className="flex items-center gap-3 text-sm">
+          {workspace ? <LiveIndicator /> : null}
           <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
             {email}
           </span>
@@ -63,5 +67,12 @@ export default function Inbox() {
         </main>
       )}
     </div>
+  );
+  return workspace && userId ? (
+    <LiveUpdates realtime={realtime} workspaceId={workspace.id} userId={userId}>
+      {page}
+    </LiveUpdates>
+  ) : (
+    page
   );
 }

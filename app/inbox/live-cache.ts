@@ -1,0 +1,167 @@
+import type { InfiniteData } from "@tanstack/react-query";
+import type { ConversationPageResult, ConversationSummary, Message, MessagePageResult } from "./types";
+
+/**
+ * How a Realtime broadcast changes what the inbox already shows. Pure functions over React Query's
+ * cached data: each returns the patched data, or says that only a refetch can answer (a row the
+ * list has never seen needs its contact and channel names).
+ */
+
+/** What `app.conversation_event()` (migration 20261123000500) broadcasts on `workspace:<id>`. */
+export interface ConversationEvent {
+  id: string;
+  workspaceId: string;
+  status: ConversationSummary["status"];
+  archivedAt: Date | null;
+  unreadCount: number;
+  lastMessageAt: Date;
+  lastInboundAt: Date | null;
+  preview: string | null;
+  assigneeId: string | null;
+  channelAccountId: string;
+}
+
+/** The list's filters as the conversation list sends them. */
+export interface ListFilters {
+  archived: boolean;
+  assignee: "anyone" | "me" | "unassigned";
+  unreadOnly: boolean;
+  status?: ConversationSummary["status"];
+  channelAccountId?: string;
+  search?: string;
+}
+
+export type ListOutcome<T> = { kind: "unchanged" } | { kind: "patched"; data: T } | { kind: "refetch" };
+
+type Assignee = ConversationSummary["assignee"];
+
+const MESSAGE_DATES = ["sentAt", "deliveredAt", "readAt", "failedAt", "editedAt", "deletedAt", "createdAt"] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function dateOrNull(value: unknown): Date | null {
+  if (typeof value !== "string") return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function conversationEventFrom(payload: unknown): ConversationEvent | null {
+  if (!isRecord(payload)) return null;
+  const lastMessageAt = dateOrNull(payload.lastMessageAt);
+  if (typeof payload.id !== "string" || typeof payload.workspaceId !== "string" || !lastMessageAt) return null;
+  return {
+    id: payload.id,
+    workspaceId: payload.workspaceId,
+    status: payload.status as ConversationEvent["status"],
+    archivedAt: dateOrNull(payload.archivedAt),
+    unreadCount: Number(payload.unreadCount ?? 0),
+    lastMessageAt,
+    lastInboundAt: dateOrNull(payload.lastInboundAt),
+    preview: typeof payload.preview === "string" ? payload.preview : null,
+    assigneeId: typeof payload.assigneeId === "string" ? payload.assigneeId : null,
+    channelAccountId: String(payload.channelAccountId ?? ""),
+  };
+}
+
+/** `app.message_event()` is the thread's Message shape with dates as ISO strings. */
+export function messageEventFrom(payload: unknown): Message | null {
+  if (!isRecord(payload) || typeof payload.id !== "string" || typeof payload.conversationId !== "string") return null;
+  if (!dateOrNull(payload.createdAt)) return null;
+  const message = { ...payload } as Record<string, unknown>;
+  for (const field of MESSAGE_DATES) message[field] = dateOrNull(payload[field]);
+  return message as unknown as Message;
+}
+
+function matches(filters: ListFilters, event: ConversationEvent, userId: string): boolean {
+  if (filters.status && event.status !== filters.status) return false;
+  if (filters.archived !== (event.archivedAt !== null)) return false;
+  if (filters.assignee === "me" && event.assigneeId !== userId) return false;
+  if (filters.assignee === "unassigned" && event.assigneeId !== null) return false;
+  if (filters.unreadOnly && event.unreadCount === 0) return false;
+  if (filters.channelAccountId && event.channelAccountId !== filters.channelAccountId) return false;
+  return true;
+}
+
+/** Newest first, ties by id descending: the server's keyset order. */
+function before(a: { lastMessageAt: Date; id: string }, b: { lastMessageAt: Date; id: string }): boolean {
+  const diff = a.lastMessageAt.getTime() - b.lastMessageAt.getTime();
+  return diff !== 0 ? diff > 0 : a.id > b.id;
+}
+
+export function patchSummary(summary: ConversationSummary, event: ConversationEvent, assignee: Assignee): ConversationSummary {
+  return {
+    ...summary,
+    status: event.status,
+    archivedAt: event.archivedAt,
+    unreadCount: event.unreadCount,
+    lastMessageAt: event.lastMessageAt,
+    lastInboundAt: event.lastInboundAt,
+    preview: event.preview,
+    assignee,
+  };
+}
+
+/**
+ * One cached list (all loaded pages) after a conversation changed: patched in place and moved to
+ * its place in the order, removed when it no longer matches the filters, or a refetch when it
+ * newly matches (or a search is active, which only the server can evaluate).
+ */
+export function applyToList(
+  data: InfiniteData<ConversationPageResult>,
+  filters: ListFilters,
+  event: ConversationEvent,
+  context: { userId: string; assigneeFor: (id: string | null, current: Assignee) => Assignee },
+): ListOutcome<InfiniteData<ConversationPageResult>> {
+  if (data.pages.some((page) => !page.success)) return { kind: "refetch" };
+  const pages = data.pages as Extract<ConversationPageResult, { success: true }>[];
+  const current = pages.flatMap((page) => page.data.items).find((item) => item.id === event.id);
+  if (filters.search) return current ? { kind: "refetch" } : { kind: "unchanged" };
+  if (!current) return matches(filters, event, context.userId) ? { kind: "refetch" } : { kind: "unchanged" };
+
+  const without = pages.map((page) => ({
+    ...page,
+    data: { ...page.data, items: page.data.items.filter((i) => i.id !== event.id) },
+  }));
+  if (!matches(filters, event, context.userId)) return { kind: "patched", data: { ...data, pages: without } };
+
+  const updated = patchSummary(current, event, context.assigneeFor(event.assigneeId, current.assignee));
+  for (const page of without) {
+    const index = page.data.items.findIndex((item) => before(updated, item));
+    if (index >= 0) {
+      page.data.items = [...page.data.items.slice(0, index), updated, ...page.data.items.slice(index)];
+      return { kind: "patched", data: { ...data, pages: without } };
+    }
+  }
+  // Older than everything loaded: it belongs at the end, unless more pages follow, which will bring it.
+  const last = without.at(-1);
+  if (last && !last.data.nextCursor) last.data.items = [...last.data.items, updated];
+  return { kind: "patched", data: { ...data, pages: without } };
+}
+
+/** A thread (newest page first, newest message first) after a message was stored or changed. */
+export function applyToThread(data: InfiniteData<MessagePageResult>, message: Message): InfiniteData<MessagePageResult> {
+  let replaced = false;
+  const pages = data.pages.map((page) => {
+    if (!page.success) return page;
+    const items = page.data.items.map((item) => {
+      // The optimistic copy of our own send has the same client id but not yet the server's id.
+      const same =
+        item.id === message.id || (message.clientMessageId !== null && item.clientMessageId === message.clientMessageId);
+      if (!same) return item;
+      replaced = true;
+      return message;
+    });
+    return { ...page, data: { ...page.data, items } };
+  });
+  if (replaced) return { ...data, pages };
+  const first = pages[0];
+  if (!first?.success) return data;
+  const items = [...first.data.items];
+  const at = items.findIndex((item) => item.createdAt.getTime() <= message.createdAt.getTime());
+  if (at >= 0) items.splice(at, 0, message);
+  else if (pages.length === 1 && !first.data.hasMore) items.push(message);
+  else return data;
+  return { ...data, pages: [{ ...first, data: { ...first.data, items } }, ...pages.slice(1)] };
+}
