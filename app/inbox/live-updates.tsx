@@ -135,6 +135,10 @@ export function LiveUpdates({
           const event = conversationEventFrom(payload);
           if (event) onConversation.current(event);
         })
+        // A channel's health changed (reconnect needed, reconnected): the banner and badges refetch.
+        .on("broadcast", { event: "channel" }, () => {
+          void queryClient.invalidateQueries({ queryKey: trpc.channels.list.pathKey() });
+        })
         .subscribe((status) => {
           if (stopped || channel !== mine) return;
           if (status === "SUBSCRIBED") {

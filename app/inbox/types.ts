@@ -10,3 +10,4 @@ export type Contact = Data<Outputs["contacts"]["get"]>;
 export type TeamMember = Data<Outputs["team"]["list"]>[number];
 export type ConversationPageResult = Outputs["conversations"]["list"];
 export type MessagePageResult = Outputs["messages"]["list"];
+export type Channel = Data<Outputs["channels"]["list"]>[number];

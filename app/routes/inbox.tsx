@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Outlet, useLoaderData, useParams } from "@remix-run/react";
+import { Form, Link, Outlet, useLoaderData, useParams } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
 import { browserSupabaseSettings, requireUser } from "../auth/session.server";
 import { ConversationList } from "../inbox/conversation-list";
@@ -38,6 +38,11 @@ export default function Inbox() {
         </div>
         <div className="flex items-center gap-3 text-sm">
           {workspace ? <LiveIndicator /> : null}
+          {workspace ? (
+            <Link to="/settings/channels" className="text-slate-700 underline-offset-2 hover:underline">
+              Channels
+            </Link>
+          ) : null}
           <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
             {email}
           </span>
@@ -48,6 +53,7 @@ export default function Inbox() {
           </Form>
         </div>
       </header>
+      {workspace ? <ChannelHealthBanner workspaceId={workspace.id} isAdmin={workspace.role === "admin"} /> : null}
       {failure ? (
         <FailureNotice message={failure} onRetry={() => void me.refetch()} />
       ) : me.isPending ? null : !workspace ? (
@@ -74,5 +80,30 @@ export default function Inbox() {
     </LiveUpdates>
   ) : (
     page
+  );
+}
+
+/** Channels Meta stopped accepting: inbound still lands, replies cannot go out until an admin reconnects. */
+function ChannelHealthBanner({ workspaceId, isAdmin }: { workspaceId: string; isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const channels = useQuery(trpc.channels.list.queryOptions({ workspaceId }));
+  const broken = channels.data?.success ? channels.data.data.filter((channel) => channel.status === "needs_reconnect") : [];
+  if (broken.length === 0) return null;
+  const names = broken.map((channel) => channel.displayHandle ?? channel.displayName).join(", ");
+  return (
+    <p
+      role="alert"
+      data-testid="channel-health"
+      className="border-b border-amber-300 bg-amber-100 px-4 py-2 text-sm text-amber-900"
+    >
+      {names} {broken.length === 1 ? "needs" : "need"} reconnecting: messages still arrive, replies cannot be sent.{" "}
+      {isAdmin ? (
+        <Link to="/settings/channels" className="font-medium underline">
+          Reconnect in Settings → Channels
+        </Link>
+      ) : (
+        "Ask an admin to reconnect it."
+      )}
+    </p>
   );
 }

@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createSimulatedAccounts } from "./accounts";
 import { newMid, newWamid } from "./webhooks";
+
+/** Query parameters that are secrets: never recorded. */
+const SECRET_PARAMS = new Set(["access_token", "client_secret", "fb_exchange_token", "code"]);
 
 /** One Graph API call as the simulator saw it (tokens are recorded only as present/absent). */
 export interface RecordedCall {
@@ -43,18 +47,23 @@ const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
 
 /**
  * A local Graph API: the Send API for Messenger/Instagram (`/{page-id}/messages`) and WhatsApp
- * (`/{phone-number-id}/messages`), profile and media lookups. It records every call and fails on demand.
- * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`.
+ * (`/{phone-number-id}/messages`), profile and media lookups, and the account side in ./accounts.ts
+ * (OAuth dialog, token exchange, `/me/accounts`, `subscribed_apps`). It records every call and fails on demand.
+ * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`,
+ * `POST|GET /__test-users`, `GET /__subscriptions`, `GET /__login-as/{user-id}`.
  */
 export async function startMetaSimulator(options: { port: number; host?: string }) {
   const calls: RecordedCall[] = [];
   let failures: (InjectedFailure & { remaining: number })[] = [];
+  const accounts = createSimulatedAccounts();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://simulator");
     const body = await readBody(req);
-    const json = (status: number, value: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+    const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+      if (typeof value === "string") res.writeHead(status, headers).end(value);
+      else res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(value));
     };
+    if (accounts.control(req, url, body, json)) return;
 
     if (url.pathname === "/__calls") {
       if (req.method === "DELETE") calls.length = 0;
@@ -73,7 +82,7 @@ export async function startMetaSimulator(options: { port: number; host?: string 
     calls.push({
       method: req.method ?? "GET",
       path: url.pathname,
-      query: Object.fromEntries(Object.entries(query).filter(([key]) => key !== "access_token")),
+      query: Object.fromEntries(Object.entries(query).filter(([key]) => !SECRET_PARAMS.has(key))),
       body,
       hadAccessToken: Boolean(query.access_token || req.headers.authorization),
       at: new Date().toISOString(),
@@ -93,6 +102,9 @@ export async function startMetaSimulator(options: { port: number; host?: string 
         });
       }
     }
+
+    const token = query.access_token ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    if (accounts.handle(req, url, query, token, json)) return;
 
     // /{version}/{id}/messages
     const [, , id, edge] = url.pathname.split("/");

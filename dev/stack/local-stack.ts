@@ -118,7 +118,14 @@ export async function startApp(options: {
 }): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(options.port) },
+    env: {
+      ...process.env,
+      ...options.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(options.port),
+      APP_URL: `http://127.0.0.1:${options.port}`,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   for (const stream of [child.stdout, child.stderr]) pipeLines(stream, (line) => options.log("app", line));

@@ -9,6 +9,7 @@ const hostedSecrets = {
   META_APP_SECRET: "real-app-secret",
   META_VERIFY_TOKEN: "real-verify-token",
   TOKEN_ENCRYPTION_KEYS: `k2:${Buffer.alloc(32, 7).toString("base64")}`,
+  APP_URL: "https://crm.irontemple.example",
 };
 
 describe("configuration", () => {
@@ -25,6 +26,9 @@ describe("configuration", () => {
     expect(() => parseConfig({ ...missing, NODE_ENV: "production" })).toThrow(
       "Refusing to start in production with local default secrets: META_APP_SECRET, TOKEN_ENCRYPTION_KEYS",
     );
+    // Meta would send admins back to 127.0.0.1 after connecting a Page.
+    const { APP_URL: _url, ...local } = hostedSecrets;
+    expect(() => parseConfig({ ...local, NODE_ENV: "production" })).toThrow("local default secrets: APP_URL");
   });
 
   it("allows the local stack's defaults when the local stack says so", () => {

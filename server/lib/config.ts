@@ -12,6 +12,7 @@ export const LOCAL_DEFAULTS = {
   META_GRAPH_VERSION: "v25.0",
   TOKEN_ENCRYPTION_KEYS: "local1:ZnJvbnRkZXNrLWxvY2FsLWRldi1rZXktMzItYnl0ZXM=",
   DEMO_PASSWORD: "frontdesk-demo",
+  APP_URL: "http://127.0.0.1:3000",
 } as const;
 
 const SECRETS = ["DATABASE_URL", "DATABASE_API_URL", "META_APP_SECRET", "META_VERIFY_TOKEN", "TOKEN_ENCRYPTION_KEYS"] as const;
@@ -21,6 +22,8 @@ const configSchema = z.object({
   /** Set by `npm start` and the tests: the local stack's default secrets are expected there. Never in a deploy. */
   FRONTDESK_LOCAL_STACK: z.literal("1").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where browsers reach this app: Meta's OAuth dialog sends admins back to `${APP_URL}/settings/channels/callback`. */
+  APP_URL: z.url().default(LOCAL_DEFAULTS.APP_URL),
   SUPABASE_URL: z.url().default(LOCAL_DEFAULTS.SUPABASE_URL),
   SUPABASE_ANON_KEY: z.string().min(1, "SUPABASE_ANON_KEY is required (npm start provides a local one)"),
   /** HS256 projects; when absent, access tokens are verified against the project's JWKS. */
@@ -32,6 +35,8 @@ const configSchema = z.object({
   META_APP_SECRET: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_SECRET),
   META_VERIFY_TOKEN: z.string().min(1).default(LOCAL_DEFAULTS.META_VERIFY_TOKEN),
   META_GRAPH_URL: z.url().default(LOCAL_DEFAULTS.META_GRAPH_URL),
+  /** Meta's OAuth dialog host: www.facebook.com beside graph.facebook.com; the simulator serves both locally. */
+  META_OAUTH_DIALOG_URL: z.url().optional(),
   META_GRAPH_VERSION: z
     .string()
     .regex(/^v\d+\.\d+$/)
@@ -52,7 +57,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const config = parsed.data;
   if (config.NODE_ENV === "production" && !config.FRONTDESK_LOCAL_STACK) {
-    const defaulted = SECRETS.filter((name) => config[name] === LOCAL_DEFAULTS[name]);
+    const defaulted = [...SECRETS, "APP_URL" as const].filter((name) => config[name] === LOCAL_DEFAULTS[name]);
     if (defaulted.length > 0) {
       throw new Error(`Refusing to start in production with local default secrets: ${defaulted.join(", ")}`);
     }

@@ -14,6 +14,11 @@ export interface ChannelAccount {
   displayName: string;
   displayHandle: string | null;
   status: ChannelStatus;
+  /** Why it needs reconnecting, when it does. */
+  statusReason: string | null;
+  /** For an Instagram account: the Facebook Page it is reached through. */
+  linkedPageId: string | null;
+  connectedAt: Date | null;
 }
 
 export function listChannels(claims: UserClaims, workspaceId: string, log: Logger): Promise<Result<ChannelAccount[]>> {
@@ -21,7 +26,8 @@ export function listChannels(claims: UserClaims, workspaceId: string, log: Logge
     if (!(await membershipIn(tx, workspaceId))) return fail("NOT_FOUND", "Workspace not found.");
     const rows = await tx<ChannelAccount[]>`
       select id, provider, provider_account_id as "providerAccountId", display_name as "displayName",
-             display_handle as "displayHandle", status
+             display_handle as "displayHandle", status, status_reason as "statusReason",
+             linked_page_id as "linkedPageId", connected_at as "connectedAt"
       from public.channel_accounts
       where workspace_id = ${workspaceId}
       order by status = 'disconnected', provider, display_name, id`;

@@ -1,9 +1,9 @@
 import { previewOf } from "../../supabase/functions/_shared/meta-events";
-import { decryptToken, type Keyring, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
+import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
 import { asService, type UserClaims } from "../db/client";
-import { config } from "../lib/config";
 import { describeError, type Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
+import { tokenKeyring } from "../lib/token-keyring";
 import { type OutgoingContent, type SendOutcome, sendThroughGraph } from "../meta/graph-client";
 import { loadSummary } from "./conversations";
 import { loadMessage, type Message } from "./messages";
@@ -14,12 +14,6 @@ export interface SendMessageInput {
   clientMessageId: string;
   content: OutgoingContent;
 }
-
-let keyring: Promise<Keyring> | undefined;
-const tokenKeyring = () => {
-  keyring ??= parseKeyring(config().TOKEN_ENCRYPTION_KEYS);
-  return keyring;
-};
 
 const WINDOW_MESSAGES = {
   no_inbound: "This member has not written yet, so Meta does not allow a reply.",

@@ -10,6 +10,7 @@ let a: {
   channelAccountId: string;
   userId: string;
   messageId: string;
+  attemptId: string;
 };
 let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
 
@@ -25,7 +26,10 @@ beforeAll(async () => {
   await superuserSql()`
     insert into public.pending_receipts (workspace_id, channel_account_id, provider_message_id, status, occurred_at)
     values (${owner.workspaceId}, ${conversation.channelAccountId}, 'm_early', 'delivered', now())`;
-  a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, ...conversation };
+  const [attempt] = await superuserSql()<{ id: string }[]>`
+    insert into public.channel_connect_attempts (workspace_id, user_id, callback_at, granted_pages)
+    values (${owner.workspaceId}, ${owner.user.id}, now(), '[{"id":"1","name":"Private Page"}]') returning id`;
+  a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, attemptId: attempt?.id ?? "", ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
   await createConversation(other.workspaceId);
@@ -39,6 +43,20 @@ beforeAll(async () => {
 describe("every procedure answers NOT_FOUND for another workspace's ids", () => {
   const calls: [string, (caller: Awaited<ReturnType<typeof callerFor>>) => Promise<unknown>][] = [
     ["channels.list", (c) => c.channels.list({ workspaceId: a.workspaceId })],
+    ["channels.beginConnect", (c) => c.channels.beginConnect({ workspaceId: a.workspaceId })],
+    ["channels.connectAttempt", (c) => c.channels.connectAttempt({ attemptId: a.attemptId })],
+    ["channels.connectPages", (c) => c.channels.connectPages({ attemptId: a.attemptId, pageIds: ["100000000000001"] })],
+    [
+      "channels.connectWhatsApp",
+      (c) =>
+        c.channels.connectWhatsApp({
+          workspaceId: a.workspaceId,
+          phoneNumberId: "106540352242922",
+          wabaId: "102290129340398",
+          accessToken: "EAAG-some-token-of-theirs-123",
+        }),
+    ],
+    ["channels.disconnect", (c) => c.channels.disconnect({ channelId: a.channelAccountId })],
     ["team.list", (c) => c.team.list({ workspaceId: a.workspaceId })],
     ["conversations.list", (c) => c.conversations.list({ workspaceId: a.workspaceId })],
     ["conversations.list (search)", (c) => c.conversations.list({ workspaceId: a.workspaceId, search: "private" })],
@@ -105,6 +123,12 @@ describe("SQL as authenticated with B's claims", () => {
       (tx: Tx) => tx`delete from public.messages where workspace_id = ${a.workspaceId} returning id`,
       (tx: Tx) =>
         tx`update public.channel_accounts set status = 'disconnected' where workspace_id = ${a.workspaceId} returning id`,
+      (tx: Tx) =>
+        tx`insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name)
+           values (${a.workspaceId}, 'messenger', 'planted', 'Planted') returning id`,
+      (tx: Tx) => tx`update public.channel_connect_attempts set callback_at = now() where id = ${a.attemptId} returning id`,
+      (tx: Tx) => tx`select * from app.sealed_token_for_admin('channel', ${a.channelAccountId})`,
+      (tx: Tx) => tx`select * from app.sealed_token_for_admin('attempt', ${a.attemptId})`,
     ];
     for (const attempt of attempts) {
       const outcome = await withUser(intruder.claims, attempt).then(

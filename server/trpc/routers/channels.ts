@@ -1,5 +1,14 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
+import {
+  beginFacebookConnect,
+  type ChannelConnectOutcome,
+  type ConnectAttempt,
+  connectPages,
+  connectWhatsApp,
+  disconnectChannel,
+  loadConnectAttempt,
+} from "../../services/channel-connections";
 import { type ChannelAccount, listChannels } from "../../services/channels";
 import { authedProcedure, router } from "../trpc";
 
@@ -13,11 +22,63 @@ const channelSchema = z.object({
   displayName: z.string(),
   displayHandle: z.string().nullable(),
   status: channelStatusSchema,
+  statusReason: z.string().nullable(),
+  linkedPageId: z.string().nullable(),
+  connectedAt: z.date().nullable(),
 }) satisfies z.ZodType<ChannelAccount>;
+
+const outcomeSchema = z.object({
+  provider: providerSchema,
+  accountId: z.string(),
+  name: z.string(),
+  outcome: z.enum(["connected", "needs_reconnect", "conflict"]),
+  message: z.string(),
+}) satisfies z.ZodType<ChannelConnectOutcome>;
+
+const attemptSchema = z.object({
+  attemptId: z.uuid(),
+  workspaceId: z.uuid(),
+  usableUntil: z.date(),
+  pages: z.array(z.object({ id: z.string(), name: z.string(), connection: z.union([channelStatusSchema, z.literal("new")]) })),
+}) satisfies z.ZodType<ConnectAttempt>;
+
+const graphId = z.string().regex(/^\d{5,25}$/, "Digits only, as Meta shows it");
 
 export const channelsRouter = router({
   list: authedProcedure
     .input(z.object({ workspaceId: z.uuid() }))
     .output(resultOf(z.array(channelSchema)))
     .query(({ ctx, input }) => listChannels(ctx.claims, input.workspaceId, ctx.log)),
+
+  beginConnect: authedProcedure
+    .input(z.object({ workspaceId: z.uuid() }))
+    .output(resultOf(z.object({ dialogUrl: z.url() })))
+    .mutation(({ ctx, input }) => beginFacebookConnect(ctx.claims, input.workspaceId, ctx.log)),
+
+  connectAttempt: authedProcedure
+    .input(z.object({ attemptId: z.uuid() }))
+    .output(resultOf(attemptSchema))
+    .query(({ ctx, input }) => loadConnectAttempt(ctx.claims, input.attemptId, ctx.log)),
+
+  connectPages: authedProcedure
+    .input(z.object({ attemptId: z.uuid(), pageIds: z.array(graphId).min(1, "Pick at least one Page").max(50) }))
+    .output(resultOf(z.object({ workspaceId: z.uuid(), channels: z.array(outcomeSchema) })))
+    .mutation(({ ctx, input }) => connectPages(ctx.claims, input, ctx.log)),
+
+  connectWhatsApp: authedProcedure
+    .input(
+      z.object({
+        workspaceId: z.uuid(),
+        phoneNumberId: graphId,
+        wabaId: graphId,
+        accessToken: z.string().trim().min(20, "Paste the whole permanent token").max(1000),
+      }),
+    )
+    .output(resultOf(outcomeSchema))
+    .mutation(({ ctx, input }) => connectWhatsApp(ctx.claims, input, ctx.log)),
+
+  disconnect: authedProcedure
+    .input(z.object({ channelId: z.uuid() }))
+    .output(resultOf(z.object({ disconnected: z.number().int() })))
+    .mutation(({ ctx, input }) => disconnectChannel(ctx.claims, input.channelId, ctx.log)),
 });
