@@ -108,7 +108,7 @@ function ConnectWithFacebook({
       type="button"
       onClick={() => begin.mutate({ workspaceId })}
       disabled={begin.isPending || begin.data?.success}
-      className="rounded-md bg-blue-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-60"
+      className="whitespace-nowrap rounded-md bg-blue-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-60"
     >
       {begin.isPending || begin.data?.success ? "Opening Facebook…" : label}
     </button>
