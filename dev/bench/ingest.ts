@@ -1,16 +1,13 @@
 // `npm run bench:ingest`: signed webhooks posted concurrently to the real edge function (gateway → Deno →
 // one SQL call), compared on the same database with (a) the naive find-then-create design and (b) the
 // least durable work a webhook needs: one single-row INSERT per message in its own transaction.
-import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import postgres from "postgres";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { normalizeWebhook } from "../../supabase/functions/_shared/meta-events";
 import { messengerText, metaSignature } from "../meta/webhooks";
-import { freePort, startLocalStack } from "../stack/local-stack";
+import { startBenchStack } from "./bench-stack";
 import { fmt, summarize } from "./latency";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 12_000);
@@ -34,15 +31,7 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
   return performance.now() - started;
 }
 
-const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-bench-ingest-"));
-const stack = await startLocalStack({
-  stateDir,
-  persistent: false,
-  postgresPort: await freePort(),
-  gatewayPort: await freePort(),
-  seedDemo: false,
-  log: () => {},
-});
+const stack = await startBenchStack("ingest");
 const sql = postgres(stack.superuserUrl, { max: CONCURRENCY + 2, onnotice: () => {} });
 // Straight to the function: the local gateway is a dev stand-in, hosted Supabase has its own in front.
 const webhookUrl = process.env.BENCH_VIA_GATEWAY
@@ -253,5 +242,4 @@ try {
 } finally {
   await sql.end();
   await stack.stop();
-  await rm(stateDir, { recursive: true, force: true });
 }

@@ -3,15 +3,12 @@
 // Realtime websocket. Part 1: one client, webhooks one after another. Part 2: 200 clients (each its own
 // socket, like 200 open browsers) on one workspace topic. Targets locally: p95 < 300 ms, every client served.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { deliverWebhook, messengerText, newMid } from "../meta/webhooks";
-import { freePort, startLocalStack } from "../stack/local-stack";
 import { testData } from "../test/test-data";
+import { startBenchStack } from "./bench-stack";
 import { fmt, summarize } from "./latency";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
@@ -21,15 +18,7 @@ const GAP_MS = 25;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-bench-realtime-"));
-const stack = await startLocalStack({
-  stateDir,
-  persistent: false,
-  postgresPort: await freePort(),
-  gatewayPort: await freePort(),
-  seedDemo: false,
-  log: () => {},
-});
+const stack = await startBenchStack("realtime");
 const data = testData({
   supabaseUrl: stack.supabaseUrl,
   superuserUrl: stack.superuserUrl,
@@ -119,5 +108,4 @@ try {
   await Promise.all(clients.map((client) => client.removeAllChannels()));
   await data.close();
   await stack.stop();
-  await rm(stateDir, { recursive: true, force: true });
 }
