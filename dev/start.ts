@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { LOCAL_DEFAULTS } from "../server/lib/config";
+import { DEMO_FACEBOOK_USER } from "./meta/accounts";
 import { startDemoTraffic } from "./meta/demo-members";
 import { startMetaSimulator } from "./meta/simulator";
 import { pipeLines } from "./stack/child-processes";
@@ -106,6 +107,7 @@ async function main() {
           `  Webhook:   ${stack.supabaseUrl}/functions/v1/meta-webhook`,
           `  Postgres:  ${stack.superuserUrl}`,
           `  Meta:      ${meta?.url} (Graph API simulator; simulated members write every 6 s, DEMO_TRAFFIC=off stops them)`,
+          `  Channels:  Settings → Channels: "Connect with Facebook" logs in as ${DEMO_FACEBOOK_USER.name} (README → Connecting channels)`,
         ]
       : [`  Supabase:  ${process.env.SUPABASE_URL}`]),
     "  Ctrl-C stops everything.",

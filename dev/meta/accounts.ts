@@ -37,7 +37,28 @@ export interface TestUserRequest {
 type Reply = (status: number, value: unknown, headers?: Record<string, string>) => void;
 
 const USER_COOKIE = "meta_sim_user";
-const DEMO_WHATSAPP_TOKEN = "EAAGsim-demo-whatsapp-permanent-token";
+
+export const DEMO_FACEBOOK_USER: SimulatedUser = {
+  id: "100000000000001",
+  name: "Iron Temple Owner",
+  pages: [
+    {
+      id: "105550000000101",
+      name: "Iron Temple Uptown",
+      instagram: { id: "17841400000000101", username: "irontempleuptown", name: "Iron Temple Uptown" },
+    },
+    { id: "105550000000102", name: "Iron Temple Kids Club", instagram: null },
+  ],
+  whatsapp: [
+    {
+      phoneNumberId: "106540352243001",
+      wabaId: "102290129340401",
+      displayPhoneNumber: "+1 555-0142",
+      verifiedName: "Iron Temple Uptown",
+      token: "EAAGsim-demo-whatsapp-permanent-token",
+    },
+  ],
+};
 
 let sequence = 0;
 /** Graph-style numeric ids, unique within a run (several are made in the same millisecond). */
@@ -63,43 +84,31 @@ export function createSimulatedAccounts() {
   const pageSubscriptions = new Map<string, string[]>();
   const wabaSubscriptions = new Set<string>();
 
-  function createUser(request: TestUserRequest, fixed?: { userId: string; whatsappToken: string }): SimulatedUser {
-    const user: SimulatedUser = {
-      id: fixed?.userId ?? numericId(),
+  function createUser(request: TestUserRequest, fixed?: SimulatedUser): SimulatedUser {
+    const user: SimulatedUser = fixed ?? {
+      id: numericId(),
       name: request.name ?? "Test User",
-      pages: (request.pages ?? [{ name: "Test Page" }]).map((page) => {
-        const id = numericId();
-        const handle = page.name.toLowerCase().replace(/[^a-z0-9]+/g, "");
-        return {
-          id,
-          name: page.name,
-          instagram: page.instagram ? { id: `1784${numericId()}`, username: handle, name: page.name } : null,
-        };
-      }),
+      pages: (request.pages ?? [{ name: "Test Page" }]).map((page) => ({
+        id: numericId(),
+        name: page.name,
+        instagram: page.instagram
+          ? { id: `1784${numericId()}`, username: page.name.toLowerCase().replace(/[^a-z0-9]+/g, ""), name: page.name }
+          : null,
+      })),
       whatsapp: Array.from({ length: request.whatsapp ?? 0 }, (_, i) => ({
         phoneNumberId: numericId(),
         wabaId: numericId(),
         displayPhoneNumber: `+1 555-01${String(10 + i).padStart(2, "0")}`,
         verifiedName: request.name ?? "Test Business",
-        token: fixed?.whatsappToken ?? newToken("wa"),
+        token: newToken("wa"),
       })),
     };
     users.set(user.id, user);
     return user;
   }
 
-  // What `npm start` shows in the dialog before anyone made a test user.
-  const demo = createUser(
-    {
-      name: "Iron Temple Owner",
-      pages: [
-        { name: "Iron Temple Uptown", instagram: true },
-        { name: "Iron Temple Kids Club", instagram: false },
-      ],
-      whatsapp: 1,
-    },
-    { userId: "100000000000001", whatsappToken: DEMO_WHATSAPP_TOKEN },
-  );
+  // Who "Connect with Facebook" logs in as under `npm start`; fixed ids so the README can name them.
+  const demo = createUser({}, DEMO_FACEBOOK_USER);
 
   const pageById = (id: string) => [...users.values()].flatMap((u) => u.pages).find((p) => p.id === id);
   const numberById = (id: string) => [...users.values()].flatMap((u) => u.whatsapp).find((n) => n.phoneNumberId === id);

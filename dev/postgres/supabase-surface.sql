@@ -131,7 +131,7 @@ grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt() to a
 
 -- Realtime: the tables and functions hosted Supabase's Realtime service owns. Hosted Supabase makes
 -- daily partitions and reads new rows by logical replication; locally one default partition holds
--- them and a trigger NOTIFYs the stand-in's websocket (dev/supabase/realtime.ts).
+-- them and the stand-in's websocket (dev/supabase/realtime.ts) decodes them from the WAL.
 create schema if not exists realtime;
 grant usage on schema realtime to anon, authenticated, service_role;
 
@@ -147,7 +147,6 @@ create table if not exists realtime.messages (
   primary key (id, inserted_at)
 ) partition by range (inserted_at);
 create table if not exists realtime.messages_local partition of realtime.messages default;
-create index if not exists messages_local_inserted_at_idx on realtime.messages_local (inserted_at);
 alter table realtime.messages enable row level security;
 grant select, insert, update on realtime.messages to anon, authenticated, service_role;
 
@@ -176,22 +175,12 @@ $$;
 
 grant execute on function realtime.topic(), realtime.send(jsonb, text, text, boolean) to anon, authenticated, service_role;
 
--- Stand-in only: wake the websocket server when a broadcast commits. The id alone fits NOTIFY's 8 kB
--- limit whatever the payload's size; the server reads the row back.
-create or replace function realtime.notify_local_websocket() returns trigger language plpgsql as $$
-begin
-  if new.extension = 'broadcast' then
-    perform pg_notify('frontdesk_realtime', new.id::text);
-  end if;
-  return null;
-end;
-$$;
-
+-- Stand-in only: the websocket server reads new broadcasts through logical decoding of this
+-- publication (hosted Realtime replicates realtime.messages the same way), so writers never wait on it.
 do $$
 begin
-  if not exists (select from pg_trigger where tgname = 'notify_local_websocket') then
-    create trigger notify_local_websocket after insert on realtime.messages_local
-      for each row execute function realtime.notify_local_websocket();
+  if not exists (select from pg_publication where pubname = 'frontdesk_realtime_local') then
+    create publication frontdesk_realtime_local for table realtime.messages_local with (publish = 'insert');
   end if;
 end
 $$;

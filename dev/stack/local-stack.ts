@@ -52,6 +52,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.postgresPort,
       persistent: options.persistent,
       fast: options.fast,
+      // The Realtime stand-in reads broadcasts from the WAL, as hosted Realtime does.
+      settings: { wal_level: "logical" },
       onLog: (line) => options.log("postgres", line),
     });
     stoppers.push(cluster.stop);

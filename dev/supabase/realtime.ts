@@ -9,7 +9,8 @@ import type { SigningKeys } from "./keys";
  * Supabase Realtime's websocket, as much of it as Frontdesk uses: Phoenix frames (vsn 1.0.0 objects
  * and 2.0.0 arrays), heartbeats, private broadcast channels authorized by the `realtime.messages`
  * SELECT policy run as the joining user, token refresh and expiry, and fan-out of what
- * `realtime.send()` commits (NOTIFY from dev/postgres/supabase-surface.sql). Presence, client
+ * `realtime.send()` commits, read from the WAL by logical decoding like hosted Realtime (the
+ * publication is in dev/postgres/supabase-surface.sql), so writers never wait for it. Presence, client
  * broadcasts and postgres_changes are not served: Frontdesk does not use them.
  */
 export interface Realtime {
@@ -35,7 +36,10 @@ interface Connection {
 }
 
 const ALLOWED_ROLES = new Set(["anon", "authenticated", "service_role"]);
-const NOTIFY_CHANNEL = "frontdesk_realtime";
+const SLOT = "frontdesk_realtime_local";
+const PUBLICATION = "frontdesk_realtime_local";
+/** Between reads of the slot: each read decodes the WAL since the last, so fewer, larger reads cost less. */
+const POLL_MS = 40;
 const KEEP_MESSAGES_FOR = "3 days";
 
 export async function startRealtime(options: {
@@ -47,50 +51,47 @@ export async function startRealtime(options: {
   const server = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 });
   /** Private and public subscribers by topic name, for fan-out. */
   const subscribers = new Map<string, Set<{ connection: Connection; channel: Channel }>>();
-  let pending: string[] = [];
-  let scheduled = false;
-  // One delivery at a time, so subscribers see broadcasts in commit order.
-  let delivering = Promise.resolve();
 
   const log = (event: string, fields: Record<string, unknown> = {}) =>
     options.onLog?.(JSON.stringify({ level: "info", source: "realtime", event, ...fields }));
 
-  const listener = await sql.listen(NOTIFY_CHANNEL, (id) => {
-    pending.push(id);
-    if (scheduled) return;
-    scheduled = true;
-    delivering = delivering.then(() => {
-      scheduled = false;
-      return flush();
-    });
-  });
-
-  async function flush() {
-    const ids = pending;
-    pending = [];
-    if (subscribers.size === 0) return;
-    try {
-      const rows = await sql<{ topic: string; event: string; payload: unknown; private: boolean; id: string }[]>`
-        select m.topic, m.event, m.payload, m.private, m.id
-        from unnest(${sql.array(ids)}::uuid[]) with ordinality as wanted (id, position)
-        join realtime.messages m on m.id = wanted.id
-        order by wanted.position`;
-      for (const row of rows) {
-        for (const { connection, channel } of subscribers.get(row.topic) ?? []) {
-          if (channel.isPrivate !== row.private) continue;
-          send(connection, {
-            joinRef: null,
-            ref: null,
-            topic: channel.fullTopic,
-            event: "broadcast",
-            payload: { type: "broadcast", event: row.event, payload: row.payload, meta: { id: row.id } },
-          });
-        }
-      }
-    } catch (error) {
-      log("fanout_failed", { error: error instanceof Error ? error.message : String(error) });
+  function fanOut(row: Broadcast) {
+    for (const { connection, channel } of subscribers.get(row.topic) ?? []) {
+      if (channel.isPrivate !== row.private) continue;
+      send(connection, {
+        joinRef: null,
+        ref: null,
+        topic: channel.fullTopic,
+        event: "broadcast",
+        payload: { type: "broadcast", event: row.event, payload: row.payload, meta: { id: row.id } },
+      });
     }
   }
+
+  // A fresh slot each start: broadcasts from before this server ran have nobody to reach.
+  await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`;
+  await sql`select pg_create_logical_replication_slot(${SLOT}, 'pgoutput')`;
+  const relations = new Map<number, Relation>();
+  let stopped = false;
+  // One reader, in commit order: what the slot returns is what committed, never a rolled-back probe.
+  const polling = (async () => {
+    while (!stopped) {
+      try {
+        const changes = await sql<{ data: Buffer }[]>`
+          select data from pg_logical_slot_get_binary_changes(${SLOT}, null, 1000, 'proto_version', '1',
+                                                              'publication_names', ${PUBLICATION})`;
+        for (const { data } of changes) {
+          const row = decodeInsert(data, relations);
+          if (row?.extension === "broadcast") fanOut(row);
+        }
+        await sleep(POLL_MS);
+      } catch (error) {
+        if (stopped) break;
+        log("decoding_failed", { error: error instanceof Error ? error.message : String(error) });
+        await sleep(500);
+      }
+    }
+  })();
 
   // Hosted Supabase drops old daily partitions; locally one partition would only grow.
   const prune = () =>
@@ -270,12 +271,88 @@ export async function startRealtime(options: {
       clearInterval(pruneTimer);
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await listener.unlisten();
+      stopped = true;
+      await polling;
+      await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`.catch(() => {});
     },
   };
 }
 
 class RolledBack extends Error {}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Relation {
+  name: string;
+  columns: string[];
+}
+
+interface Broadcast {
+  id: string;
+  topic: string;
+  extension: string;
+  event: string;
+  payload: unknown;
+  private: boolean;
+}
+
+/**
+ * One pgoutput (protocol 1) message: remembers Relation messages and returns the row of an Insert
+ * into realtime.messages_local. Tuple values come as text, as pgoutput sends them without `binary`.
+ */
+function decodeInsert(message: Buffer, relations: Map<number, Relation>): Broadcast | null {
+  let offset = 1;
+  const cstring = () => {
+    const end = message.indexOf(0, offset);
+    const text = message.toString("utf8", offset, end);
+    offset = end + 1;
+    return text;
+  };
+  const kind = String.fromCharCode(message[0] ?? 0);
+  if (kind === "R") {
+    const oid = message.readUInt32BE(offset);
+    offset += 4;
+    const name = `${cstring()}.${cstring()}`;
+    offset += 1; // replica identity
+    const count = message.readInt16BE(offset);
+    offset += 2;
+    const columns: string[] = [];
+    for (let i = 0; i < count; i++) {
+      offset += 1; // flags
+      columns.push(cstring());
+      offset += 8; // type oid, type modifier
+    }
+    relations.set(oid, { name, columns });
+    return null;
+  }
+  if (kind !== "I") return null;
+  const relation = relations.get(message.readUInt32BE(offset));
+  if (relation?.name !== "realtime.messages_local") return null;
+  offset += 5; // relation oid, 'N'
+  const count = message.readInt16BE(offset);
+  offset += 2;
+  const values: Record<string, string | null> = {};
+  for (let i = 0; i < count; i++) {
+    const type = String.fromCharCode(message[offset] ?? 0);
+    offset += 1;
+    let value: string | null = null;
+    if (type === "t") {
+      const length = message.readInt32BE(offset);
+      offset += 4;
+      value = message.toString("utf8", offset, offset + length);
+      offset += length;
+    }
+    values[relation.columns[i] ?? ""] = value;
+  }
+  return {
+    id: values.id ?? "",
+    topic: values.topic ?? "",
+    extension: values.extension ?? "",
+    event: values.event ?? "",
+    payload: values.payload ? JSON.parse(values.payload) : null,
+    private: values.private === "t",
+  };
+}
 
 function send(connection: Connection, frame: Frame) {
   if (connection.socket.readyState !== connection.socket.OPEN) return;
