@@ -103,7 +103,7 @@ async function main() {
           `  Sign in:   admin@irontemple.test / ${demoPassword}   (admin, Iron Temple Gym)`,
           `             coach@irontemple.test / ${demoPassword}   (agent, Iron Temple Gym)`,
           `             admin@harboryoga.test / ${demoPassword}   (admin, Harbor Yoga Studio)`,
-          `  Supabase:  ${stack.supabaseUrl}   (Auth, Edge Functions)`,
+          `  Supabase:  ${stack.supabaseUrl}   (Auth, Realtime, Edge Functions)`,
           `  Webhook:   ${stack.supabaseUrl}/functions/v1/meta-webhook`,
           `  Postgres:  ${stack.superuserUrl}`,
           `  Meta:      ${meta?.url} (Graph API simulator; simulated members write every 6 s, DEMO_TRAFFIC=off stops them)`,

@@ -72,12 +72,15 @@ export async function startRealtime(options: {
   await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`;
   await sql`select pg_create_logical_replication_slot(${SLOT}, 'pgoutput')`;
   const relations = new Map<number, Relation>();
+  // Its own connection, quiet: Postgres logs every decoding start at LOG (above ERROR in the server log).
+  const reader = await sql.reserve();
+  await reader`set log_min_messages = fatal`;
   let stopped = false;
   // One reader, in commit order: what the slot returns is what committed, never a rolled-back probe.
   const polling = (async () => {
     while (!stopped) {
       try {
-        const changes = await sql<{ data: Buffer }[]>`
+        const changes = await reader<{ data: Buffer }[]>`
           select data from pg_logical_slot_get_binary_changes(${SLOT}, null, 1000, 'proto_version', '1',
                                                               'publication_names', ${PUBLICATION})`;
         for (const { data } of changes) {
@@ -273,6 +276,7 @@ export async function startRealtime(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopped = true;
       await polling;
+      reader.release();
       await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`.catch(() => {});
     },
   };

@@ -106,8 +106,9 @@ describe("messages.send", () => {
       text: "hello?",
     });
     expect(sent).toMatchObject({ success: true, data: { status: "failed", error: { code: "TOKEN_EXPIRED", retryable: false } } });
-    const [channel] = await superuserSql()`select status from public.channel_accounts where id = ${s.channelAccountId}`;
-    expect(channel?.status).toBe("needs_reconnect");
+    const [channel] = await superuserSql()`
+      select status, status_reason from public.channel_accounts where id = ${s.channelAccountId}`;
+    expect(channel).toEqual({ status: "needs_reconnect", status_reason: expect.stringMatching(/while sending a reply/) });
     const next = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "again" });
     expect(next).toMatchObject({ success: false, error: { code: "PROVIDER_ERROR" } });
   });

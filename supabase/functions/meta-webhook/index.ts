@@ -43,7 +43,9 @@ const profileDependencies = {
       from identity where c.id = identity.contact_id`;
   },
   async needsReconnect(channelAccountId: string) {
-    await sql`update public.channel_accounts set status = 'needs_reconnect', updated_at = now()
+    await sql`update public.channel_accounts
+              set status = 'needs_reconnect', status_reason = 'Meta rejected its token while looking up a member. Reconnect it.',
+                  updated_at = now()
               where id = ${channelAccountId} and status = 'active'`;
   },
 };
