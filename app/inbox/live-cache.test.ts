@@ -5,6 +5,7 @@ import {
   applyToThread,
   type ConversationEvent,
   conversationEventFrom,
+  conversationEventsFrom,
   type ListFilters,
   messageEventFrom,
 } from "./live-cache";
@@ -179,6 +180,11 @@ describe("broadcast payloads", () => {
     });
     expect(parsed?.lastMessageAt).toEqual(at(30));
     expect(conversationEventFrom({ id: "a" })).toBeNull();
+    const batch = conversationEventsFrom({
+      conversations: [{ id: "a", workspaceId: "w", lastMessageAt: "2026-11-23T09:30:00Z" }, { id: "broken" }],
+    });
+    expect(batch.map((event) => event.id)).toEqual(["a"]);
+    expect(conversationEventsFrom({ id: "x" })).toEqual([]);
     const m = messageEventFrom({ id: "m", conversationId: "c", createdAt: "2026-11-23T09:10:00Z", readAt: null });
     expect(m?.createdAt).toEqual(at(10));
     expect(messageEventFrom("nope")).toBeNull();

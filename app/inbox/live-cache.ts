@@ -7,7 +7,7 @@ import type { ConversationPageResult, ConversationSummary, Message, MessagePageR
  * list has never seen needs its contact and channel names).
  */
 
-/** What `app.conversation_event()` (migration 20261123000500) broadcasts on `workspace:<id>`. */
+/** One of the summaries `app.send_conversation_events()` (migration 20261123000500) broadcasts on `workspace:<id>`. */
 export interface ConversationEvent {
   id: string;
   workspaceId: string;
@@ -45,6 +45,12 @@ function dateOrNull(value: unknown): Date | null {
   if (typeof value !== "string") return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** A `conversations` broadcast: `{ conversations: [summary, …] }`, one per workspace per change. */
+export function conversationEventsFrom(payload: unknown): ConversationEvent[] {
+  const items = isRecord(payload) && Array.isArray(payload.conversations) ? payload.conversations : [];
+  return items.map(conversationEventFrom).filter((event): event is ConversationEvent => event !== null);
 }
 
 export function conversationEventFrom(payload: unknown): ConversationEvent | null {

@@ -6,7 +6,7 @@ import {
   applyToList,
   applyToThread,
   type ConversationEvent,
-  conversationEventFrom,
+  conversationEventsFrom,
   type ListFilters,
   messageEventFrom,
   patchSummary,
@@ -131,9 +131,8 @@ export function LiveUpdates({
       const mine = current.channel(`workspace:${workspaceId}`, { config: { private: true } });
       channel = mine;
       mine
-        .on("broadcast", { event: "conversation" }, ({ payload }) => {
-          const event = conversationEventFrom(payload);
-          if (event) onConversation.current(event);
+        .on("broadcast", { event: "conversations" }, ({ payload }) => {
+          for (const event of conversationEventsFrom(payload)) onConversation.current(event);
         })
         // A channel's health changed (reconnect needed, reconnected): the banner and badges refetch.
         .on("broadcast", { event: "channel" }, () => {

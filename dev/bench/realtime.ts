@@ -54,9 +54,10 @@ try {
     return new Promise((resolve) => {
       client
         .channel(`workspace:${workspaceId}`, { config: { private: true } })
-        .on("broadcast", { event: "conversation" }, ({ payload }) => {
-          const marker = String(payload.preview ?? "");
-          seen.get(marker)?.push(performance.now());
+        .on("broadcast", { event: "conversations" }, ({ payload }) => {
+          for (const conversation of payload.conversations ?? []) {
+            seen.get(String(conversation.preview ?? ""))?.push(performance.now());
+          }
         })
         .subscribe((status) => {
           if (status === "SUBSCRIBED") resolve(true);

@@ -85,8 +85,14 @@ describe("Realtime stand-in, through the real supabase-js client", () => {
     // A change made by a user under RLS still broadcasts (the trigger is security definer).
     const caller = await callerFor(session.access_token);
     expect(await caller.conversations.setStatus({ conversationId, status: "pending" })).toMatchObject({ success: true });
-    const changed = await until(() => list.received.find((m) => m.payload.status === "pending"), "conversation event");
-    expect(changed).toMatchObject({ event: "conversation", payload: { id: conversationId, workspaceId, status: "pending" } });
+    const changed = await until(
+      () => list.received.find((m) => JSON.stringify(m.payload).includes('"status":"pending"')),
+      "conversation event",
+    );
+    expect(changed).toMatchObject({
+      event: "conversations",
+      payload: { conversations: [{ id: conversationId, workspaceId, status: "pending" }] },
+    });
 
     const messageId = await addMessage(conversationId, { text: "Is the pool open on Sunday?" });
     const message = await until(() => thread.received.find((m) => m.payload.id === messageId), "message event");

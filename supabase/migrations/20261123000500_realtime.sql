@@ -53,19 +53,36 @@ as $$
     'createdAt', m.created_at)
 $$;
 
--- Statement-level with transition tables: a webhook that stores ten messages runs each trigger once.
+-- Statement-level with transition tables: a webhook that stores ten messages runs each trigger once,
+-- and the list gets one broadcast per workspace carrying every changed conversation (up to 100 each).
 -- Security definer because realtime.send inserts into realtime.messages, which users may not write.
+create function app.send_conversation_events(changed public.conversations[]) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform realtime.send(jsonb_build_object('conversations', batch.items), 'conversations', 'workspace:' || batch.workspace_id, true)
+  from (
+    select c.workspace_id, jsonb_agg(c.event order by c.last_message_at) as items
+    from (
+      select x.workspace_id, x.last_message_at, app.conversation_event(x) as event,
+             (row_number() over (partition by x.workspace_id order by x.id) - 1) / 100 as chunk
+      from unnest(changed) x
+    ) c
+    group by c.workspace_id, c.chunk
+  ) batch;
+end;
+$$;
+
 create function app.broadcast_conversations() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
   if tg_op = 'INSERT' then
-    perform realtime.send(app.conversation_event(n), 'conversation', 'workspace:' || n.workspace_id, true)
-    from new_rows n;
+    perform app.send_conversation_events(array(select n::public.conversations from new_rows n));
   else
-    perform realtime.send(app.conversation_event(n), 'conversation', 'workspace:' || n.workspace_id, true)
-    from new_rows n join old_rows o on o.id = n.id
-    where app.conversation_event(n) is distinct from app.conversation_event(o);
+    perform app.send_conversation_events(array(
+      select n::public.conversations from new_rows n join old_rows o on o.id = n.id
+      where app.conversation_event(n) is distinct from app.conversation_event(o)));
   end if;
   return null;
 end;
@@ -86,7 +103,8 @@ begin
   return null;
 end;
 $$;
-revoke execute on function app.broadcast_conversations(), app.broadcast_messages() from public;
+revoke execute on function app.broadcast_conversations(), app.broadcast_messages(),
+  app.send_conversation_events(public.conversations[]) from public;
 
 create trigger conversations_broadcast_insert after insert on public.conversations
   referencing new table as new_rows for each statement execute function app.broadcast_conversations();
