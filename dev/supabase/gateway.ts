@@ -49,7 +49,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
     refreshReuseIntervalSeconds: options.refreshReuseIntervalSeconds ?? 10,
   });
-  const realtime = await startRealtime({ sql, keys: options.keys, onLog: options.onLog });
+  const realtime = await startRealtime({ sql, databaseUrl: options.databaseUrl, keys: options.keys, onLog: options.onLog });
   server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", url).pathname === "/realtime/v1/websocket") realtime.handleUpgrade(req, socket, head);
     else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");

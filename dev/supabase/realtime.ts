@@ -1,7 +1,7 @@
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
-import type postgres from "postgres";
+import postgres from "postgres";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import type { SigningKeys } from "./keys";
 
@@ -44,6 +44,8 @@ const KEEP_MESSAGES_FOR = "3 days";
 
 export async function startRealtime(options: {
   sql: postgres.Sql;
+  /** For the WAL reader's own connection. */
+  databaseUrl: string;
   keys: SigningKeys;
   onLog?: (line: string) => void;
 }): Promise<Realtime> {
@@ -73,8 +75,7 @@ export async function startRealtime(options: {
   await sql`select pg_create_logical_replication_slot(${SLOT}, 'pgoutput')`;
   const relations = new Map<number, Relation>();
   // Its own connection, quiet: Postgres logs every decoding start at LOG (above ERROR in the server log).
-  const reader = await sql.reserve();
-  await reader`set log_min_messages = fatal`;
+  const reader = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connection: { log_min_messages: "fatal" } });
   let stopped = false;
   // One reader, in commit order: what the slot returns is what committed, never a rolled-back probe.
   const polling = (async () => {
@@ -276,7 +277,7 @@ export async function startRealtime(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopped = true;
       await polling;
-      reader.release();
+      await reader.end();
       await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`.catch(() => {});
     },
   };
