@@ -245,9 +245,6 @@ function PagePicker({ attemptId, onDone, onError }: { attemptId: string; onDone:
   const [picked, setPicked] = useState<string[] | null>(null);
   const connect = useMutation(
     trpc.channels.connectPages.mutationOptions({
-      onSuccess: (result) => {
-        if (!result.success) onError(result.error.message);
-      },
       onError: () => onError("Could not reach Frontdesk to connect. Try again."),
       onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.channels.list.pathKey() }),
     }),
@@ -256,6 +253,7 @@ function PagePicker({ attemptId, onDone, onError }: { attemptId: string; onDone:
   const pages = attempt.data?.success ? attempt.data.data.pages : [];
   const selected = picked ?? pages.filter((page) => page.connection !== "active").map((page) => page.id);
   const outcomes = connect.data?.success ? connect.data.data.channels : null;
+  const refused = connect.data && !connect.data.success ? connect.data.error.message : null;
 
   return (
     <section aria-labelledby="picker-heading" className="rounded-lg border border-blue-200 bg-blue-50 p-4">
@@ -316,6 +314,11 @@ function PagePicker({ attemptId, onDone, onError }: { attemptId: string; onDone:
               ) : null}
             </label>
           ))}
+          {refused ? (
+            <p role="alert" className="text-red-800">
+              {refused}
+            </p>
+          ) : null}
           <div className="flex gap-3 pt-1">
             <button
               type="submit"

@@ -209,6 +209,10 @@ export async function connectPages(
     workspaceId,
     outcomes: channels.map((channel) => `${channel.provider}:${channel.outcome}`).join(","),
   });
+  // Nothing connected because every Page is someone else's: that is the answer, not a partial success.
+  if (channels.every((channel) => channel.outcome === "conflict")) {
+    return fail("CONFLICT", channels.map((channel) => channel.message).join(" "));
+  }
   return ok({ workspaceId, channels });
 }
 
@@ -238,7 +242,7 @@ export async function connectWhatsApp(
       details: { fieldErrors: { [field]: [message] } },
     });
   }
-  return connectChannel(claims, log, input.workspaceId, {
+  const connected = await connectChannel(claims, log, input.workspaceId, {
     provider: "whatsapp",
     accountId: input.phoneNumberId,
     name: number.value.verifiedName || number.value.displayPhoneNumber,
@@ -247,6 +251,8 @@ export async function connectWhatsApp(
     wabaId: input.wabaId,
     subscribe: () => subscribeWhatsAppAccount(input.wabaId, input.accessToken),
   });
+  if (connected.success && connected.data.outcome === "conflict") return fail("CONFLICT", connected.data.message);
+  return connected;
 }
 
 /**

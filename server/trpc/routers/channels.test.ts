@@ -187,20 +187,31 @@ describe("connecting Facebook Pages", () => {
   });
 
   it("answers CONFLICT for a Page another workspace has connected, without taking it over", async () => {
-    const fb = await simulatorUser({ pages: [{ name: "Shared Page" }] });
+    const fb = await simulatorUser({ pages: [{ name: "Shared Page" }, { name: "Second Page" }] });
     const pageId = fb.pages[0]?.id ?? "";
     const owner = await adminOfNewGym();
     await connectThroughDialog(owner, fb, [pageId]);
     const rival = await adminOfNewGym();
     const attempt = await connectThroughDialog(rival, fb, [pageId]);
     expect(attempt.connected).toMatchObject({
-      success: true,
-      data: {
-        channels: [{ outcome: "conflict", message: expect.stringMatching(/already connected to another Frontdesk workspace/) }],
-      },
+      success: false,
+      error: { code: "CONFLICT", message: expect.stringMatching(/already connected to another Frontdesk workspace/) },
     });
     expect(await channelsOf(rival)).toEqual([]);
     expect((await channelsOf(owner))[0]).toMatchObject({ providerAccountId: pageId, status: "active" });
+
+    // Picked together with a Page of its own, the rest still connects and the answer names the conflict.
+    const ownPageId = fb.pages[1]?.id ?? "";
+    const mixed = await connectThroughDialog(rival, fb, [pageId, ownPageId]);
+    expect(mixed.connected).toMatchObject({
+      success: true,
+      data: {
+        channels: [
+          { accountId: pageId, outcome: "conflict" },
+          { accountId: ownPageId, outcome: "connected" },
+        ],
+      },
+    });
   });
 
   it("lets only admins connect and disconnect; agents see the channels read-only", async () => {
@@ -336,6 +347,14 @@ describe("connecting a WhatsApp number", () => {
       { provider: "whatsapp", displayName: "Iron Temple WA", displayHandle: number.displayPhoneNumber, status: "active" },
     ]);
     expect((await subscriptions()).wabas).toContain(number.wabaId);
+
+    const rival = await adminOfNewGym();
+    expect(
+      await rival.caller.channels.connectWhatsApp({ ...input, workspaceId: rival.workspaceId, accessToken: number.token }),
+    ).toMatchObject({
+      success: false,
+      error: { code: "CONFLICT", message: expect.stringMatching(/another Frontdesk workspace/) },
+    });
   });
 });
 
