@@ -106,14 +106,30 @@ function signedWebhooks(pageId: string, numbers: number[], size: number): Signed
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
-async function postSigned(url: string, webhook: SignedWebhook): Promise<number> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-hub-signature-256": webhook.signature },
-    body: webhook.body,
+// node:http with kept-alive sockets: a fraction of fetch's CPU, which shares these two cores with what is measured.
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function postSigned(url: string, webhook: SignedWebhook): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(webhook.body),
+          "x-hub-signature-256": webhook.signature,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.once("end", () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.once("error", reject);
+    request.end(webhook.body);
   });
-  await response.arrayBuffer();
-  return response.status;
 }
 
 try {
@@ -240,6 +256,7 @@ try {
       `vs_raw=${(oursRate / rawRate).toFixed(2)} lost=${lost} duplicated=${duplicated}`,
   );
 } finally {
+  agent.destroy();
   await sql.end();
   await stack.stop();
 }
