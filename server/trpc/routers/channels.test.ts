@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { answerSimulatorDialog, type SimulatedUser } from "../../../dev/meta/accounts";
 import { deliverWebhook, messengerText, newMid } from "../../../dev/meta/webhooks";
@@ -20,6 +22,7 @@ import { completeFacebookConnect } from "../../services/channel-connections";
 import { rotateTokenKeys } from "../../services/token-rotation";
 
 const { metaUrl, supabaseUrl } = inject("stack");
+const run = promisify(execFile);
 const log = logger.child({ test: "channels" });
 
 async function simulatorUser(request: object): Promise<SimulatedUser> {
@@ -434,6 +437,18 @@ describe("tokens at rest", () => {
       where access_token_key_id is not null and access_token_key_id <> ${keyring.current}`;
     expect(left?.count).toBe(0);
     expect((await rotateTokenKeys(keyring, log)).rotated).toBe(0);
+
+    // The command operators run does the same, reading the keyring from the environment.
+    const again = await encryptToken(oldKeyring, "EAAG-token-under-the-old-key", channelId);
+    await superuserSql()`update public.channel_accounts set access_token_ciphertext = ${again.ciphertext},
+                         access_token_key_id = ${again.keyId} where id = ${channelId}`;
+    const command = await run(process.execPath, ["--import", "tsx", "server/commands/rotate-token-keys.ts"], {
+      env: { ...process.env, TOKEN_ENCRYPTION_KEYS: `${LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS},${oldKey}`, LOG_LEVEL: "warn" },
+    });
+    expect(command.stdout).toMatch(/^rotated=\d+ unreadable=0$/m);
+    const [after] = await superuserSql()<{ key_id: string }[]>`
+      select access_token_key_id as key_id from public.channel_accounts where id = ${channelId}`;
+    expect(after?.key_id).toBe(keyring.current);
 
     // And a reply through it goes out with the token it had.
     const { conversationId } = await createConversation(gym.workspaceId, { channelAccountId: channelId });
