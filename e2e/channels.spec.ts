@@ -121,6 +121,32 @@ test("an admin connects two Pages, disconnects one, and reconnects the other aft
   for (const html of [inbox, await page.content()]) for (const token of tokens) expect(html.includes(token)).toBe(false);
 });
 
+test("a Page another gym has connected is refused with a clear message, and stays theirs", async ({ page, data, browser }) => {
+  const name = `Shared ${randomUUID().slice(0, 4)}`;
+  const facebook = await facebookUserWithPages(page, [name]);
+  const owner = await data.memberOfNewWorkspace("admin", `Owner Gym ${randomUUID().slice(0, 4)}`);
+  await signInAs(page, owner.user);
+  await page.goto("/settings/channels");
+  await connectPages(page, [name], [name]);
+
+  const rivalContext = await browser.newContext({ baseURL: process.env.E2E_APP_URL });
+  const rivalPage = await rivalContext.newPage();
+  await rivalPage.goto(`${metaUrl()}/__login-as/${facebook.id}`);
+  const rival = await data.memberOfNewWorkspace("admin", `Rival Gym ${randomUUID().slice(0, 4)}`);
+  await signInAs(rivalPage, rival.user);
+  await rivalPage.goto("/settings/channels");
+  await rivalPage.getByRole("button", { name: "Connect with Facebook" }).click();
+  await rivalPage.getByRole("button", { name: "Continue" }).click();
+  await rivalPage.getByRole("button", { name: "Connect 1 Page" }).click();
+  await expect(rivalPage.getByRole("alert")).toContainText(`${name} is already connected to another Frontdesk workspace`);
+  await rivalPage.getByRole("button", { name: "Cancel" }).click();
+  await expect(rivalPage.getByText("No channels yet.")).toBeVisible();
+  await rivalContext.close();
+
+  await page.reload();
+  await expect(channelRow(page, name).getByTestId("channel-status")).toHaveText("Active");
+});
+
 test("agents see the channels but cannot change them", async ({ page, data }) => {
   const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 4)}`);
   await data.createChannel(workspaceId, "whatsapp");
