@@ -61,6 +61,16 @@ async function connectThroughDialog(gym: Gym, fbUser: SimulatedUser, pageIds: st
   return { begun: begun.data, callback, input, attemptId: completed.data.attemptId, connected };
 }
 
+/** The gym's open inbox, as its first page shows it. */
+const inboxOf = (gym: Gym) =>
+  gym.caller.conversations.list({
+    workspaceId: gym.workspaceId,
+    archived: false,
+    assignee: "anyone",
+    unreadOnly: false,
+    limit: 10,
+  });
+
 async function channelsOf(gym: Gym) {
   const list = await gym.caller.channels.list({ workspaceId: gym.workspaceId });
   if (!list.success) throw new Error(list.error.message);
@@ -128,13 +138,7 @@ describe("connecting Facebook Pages", () => {
       { appSecret: LOCAL_DEFAULTS.META_APP_SECRET },
     );
     expect(response.status).toBe(200);
-    const list = await gym.caller.conversations.list({
-      workspaceId: gym.workspaceId,
-      archived: false,
-      assignee: "anyone",
-      unreadOnly: false,
-      limit: 10,
-    });
+    const list = await inboxOf(gym);
     expect(list.success && list.data.items.map((item) => [item.preview, item.channel.displayName])).toEqual([
       ["Do you have parking?", "Harbour"],
     ]);
@@ -275,13 +279,7 @@ describe("disconnecting and token health", () => {
     const [event] = await superuserSql()<{ outcome: string }[]>`
       select outcome from public.webhook_events where payload::text like '%after disconnecting%'`;
     expect(event?.outcome).toBe("unroutable");
-    const list = await gym.caller.conversations.list({
-      workspaceId: gym.workspaceId,
-      archived: false,
-      assignee: "anyone",
-      unreadOnly: false,
-      limit: 10,
-    });
+    const list = await inboxOf(gym);
     expect(list.success && list.data.items.map((item) => [item.preview, item.channel.status])).toEqual([
       ["before disconnecting", "disconnected"],
     ]);
