@@ -40,6 +40,8 @@ const SLOT = "frontdesk_realtime_local";
 const PUBLICATION = "frontdesk_realtime_local";
 /** Between reads of the slot: each read decodes the WAL since the last, so fewer, larger reads cost less. */
 const POLL_MS = 40;
+/** How long the WAL is still read after the last subscriber left (a page reload rejoins within it). */
+const IDLE_MS = 30_000;
 const KEEP_MESSAGES_FOR = "3 days";
 
 export async function startRealtime(options: {
@@ -70,17 +72,25 @@ export async function startRealtime(options: {
     }
   }
 
-  // A fresh slot each start: broadcasts from before this server ran have nobody to reach.
-  await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`;
-  await sql`select pg_create_logical_replication_slot(${SLOT}, 'pgoutput')`;
-  const relations = new Map<number, Relation>();
   // Its own connection, quiet: Postgres logs every decoding start at LOG (above ERROR in the server log).
   const reader = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connection: { log_min_messages: "fatal" } });
-  let stopped = false;
-  // One reader, in commit order: what the slot returns is what committed, never a rolled-back probe.
-  const polling = (async () => {
-    while (!stopped) {
+  const relations = new Map<number, Relation>();
+  const dropSlot = () => reader`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`;
+
+  /**
+   * The WAL is read only while someone is subscribed, as hosted Realtime idles a project without
+   * clients: a fresh slot on the first join (broadcasts from before it had nobody to reach), dropped a
+   * while after the last subscriber leaves. Starts and stops run one at a time.
+   */
+  let reading = false;
+  let loop: Promise<void> = Promise.resolve();
+  let lifecycle: Promise<void> = Promise.resolve();
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  async function readLoop() {
+    while (reading) {
       try {
+        // In commit order; a rolled-back join probe never shows up here.
         const changes = await reader<{ data: Buffer }[]>`
           select data from pg_logical_slot_get_binary_changes(${SLOT}, null, 1000, 'proto_version', '1',
                                                               'publication_names', ${PUBLICATION})`;
@@ -90,12 +100,43 @@ export async function startRealtime(options: {
         }
         await sleep(POLL_MS);
       } catch (error) {
-        if (stopped) break;
+        if (!reading) break;
         log("decoding_failed", { error: error instanceof Error ? error.message : String(error) });
         await sleep(500);
       }
     }
-  })();
+  }
+
+  /** Resolves once broadcasts committed from now on will be read. */
+  function startReading(): Promise<void> {
+    clearTimeout(idleTimer);
+    lifecycle = lifecycle.then(async () => {
+      if (reading) return;
+      await dropSlot();
+      await reader`select pg_create_logical_replication_slot(${SLOT}, 'pgoutput')`;
+      reading = true;
+      loop = readLoop();
+    });
+    return lifecycle;
+  }
+
+  function stopReading(): Promise<void> {
+    lifecycle = lifecycle.then(async () => {
+      if (!reading) return;
+      reading = false;
+      await loop;
+      await dropSlot();
+    });
+    return lifecycle;
+  }
+
+  function stopReadingWhenIdle() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (subscribers.size === 0) void stopReading().catch(() => {});
+    }, IDLE_MS);
+    idleTimer.unref();
+  }
 
   // Hosted Supabase drops old daily partitions; locally one partition would only grow.
   const prune = () =>
@@ -174,6 +215,7 @@ export async function startRealtime(options: {
     if (!set) return;
     for (const entry of set) if (entry.channel === channel) set.delete(entry);
     if (set.size === 0) subscribers.delete(channel.name);
+    if (subscribers.size === 0) stopReadingWhenIdle();
   }
 
   function reply(connection: Connection, frame: Frame, status: "ok" | "error", response: Record<string, unknown>) {
@@ -206,6 +248,7 @@ export async function startRealtime(options: {
       reply(connection, frame, "error", { reason: result.reason });
       return;
     }
+    await startReading();
     connection.channels.set(frame.topic, channel);
     const set = subscribers.get(channel.name) ?? new Set();
     set.add({ connection, channel });
@@ -275,10 +318,9 @@ export async function startRealtime(options: {
       clearInterval(pruneTimer);
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      stopped = true;
-      await polling;
+      clearTimeout(idleTimer);
+      await stopReading().catch(() => {});
       await reader.end();
-      await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`.catch(() => {});
     },
   };
 }
