@@ -10,8 +10,8 @@ import type { SigningKeys } from "./keys";
  * and 2.0.0 arrays), heartbeats, private broadcast channels authorized by the `realtime.messages`
  * SELECT policy run as the joining user, token refresh and expiry, and fan-out of what
  * `realtime.send()` commits, read from the WAL by logical decoding like hosted Realtime (the
- * publication is in dev/postgres/supabase-surface.sql), so writers never wait for it. Presence, client
- * broadcasts and postgres_changes are not served: Frontdesk does not use them.
+ * publication is in dev/postgres/supabase-surface.sql) while anyone is subscribed, so writers never
+ * wait for it. Presence, client broadcasts and postgres_changes are not served: Frontdesk uses none.
  */
 export interface Realtime {
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
