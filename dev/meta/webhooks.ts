@@ -64,11 +64,28 @@ export function messengerText(options: {
 }
 
 /** The copy Meta sends of a message the page sent; `appId` says which app sent it. */
-export function messengerEcho(options: { pageId: string; psid: string; mid: string; text: string; appId: string }) {
+export function messengerEcho(options: {
+  pageId: string;
+  psid: string;
+  mid: string;
+  text: string;
+  appId: string;
+  /** What the send put in `message.metadata`. */
+  metadata?: string;
+}) {
+  const { metadata } = options;
   return messagingWebhook({
     ...options,
     fromPage: true,
-    event: { message: { is_echo: true, app_id: Number(options.appId), mid: options.mid, text: options.text } },
+    event: {
+      message: {
+        is_echo: true,
+        app_id: Number(options.appId),
+        mid: options.mid,
+        text: options.text,
+        ...(metadata ? { metadata } : {}),
+      },
+    },
   });
 }
 
@@ -133,6 +150,8 @@ export function whatsappStatus(options: {
   id: string;
   status: "sent" | "delivered" | "read" | "failed";
   errorCode?: number;
+  /** What the send put in `biz_opaque_callback_data`. */
+  callbackData?: string;
 }) {
   return whatsappWebhook(options.phoneNumberId, {
     statuses: [
@@ -141,6 +160,7 @@ export function whatsappStatus(options: {
         status: options.status,
         timestamp: String(Math.floor(Date.now() / 1000)),
         recipient_id: options.waId,
+        ...(options.callbackData ? { biz_opaque_callback_data: options.callbackData } : {}),
         ...(options.errorCode
           ? { errors: [{ code: options.errorCode, title: "Error", message: "Error", error_data: { details: "Failed" } }] }
           : {}),

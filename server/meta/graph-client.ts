@@ -13,6 +13,8 @@ export interface SendRequest {
   content: OutgoingContent;
   /** Messenger/Instagram replies after 24 h, within 7 days, when the workspace allows it. */
   humanAgentTag: boolean;
+  /** Our message id: Meta returns it in the echo (Messenger) or status (WhatsApp) webhook. */
+  reference: string;
 }
 
 export type SendFailureCode = "TOKEN_EXPIRED" | "RATE_LIMITED" | "WINDOW_CLOSED" | "PROVIDER_ERROR";
@@ -28,31 +30,28 @@ const TIMEOUT_MS = 10_000;
 function requestBody(request: SendRequest): unknown {
   const { content } = request;
   if (request.provider === "whatsapp") {
-    if ("text" in content) {
-      return {
-        messaging_product: "whatsapp",
-        recipient_type: "individual",
-        to: request.recipientId,
-        type: "text",
-        text: { body: content.text },
-      };
-    }
-    const type = content.attachment.type === "image" ? "image" : "document";
-    return {
+    const envelope = {
       messaging_product: "whatsapp",
       recipient_type: "individual",
       to: request.recipientId,
-      type,
-      [type]: { link: content.attachment.url },
+      biz_opaque_callback_data: request.reference,
     };
+    if ("text" in content) return { ...envelope, type: "text", text: { body: content.text } };
+    const type = content.attachment.type === "image" ? "image" : "document";
+    return { ...envelope, type, [type]: { link: content.attachment.url } };
   }
+  // Instagram's Send API documents no `metadata`; Messenger echoes it back.
+  const reference = request.provider === "messenger" ? { metadata: request.reference } : {};
   return {
     recipient: { id: request.recipientId },
     ...(request.humanAgentTag ? { messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" } : { messaging_type: "RESPONSE" }),
     message:
       "text" in content
-        ? { text: content.text }
-        : { attachment: { type: content.attachment.type, payload: { url: content.attachment.url, is_reusable: true } } },
+        ? { text: content.text, ...reference }
+        : {
+            attachment: { type: content.attachment.type, payload: { url: content.attachment.url, is_reusable: true } },
+            ...reference,
+          },
   };
 }
 

@@ -43,7 +43,12 @@ describe("messages.send", () => {
     expect(calls[0]).toMatchObject({
       method: "POST",
       hadAccessToken: true,
-      body: { recipient: { id: s.recipient }, messaging_type: "RESPONSE", message: { text: "See you at 6!" } },
+      body: {
+        recipient: { id: s.recipient },
+        messaging_type: "RESPONSE",
+        // Our id rides along, so the echo can find this row even if the answer below were lost.
+        message: { text: "See you at 6!", metadata: result.success ? result.data.id : "" },
+      },
     });
     expect(JSON.stringify(result)).not.toContain(TEST_PAGE_TOKEN);
     const [conversation] =
@@ -55,12 +60,17 @@ describe("messages.send", () => {
 
   it("sends WhatsApp replies to the member's number", async () => {
     const s = await setup({ provider: "whatsapp" });
-    await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "Freeze confirmed" });
+    const sent = await s.caller.messages.send({
+      conversationId: s.conversationId,
+      clientMessageId: randomUUID(),
+      text: "Freeze confirmed",
+    });
     expect((await callsTo(`/${s.accountId}/messages`))[0]?.body).toMatchObject({
       messaging_product: "whatsapp",
       to: s.recipient,
       type: "text",
       text: { body: "Freeze confirmed" },
+      biz_opaque_callback_data: sent.success ? sent.data.id : "",
     });
   });
 

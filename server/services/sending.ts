@@ -123,6 +123,7 @@ async function deliver(messageId: string, content: OutgoingContent, humanAgentTa
           recipientId: target.recipient,
           content,
           humanAgentTag: humanAgentTag && target.provider !== "whatsapp",
+          reference: messageId,
         })
       : {
           ok: false,

@@ -58,8 +58,9 @@ Deno.serve((request: Request) =>
     serviceRoleKey: env("SUPABASE_SERVICE_ROLE_KEY"),
     maxBodyBytes: 4 * 1024 * 1024,
     async ingest(object, rawJson, events) {
+      // Typed as text so Postgres parses it: a parameter typed jsonb gets JSON-encoded again (a string).
       const [row] = await sql<{ result: IngestResult }[]>`
-        select app.ingest_meta_webhook(${object}, ${rawJson}::jsonb, ${sql.json(events as never)}) as result`;
+        select app.ingest_meta_webhook(${object}, ${rawJson}::text::jsonb, ${sql.json(events as never)}) as result`;
       if (!row) throw new Error("ingest returned nothing");
       return row.result;
     },

@@ -161,6 +161,42 @@ describe("idempotent, race-free ingest", () => {
     expect(await superuserSql()`select 1 from public.pending_receipts where workspace_id = ${workspaceId}`).toHaveLength(0);
   });
 
+  it("a send whose answer was never recorded is found by the id it carried: Messenger echo, WhatsApp status", async () => {
+    const messenger = await newChannel("messenger");
+    const psid = randomUUID();
+    await send(messengerText({ pageId: messenger.providerAccountId, psid, text: "hello" }));
+    // Meta accepted these, but the process died before writing its answer: pending, no provider id.
+    const pendingRow = async (channelId: string) => {
+      const [row] = await superuserSql()<{ id: string }[]>`
+        insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, text, status, client_message_id)
+        select workspace_id, id, channel_account_id, 'outbound', 'staff', 'See you there', 'pending', ${randomUUID()}
+        from public.conversations where channel_account_id = ${channelId} returning id`;
+      return row?.id ?? "";
+    };
+    const lostMessenger = await pendingRow(messenger.channelId);
+    const mid = newMid();
+    const echo = { pageId: messenger.providerAccountId, psid, mid, text: "See you there", appId: LOCAL_DEFAULTS.META_APP_ID };
+    expect((await send(messengerEcho({ ...echo, metadata: lostMessenger }))).status).toBe(200);
+    const stateOf = (id: string) => superuserSql()`select status, provider_message_id from public.messages where id = ${id}`;
+    expect(await stateOf(lostMessenger)).toEqual([{ status: "sent", provider_message_id: mid }]);
+
+    const whatsapp = await newChannel("whatsapp");
+    const waId = String(Date.now());
+    await send(whatsappText({ phoneNumberId: whatsapp.providerAccountId, waId, text: "hi" }));
+    const lostWhatsApp = await pendingRow(whatsapp.channelId);
+    const wamid = newWamid();
+    const status = { phoneNumberId: whatsapp.providerAccountId, waId, id: wamid, callbackData: lostWhatsApp };
+    expect((await send(whatsappStatus({ ...status, status: "delivered" }))).status).toBe(200);
+    expect(await stateOf(lostWhatsApp)).toEqual([{ status: "delivered", provider_message_id: wamid }]);
+
+    // Another channel's echo naming this row changes nothing; neither does a reference that is not an id.
+    const other = await newChannel("messenger");
+    const stray = await pendingRow(messenger.channelId);
+    await send(messengerEcho({ ...echo, pageId: other.providerAccountId, mid: newMid(), metadata: stray }));
+    await send(messengerEcho({ ...echo, mid: newMid(), metadata: "not-a-uuid" }));
+    expect(await stateOf(stray)).toEqual([{ status: "pending", provider_message_id: null }]);
+  });
+
   it("statuses only move forward: read then delivered stays read; failed carries its error", async () => {
     const { channelId, providerAccountId } = await newChannel("whatsapp");
     const waId = String(Date.now());
@@ -218,6 +254,16 @@ describe("what is not Meta's is refused and nothing is stored", () => {
 });
 
 describe("replaying failed webhooks", () => {
+  it("stores the raw payload as the JSON object Meta sent, so a replay can read it", async () => {
+    const { providerAccountId } = await newChannel("messenger");
+    const text = `stored as sent ${randomUUID()}`;
+    await send(messengerText({ pageId: providerAccountId, psid: randomUUID(), text }));
+    const [stored] = await superuserSql()<{ type: string; object: string }[]>`
+      select jsonb_typeof(payload) as type, payload ->> 'object' as object from public.webhook_events
+      where payload::text like ${`%${text}%`}`;
+    expect(stored).toEqual({ type: "object", object: "page" });
+  });
+
   it("applies a failed webhook again from its stored payload, only for the service role", async () => {
     const { channelId, providerAccountId } = await newChannel("messenger");
     const payload = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "lost in a deploy" });
