@@ -2,6 +2,7 @@ import { createClient, type RealtimeChannel, type SupabaseClient } from "@supaba
 import { importJWK, type JWK, SignJWT } from "jose";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import { eventually } from "../test/eventually";
 import { addMessage, callerFor, createConversation, memberOfNewWorkspace, superuserSql } from "../test/fixtures";
 
 interface Broadcast {
@@ -53,14 +54,11 @@ function join({ client }: { client: SupabaseClient }, topic: string) {
   return { channel, joined, received, statuses };
 }
 
+/** The first value `read` finds within the time, or a failure naming what never came. */
 async function until<T>(read: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  const value = await eventually(read, (found) => found !== undefined, { timeoutMs, intervalMs: 20 });
+  if (value === undefined) throw new Error(`timed out waiting for ${what}`);
+  return value;
 }
 
 /** A token signed with the stack's key, carrying a chosen expiry. */

@@ -1,10 +1,11 @@
 import { config } from "../lib/config";
+import { graphRequest } from "./graph-http";
 
 /**
  * Graph API calls for connecting channels: the OAuth dialog and code exchange, long-lived user
  * tokens, the user's Pages, per-Page `subscribed_apps`, the Page's Instagram account, and WhatsApp
- * number checks. Knows HTTP and Graph errors, nothing of our database. Tokens travel in headers
- * (or, for the OAuth exchange Meta documents as GET, in the query) and are never logged.
+ * number checks. Knows Graph errors, nothing of our database. Tokens travel in headers (or, for the
+ * OAuth exchange Meta documents as GET, in the query) and are never logged.
  */
 export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
 
@@ -48,12 +49,6 @@ export const OAUTH_SCOPES = [
   "instagram_manage_messages",
 ];
 
-const TIMEOUT_MS = 10_000;
-
-function graphBase(): string {
-  return `${config().META_GRAPH_URL}/${config().META_GRAPH_VERSION}`;
-}
-
 function dialogBase(): string {
   const graph = new URL(config().META_GRAPH_URL);
   const fallback = graph.hostname === "graph.facebook.com" ? "https://www.facebook.com" : graph.origin;
@@ -75,21 +70,10 @@ async function graphCall<T>(
   path: string,
   options: { token?: string; query?: Record<string, string> } = {},
 ): Promise<GraphResult<T>> {
-  const url = new URL(`${graphBase()}/${path}`);
-  for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
-    return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta did not answer in time." } };
-  }
-  const body = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string } };
-  if (response.ok && !body.error) return { ok: true, value: body as T };
-  const code = body.error?.code ?? null;
+  const response = await graphRequest(method, path, options);
+  if (!response) return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta did not answer in time." } };
+  if (response.ok) return { ok: true, value: response.body as T };
+  const code = response.body.error?.code ?? null;
   return {
     ok: false,
     failure: {

@@ -1,4 +1,4 @@
-import { config } from "../lib/config";
+import { type GraphError, graphRequest } from "./graph-http";
 import type { ChannelProvider } from "./messaging-window";
 
 /** The one module that calls Meta's Send APIs. Knows HTTP and Graph error codes, nothing of our database. */
@@ -25,7 +25,6 @@ export type SendOutcome =
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80007, 130429]);
 const WINDOW_CODES = new Set([10, 2018278, 131047]);
-const TIMEOUT_MS = 10_000;
 
 function requestBody(request: SendRequest): unknown {
   const { content } = request;
@@ -56,10 +55,7 @@ function requestBody(request: SendRequest): unknown {
 }
 
 /** Maps a Graph error to what the inbox can act on: reconnect, wait and retry, or a closed window. */
-export function classifyGraphError(
-  status: number,
-  error: { code?: number; error_subcode?: number; message?: string } | undefined,
-): SendOutcome {
+export function classifyGraphError(status: number, error: GraphError | undefined): SendOutcome {
   const code = error?.code ?? null;
   const subcode = error?.error_subcode ?? null;
   const failure = (kind: SendFailureCode, message: string, retryable: boolean): SendOutcome => ({
@@ -80,25 +76,15 @@ export function classifyGraphError(
 }
 
 export async function sendThroughGraph(request: SendRequest): Promise<SendOutcome> {
-  const url = `${config().META_GRAPH_URL}/${config().META_GRAPH_VERSION}/${encodeURIComponent(request.accountId)}/messages`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      // The token travels in a header, never in a URL that could end up in a log.
-      headers: { authorization: `Bearer ${request.accessToken}`, "content-type": "application/json" },
-      body: JSON.stringify(requestBody(request)),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
+  const response = await graphRequest("POST", `${encodeURIComponent(request.accountId)}/messages`, {
+    token: request.accessToken,
+    json: requestBody(request),
+  });
+  if (!response) {
     return { ok: false, code: "PROVIDER_ERROR", message: "Meta did not answer in time.", retryable: true, providerCode: null };
   }
-  const body = (await response.json().catch(() => ({}))) as {
-    message_id?: string;
-    messages?: { id?: string }[];
-    error?: { code?: number; error_subcode?: number; message?: string };
-  };
+  const body = response.body as { message_id?: string; messages?: { id?: string }[] };
   const providerMessageId = body.message_id ?? body.messages?.[0]?.id;
   if (response.ok && providerMessageId) return { ok: true, providerMessageId };
-  return classifyGraphError(response.status, body.error);
+  return classifyGraphError(response.status, response.body.error);
 }

@@ -318,7 +318,8 @@ interface ChannelToSave {
 /**
  * Claims the channel row for this workspace (a unique index refuses one that is live in another
  * workspace), subscribes it, and stores its token sealed to the row's id, in one transaction.
- * Reconnecting reuses the workspace's row, so its conversations stay attached.
+ * Reconnecting reuses the workspace's row, so its conversations stay attached. Callers have checked
+ * the admin role already; the row policies enforce it again.
  */
 function connectChannel(
   claims: UserClaims,
@@ -328,8 +329,6 @@ function connectChannel(
 ): Promise<Result<ChannelConnectOutcome>> {
   const described = { provider: channel.provider, accountId: channel.accountId, name: channel.name };
   return userTransaction<ChannelConnectOutcome>(claims, log, "channels.connect", async (tx) => {
-    const admin = await requireAdmin(tx, workspaceId);
-    if (!admin.success) return admin;
     const [existing] = await tx<{ id: string }[]>`
       select id from public.channel_accounts
       where workspace_id = ${workspaceId} and provider = ${channel.provider} and provider_account_id = ${channel.accountId}

@@ -160,10 +160,8 @@ async function deliver(messageId: string, content: OutgoingContent, humanAgentTa
     await tx`update public.messages set status = 'failed', failed_at = now(), error = ${tx.json(error)}
              where id = ${messageId} and status = 'pending'`;
     if (outcome.code === "TOKEN_EXPIRED" && channelAccountId) {
-      await tx`update public.channel_accounts
-               set status = 'needs_reconnect', status_reason = 'Meta rejected its token while sending a reply. Reconnect it.',
-                   updated_at = now()
-               where id = ${channelAccountId} and status = 'active'`;
+      await tx`select app.flag_channel_for_reconnect(${channelAccountId},
+                 'Meta rejected its token while sending a reply. Reconnect it.')`;
     }
   });
 }

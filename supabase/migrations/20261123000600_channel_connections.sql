@@ -76,6 +76,17 @@ $$;
 revoke execute on function app.sealed_token_for_admin(text, uuid) from public;
 grant execute on function app.sealed_token_for_admin(text, uuid) to authenticated;
 
+-- Meta refused a channel's token (190) while we used it: replies stop, inbound keeps landing, and admins
+-- see why. One definition for the sender (Node) and the webhook's profile lookups (Deno).
+create function app.flag_channel_for_reconnect(channel uuid, reason text) returns void
+language sql security definer set search_path = ''
+as $$
+  update public.channel_accounts set status = 'needs_reconnect', status_reason = reason, updated_at = now()
+  where id = channel and status = 'active'
+$$;
+revoke execute on function app.flag_channel_for_reconnect(uuid, text) from public;
+grant execute on function app.flag_channel_for_reconnect(uuid, text) to service_role;
+
 -- Channel changes reach open inboxes too (the token-health banner).
 create function app.broadcast_channels() returns trigger
 language plpgsql security definer set search_path = ''

@@ -43,10 +43,8 @@ const profileDependencies = {
       from identity where c.id = identity.contact_id`;
   },
   async needsReconnect(channelAccountId: string) {
-    await sql`update public.channel_accounts
-              set status = 'needs_reconnect', status_reason = 'Meta rejected its token while looking up a member. Reconnect it.',
-                  updated_at = now()
-              where id = ${channelAccountId} and status = 'active'`;
+    await sql`select app.flag_channel_for_reconnect(${channelAccountId},
+                'Meta rejected its token while looking up a member. Reconnect it.')`;
   },
 };
 

@@ -11,6 +11,7 @@ import {
   whatsappStatus,
   whatsappText,
 } from "../../../dev/meta/webhooks";
+import { eventually } from "../../../dev/test/eventually";
 import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 import { LOCAL_DEFAULTS } from "../../../server/lib/config";
 import { encryptToken, parseKeyring } from "../_shared/token-crypto";
@@ -300,15 +301,6 @@ describe("profile lookups after the response", () => {
       update public.channel_accounts set access_token_ciphertext = ${sealed.ciphertext}, access_token_key_id = ${sealed.keyId}
       where id = ${channel.channelId}`;
     return channel;
-  }
-
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const value = await read();
-      if (done(value) || Date.now() > deadline) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   it("names a new member from the Graph API, retrying a 5xx, with the token only in a header", async () => {
