@@ -50,6 +50,8 @@ export interface MessageEvent extends EventBase {
   replyTo: string | null;
   preview: string;
   profileName: string | null;
+  /** On echoes of our own sends: the message id we sent with it (Messenger `message.metadata`). */
+  reference: string | null;
 }
 
 export interface StatusEvent extends EventBase {
@@ -58,6 +60,8 @@ export interface StatusEvent extends EventBase {
   mids: string[];
   watermark: number | null;
   error: { code: string; message: string; retryable: boolean; providerCode: number | null } | null;
+  /** The message id we sent with it (WhatsApp `biz_opaque_callback_data`). */
+  reference: string | null;
 }
 
 export interface ReactionEvent extends EventBase {
@@ -192,6 +196,7 @@ function normalizeMessaging(provider: Provider, accountId: string, item: Json, o
         replyTo: str(replyTo.mid),
         preview: previewOf(kind, text),
         profileName: null,
+        reference: echo ? str(message.metadata) : null,
       },
     ];
   }
@@ -215,6 +220,7 @@ function normalizeMessaging(provider: Provider, accountId: string, item: Json, o
         replyTo: null,
         preview: previewOf("postback", title),
         profileName: null,
+        reference: null,
       },
     ];
   }
@@ -250,6 +256,7 @@ function normalizeMessaging(provider: Provider, accountId: string, item: Json, o
           .filter((mid): mid is string => mid !== null),
         watermark: num(receipt.watermark),
         error: null,
+        reference: null,
       },
     ];
   }
@@ -338,6 +345,7 @@ function normalizeWhatsApp(value: Json): MetaEvent[] {
       replyTo: str(context.id),
       preview: previewOf(kind, text),
       profileName: names.get(userId) ?? null,
+      reference: null,
     });
   }
 
@@ -367,6 +375,7 @@ function normalizeWhatsApp(value: Json): MetaEvent[] {
               providerCode,
             }
           : null,
+      reference: str(status.biz_opaque_callback_data),
     });
   }
   return events;
