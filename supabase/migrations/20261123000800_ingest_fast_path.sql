@@ -55,21 +55,6 @@ exception when others then
 end;
 $$;
 
-create or replace function app.broadcast_conversations() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  if tg_op = 'INSERT' then
-    perform app.send_conversation_events(array(select n::public.conversations from new_rows n));
-  else
-    perform app.send_conversation_events(array(
-      select n::public.conversations from new_rows n join old_rows o on o.id = n.id
-      where app.conversation_event(n) is distinct from app.conversation_event(o)));
-  end if;
-  return null;
-end;
-$$;
-
 create or replace function app.broadcast_messages() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
@@ -265,13 +250,16 @@ begin
       from (
         select distinct on (message_id) message_id, account_id, provider_message_id
         from (
-          select distinct on (e ->> 'accountUuid', coalesce(e ->> 'mid', e -> 'mids' ->> 0))
-                 (e ->> 'reference')::uuid as message_id, (e ->> 'accountUuid')::uuid as account_id,
-                 coalesce(e ->> 'mid', e -> 'mids' ->> 0) as provider_message_id
+          select distinct on (sent.account_id, sent.provider_message_id) sent.*
           from jsonb_array_elements(routed_events) e
-          where e ->> 'reference' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-            and coalesce(e ->> 'mid', e -> 'mids' ->> 0) is not null
-          order by e ->> 'accountUuid', coalesce(e ->> 'mid', e -> 'mids' ->> 0), (e ->> 'n')::integer
+          cross join lateral (
+            select case when e ->> 'reference' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                        then (e ->> 'reference')::uuid end as message_id,
+                   (e ->> 'accountUuid')::uuid as account_id,
+                   coalesce(e ->> 'mid', e -> 'mids' ->> 0) as provider_message_id, (e ->> 'n')::integer as n
+          ) sent
+          where sent.message_id is not null and sent.provider_message_id is not null
+          order by sent.account_id, sent.provider_message_id, sent.n
         ) by_provider_id
         order by message_id
       ) r
