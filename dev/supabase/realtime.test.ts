@@ -92,6 +92,13 @@ describe("Realtime stand-in, through the real supabase-js client", () => {
       payload: { conversations: [{ id: conversationId, workspaceId, status: "pending" }] },
     });
 
+    // Only what the list shows is news: an update that touches nothing else than updated_at is not sent.
+    const listBefore = list.received.length;
+    await superuserSql()`update public.conversations set updated_at = now() where id = ${conversationId}`;
+    expect(await caller.conversations.setStatus({ conversationId, status: "open" })).toMatchObject({ success: true });
+    await until(() => list.received.find((m) => JSON.stringify(m.payload).includes('"status":"open"')), "reopened");
+    expect(list.received.length).toBe(listBefore + 1);
+
     const messageId = await addMessage(conversationId, { text: "Is the pool open on Sunday?" });
     const message = await until(() => thread.received.find((m) => m.payload.id === messageId), "message event");
     expect(message).toMatchObject({

@@ -14,6 +14,7 @@ import {
 import { eventually } from "../../../dev/test/eventually";
 import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 import { LOCAL_DEFAULTS } from "../../../server/lib/config";
+import { normalizeWebhook } from "../_shared/meta-events";
 import { encryptToken, parseKeyring } from "../_shared/token-crypto";
 
 /** Over HTTP, through the Supabase gateway, to the function running under real Deno. */
@@ -113,6 +114,16 @@ describe("idempotent, race-free ingest", () => {
     const { channelId, providerAccountId } = await newChannel("messenger");
     const payload = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "Is the pool open?" });
     for (let i = 0; i < 3; i++) expect((await send(payload)).status).toBe(200);
+    const [row] = await superuserSql()<{ messages: number; unread: number }[]>`
+      select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
+             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
+    expect(row).toEqual({ messages: 1, unread: 1 });
+  });
+
+  it("a message Meta put twice into one webhook is stored once and counted once", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const single = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "Twice?" });
+    expect((await send({ ...single, entry: [...single.entry, ...single.entry] })).status).toBe(200);
     const [row] = await superuserSql()<{ messages: number; unread: number }[]>`
       select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
              (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
@@ -237,6 +248,56 @@ describe("idempotent, race-free ingest", () => {
     expect((await send(messengerText({ pageId: "999000999", psid: "1", text: "anyone?" }))).status).toBe(200);
     const after = await superuserSql()`select count(*)::int as n from public.webhook_events where outcome = 'unroutable'`;
     expect(after[0]?.n).toBe((before[0]?.n ?? 0) + 1);
+  });
+});
+
+describe("a webhook's cost does not grow with the inbox", () => {
+  it("finds its members and conversations by key, never by reading every gym's", async () => {
+    const sql = superuserSql();
+    const { providerAccountId } = await newChannel("whatsapp");
+    const other = await newChannel("messenger");
+    // Another gym's 5,000 members, analyzed, so the planner knows these tables are not small.
+    await sql`
+      with contacts as (
+        insert into public.contacts (workspace_id) select ${other.workspaceId}::uuid from generate_series(1, 5000) returning id
+      ), identities as (
+        insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
+        select ${other.workspaceId}, id, ${other.channelId}, id::text from contacts returning id, contact_id
+      )
+      insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id)
+      select ${other.workspaceId}, ${other.channelId}, contact_id, id from identities`;
+    await sql`analyze public.contact_identities, public.conversations`;
+    const known = String(Date.now());
+    const first = whatsappText({ phoneNumberId: providerAccountId, waId: known, name: "Ana", text: "first" });
+    expect((await send(first)).status).toBe(200);
+
+    // A known member who renamed herself, and a member writing for the first time: every statement of
+    // the ingest runs. In one transaction, so pg_stat_xact_user_tables counts exactly these scans.
+    const scans = await sql.begin(async (tx) => {
+      for (const payload of [
+        whatsappText({ phoneNumberId: providerAccountId, waId: known, name: "Ana María", text: "again" }),
+        whatsappText({ phoneNumberId: providerAccountId, waId: `${known}1`, name: "Leo", text: "hello" }),
+      ]) {
+        const events = normalizeWebhook(payload, LOCAL_DEFAULTS.META_APP_ID);
+        await tx`select app.ingest_meta_webhook('whatsapp_business_account', ${JSON.stringify(payload)}::text::jsonb,
+                                                ${JSON.stringify(events)}::text::jsonb)`;
+      }
+      return await tx<{ relname: string; seq_scan: number }[]>`
+        select relname, seq_scan::int from pg_stat_xact_user_tables
+        where schemaname = 'public' and relname in ('contact_identities', 'conversations') order by relname`;
+    });
+    expect(scans).toEqual([
+      { relname: "contact_identities", seq_scan: 0 },
+      { relname: "conversations", seq_scan: 0 },
+    ]);
+    const names = await sql`
+      select ci.profile_name, c.unread_count from public.contact_identities ci
+      join public.conversations c on c.contact_identity_id = ci.id
+      where ci.provider_user_id in (${known}, ${`${known}1`}) order by ci.provider_user_id`;
+    expect(names).toEqual([
+      { profile_name: "Ana María", unread_count: 2 },
+      { profile_name: "Leo", unread_count: 1 },
+    ]);
   });
 });
 
