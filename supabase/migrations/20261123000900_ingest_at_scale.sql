@@ -6,6 +6,11 @@
 -- and it grew with each new member until the table was large enough for the plan to flip. Lookups by
 -- key are now written as LATERAL ... LIMIT 1, which can only be an index probe per event.
 --
+-- The function plans its statements once per session (plan_cache_mode = force_generic_plan): left to
+-- choose, Postgres kept re-planning the message statement on every call (its custom plans looked cheaper
+-- for a ten-event array), a tenth of the database's CPU per webhook. The generic plans are the index
+-- probes above whatever the table sizes; ingest.test.ts checks no statement scans identities or conversations.
+--
 -- Events are typed once per webhook (app.routed_event) instead of being re-read with ->> by every
 -- statement, and the conversation broadcast builds each event once instead of three times.
 
@@ -91,7 +96,7 @@ $$;
  */
 create or replace function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint default null)
 returns jsonb
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set plan_cache_mode = force_generic_plan
 as $$
 declare
   event_id bigint := replay_of;
