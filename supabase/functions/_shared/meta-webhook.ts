@@ -47,7 +47,7 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
   const body = await readLimited(request, deps.maxBodyBytes);
   if (!body) return new Response("Payload Too Large", { status: 413 });
 
-  if (!(await isSignedByMeta(body, request.headers.get("x-hub-signature-256"), deps.appSecret))) {
+  if (!isSignedByMeta(body, request.headers.get("x-hub-signature-256"), deps.appSecret)) {
     deps.log("webhook.rejected", { reason: "signature" });
     return new Response("Unauthorized", { status: 401 });
   }

@@ -274,15 +274,15 @@ describe("a webhook's cost does not grow with the inbox", () => {
     // A known member who renamed herself, and a member writing for the first time: every statement of
     // the ingest runs. pg_stat_xact_user_tables also holds this session's earlier, unflushed scans, so
     // what counts is how far it moves within this one transaction.
-    const seqScans = async (tx: typeof sql) =>
-      (
-        await tx<{ identities: number; conversations: number }[]>`
-          select coalesce(sum(seq_scan) filter (where relname = 'contact_identities'), 0)::int as identities,
-                 coalesce(sum(seq_scan) filter (where relname = 'conversations'), 0)::int as conversations
-          from pg_stat_xact_user_tables where schemaname = 'public'`
-      )[0];
     const [before, after] = await sql.begin(async (tx) => {
-      const counted = await seqScans(tx);
+      const seqScans = async () =>
+        (
+          await tx<{ identities: number; conversations: number }[]>`
+            select coalesce(sum(seq_scan) filter (where relname = 'contact_identities'), 0)::int as identities,
+                   coalesce(sum(seq_scan) filter (where relname = 'conversations'), 0)::int as conversations
+            from pg_stat_xact_user_tables where schemaname = 'public'`
+        )[0];
+      const counted = await seqScans();
       for (const payload of [
         whatsappText({ phoneNumberId: providerAccountId, waId: known, name: "Ana María", text: "again" }),
         whatsappText({ phoneNumberId: providerAccountId, waId: `${known}1`, name: "Leo", text: "hello" }),
@@ -291,7 +291,7 @@ describe("a webhook's cost does not grow with the inbox", () => {
         await tx`select app.ingest_meta_webhook('whatsapp_business_account', ${JSON.stringify(payload)}::text::jsonb,
                                                 ${JSON.stringify(events)}::text::jsonb)`;
       }
-      return [counted, await seqScans(tx)];
+      return [counted, await seqScans()];
     });
     expect(after).toEqual(before);
     const names = await sql`
