@@ -43,6 +43,26 @@ describe("normalizeWebhook", () => {
     expect(normalizeWebhook(fixture("messenger-echo"), "999")[0]).toMatchObject({ sender: "page" });
   });
 
+  it("carries the message id our sends attached: Messenger echo metadata, WhatsApp callback data", () => {
+    const messageId = "0b7f7a52-3c1e-4d6f-9a57-1c2d3e4f5a6b";
+    const echo = fixture("messenger-echo") as { entry: { messaging: { message: Record<string, unknown> }[] }[] };
+    const sentMessage = echo.entry[0]?.messaging[0]?.message;
+    if (sentMessage) sentMessage.metadata = messageId;
+    expect(normalizeWebhook(echo, APP_ID)[0]).toMatchObject({ type: "message", sender: "app", reference: messageId });
+
+    const status = fixture("whatsapp-status-delivered") as {
+      entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[];
+    };
+    const delivered = status.entry[0]?.changes[0]?.value.statuses[0];
+    if (delivered) delivered.biz_opaque_callback_data = messageId;
+    expect(normalizeWebhook(status, APP_ID)[0]).toMatchObject({ type: "status", reference: messageId });
+
+    // Nothing else carries one: a member's message, a plain echo, a Messenger receipt.
+    for (const name of ["messenger-text", "messenger-echo", "messenger-delivery", "whatsapp-status-delivered"]) {
+      expect(normalizeWebhook(fixture(name), APP_ID)[0]).toMatchObject({ reference: null });
+    }
+  });
+
   it("deliveries and reads by mids and watermark, postbacks and reactions", () => {
     expect(normalizeWebhook(fixture("messenger-delivery"), APP_ID)).toEqual([
       expect.objectContaining({ type: "status", status: "delivered", mids: ["m_PageReply0001"], watermark: 1763800003500 }),
