@@ -201,7 +201,9 @@ begin
       -- touched conversation's counters, preview, reopening and un-archiving in one update.
       -- A message Meta put twice into one webhook is one event, the first.
       with message_events as (
-        select distinct on (e.account_id, e.mid) e.*, c.id as conversation_id
+        select distinct on (e.account_id, e.mid)
+               e.n, e.account_id, e.workspace_id, e.mid, e.direction, e.sender, e.kind, e.text, e.attachments,
+               e.metadata, e.reply_to, e.preview, e.occurred_at, c.id as conversation_id
         from unnest(routed) e
         cross join lateral (
           select c.id from public.contact_identities ci join public.conversations c on c.contact_identity_id = ci.id
