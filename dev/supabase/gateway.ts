@@ -135,21 +135,25 @@ function proxyToFunctions(req: http.IncomingMessage, res: http.ServerResponse, f
   }
   // The function sees its own name as the first path segment, as on hosted Supabase.
   const target = new URL((req.url ?? "/").replace(/^\/functions\/v1/, ""), functionsUrl);
-  // A function may answer before reading the whole body (413) and close its side: the rest of the
-  // client's body is then read and dropped here, so the client can finish sending and read the answer.
+  // A function may answer before reading the whole body (a 413) and close its side. The client's
+  // connection stays open (hop-by-hop headers such as `connection: close` are not forwarded) and the
+  // rest of its body is read and dropped here, so it can finish sending and read the answer.
   const dropRestOfBody = () => {
     req.unpipe(upstream);
     req.resume();
   };
+  let answered = false;
   const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (reply) => {
-    res.writeHead(reply.statusCode ?? 502, { ...reply.headers, ...CORS_HEADERS });
+    answered = true;
+    const { connection: _connection, "keep-alive": _keepAlive, "transfer-encoding": _encoding, ...headers } = reply.headers;
+    res.writeHead(reply.statusCode ?? 502, { ...headers, ...CORS_HEADERS });
     reply.pipe(res);
     reply.once("end", dropRestOfBody);
+    reply.once("aborted", () => res.destroy());
   });
   upstream.on("error", () => {
     dropRestOfBody();
-    if (!res.headersSent) sendJson(res, { status: 502, body: { message: "Edge function unreachable" } });
-    else if (!res.writableFinished) res.destroy();
+    if (!answered) sendJson(res, { status: 502, body: { message: "Edge function unreachable" } });
   });
   // Bytes pass through untouched: the webhook verifies its signature over exactly these.
   req.pipe(upstream);
