@@ -26,7 +26,7 @@ export const newMid = () => `m_${randomUUID().replaceAll("-", "")}`;
 export const newWamid = () => `wamid.${Buffer.from(randomUUID()).toString("base64")}`;
 
 /** One Messenger/Instagram messaging event in Meta's envelope; `fromPage` flips sender and recipient (echoes). */
-function messagingWebhook(options: {
+export function messagingWebhook(options: {
   pageId: string;
   psid: string;
   fromPage?: boolean;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
   deliverWebhook,
+  messagingWebhook,
   messengerEcho,
   messengerText,
   newMid,
@@ -230,6 +231,25 @@ describe("idempotent, race-free ingest", () => {
       { status: "read", read: true, delivered: true, error: null },
       { status: "failed", read: false, delivered: false, error: expect.objectContaining({ code: "WINDOW_CLOSED" }) },
     ]);
+  });
+
+  it("a member's reaction, its removal and an edit change the message they name", async () => {
+    const { channelId, providerAccountId: pageId } = await newChannel("messenger");
+    const psid = randomUUID();
+    const mid = newMid();
+    await send(messengerText({ pageId, psid, text: "Can I bring a friend?", mid }));
+    const message = async () =>
+      (
+        await superuserSql()<{ text: string; edited: boolean; reactions: unknown }[]>`
+          select text, edited_at is not null as edited, reactions from public.messages
+          where channel_account_id = ${channelId} and provider_message_id = ${mid}`
+      )[0];
+
+    await send(messagingWebhook({ pageId, psid, event: { reaction: { mid, action: "react", emoji: "👍", reaction: "like" } } }));
+    expect(await message()).toMatchObject({ reactions: [{ emoji: "👍", reaction: "like", by: "member" }] });
+    await send(messagingWebhook({ pageId, psid, event: { message_edit: { mid, text: "Can I bring two friends?" } } }));
+    await send(messagingWebhook({ pageId, psid, event: { reaction: { mid, action: "unreact" } } }));
+    expect(await message()).toEqual({ text: "Can I bring two friends?", edited: true, reactions: [] });
   });
 
   it("a new message reopens a resolved conversation and un-archives it", async () => {
