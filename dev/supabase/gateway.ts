@@ -142,9 +142,7 @@ function proxyToFunctions(req: http.IncomingMessage, res: http.ServerResponse, f
     req.unpipe(upstream);
     req.resume();
   };
-  let answered = false;
   const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (reply) => {
-    answered = true;
     const { connection: _connection, "keep-alive": _keepAlive, "transfer-encoding": _encoding, ...headers } = reply.headers;
     res.writeHead(reply.statusCode ?? 502, { ...headers, ...CORS_HEADERS });
     reply.pipe(res);
@@ -153,7 +151,7 @@ function proxyToFunctions(req: http.IncomingMessage, res: http.ServerResponse, f
   });
   upstream.on("error", () => {
     dropRestOfBody();
-    if (!answered) sendJson(res, { status: 502, body: { message: "Edge function unreachable" } });
+    if (!res.headersSent) sendJson(res, { status: 502, body: { message: "Edge function unreachable" } });
   });
   // Bytes pass through untouched: the webhook verifies its signature over exactly these.
   req.pipe(upstream);

@@ -12,7 +12,8 @@
 -- probes above whatever the table sizes; ingest.test.ts checks no statement scans identities or conversations.
 --
 -- Events are typed once per webhook (app.routed_event) instead of being re-read with ->> by every
--- statement, and the conversation broadcast builds each event once instead of three times.
+-- statement (only the lock statement, which must come before any read, still reads the raw events), and
+-- the conversation broadcast builds each event once instead of three times.
 
 -- One normalized event (supabase/functions/_shared/meta-events.ts) with the channel account it routed to.
 create type app.routed_event as (
