@@ -51,10 +51,10 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
     deps.log("webhook.rejected", { reason: "signature" });
     return new Response("Unauthorized", { status: 401 });
   }
-  const rawJson = new TextDecoder().decode(body);
+  let rawJson: string;
   let payload: unknown;
   try {
-    payload = JSON.parse(rawJson);
+    ({ rawJson, payload } = parseStorable(new TextDecoder().decode(body)));
   } catch {
     deps.log("webhook.rejected", { reason: "json" });
     return new Response("Bad Request", { status: 400 });
@@ -82,6 +82,24 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
     deps.log("webhook.store_failed", { object, error: error instanceof Error ? error.name : "unknown" });
     return new Response("Service Unavailable", { status: 503 });
   }
+}
+
+/** Escapes of characters Postgres cannot store: U+0000 (not in text) and surrogates (jsonb refuses lone ones). */
+const ESCAPES_POSTGRES_MAY_REFUSE = /\\u(0000|d[89a-f])/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is one of the characters it finds.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Parses the body. A payload with U+0000 or a lone surrogate in it would fail to store on every delivery,
+ * and be lost once Meta stops retrying: those characters become U+FFFD, in the stored payload and in the
+ * events. Any other payload is stored exactly as Meta sent it.
+ */
+function parseStorable(rawJson: string): { rawJson: string; payload: unknown } {
+  if (!ESCAPES_POSTGRES_MAY_REFUSE.test(rawJson)) return { rawJson, payload: JSON.parse(rawJson) };
+  const payload: unknown = JSON.parse(rawJson, (_key, value: unknown) =>
+    typeof value === "string" ? value.replace(UNSTORABLE, "\ufffd") : value,
+  );
+  return { rawJson: JSON.stringify(payload), payload };
 }
 
 async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {

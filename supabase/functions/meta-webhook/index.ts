@@ -1,5 +1,6 @@
 // The endpoint Meta calls. Deployed with `supabase functions deploy meta-webhook --no-verify-jwt`.
 import postgres from "npm:postgres@3.4.9";
+import { INGEST_LANES, ingestTogether } from "../_shared/ingest-together.ts";
 import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
 import { lookupProfiles, type ProfileTarget } from "../_shared/profile-lookup.ts";
 import { parseKeyring } from "../_shared/token-crypto.ts";
@@ -48,6 +49,22 @@ const profileDependencies = {
   },
 };
 
+// What waits for a lane rides along with the next call (ADR 012).
+const ingest = ingestTogether({
+  lanes: INGEST_LANES,
+  maxEvents: 1000,
+  async apply(webhooks) {
+    const events = webhooks.flatMap((webhook, i) => webhook.events.map((event) => ({ ...event, webhook: i + 1 })));
+    // Typed as text so Postgres parses them: a parameter typed jsonb gets JSON-encoded again (a string).
+    const [row] = await sql<{ results: IngestResult[] }[]>`
+      select app.ingest_meta_webhooks(${webhooks.map((webhook) => webhook.object)}::text[],
+                                      ${webhooks.map((webhook) => webhook.rawJson)}::text[]::jsonb[],
+                                      ${sql.json(events as never)}) as results`;
+    if (!row) throw new Error("ingest returned nothing");
+    return row.results;
+  },
+});
+
 Deno.serve((request: Request) =>
   handleMetaWebhook(request, {
     appId: env("META_APP_ID"),
@@ -55,13 +72,7 @@ Deno.serve((request: Request) =>
     verifyToken: env("META_VERIFY_TOKEN"),
     serviceRoleKey: env("SUPABASE_SERVICE_ROLE_KEY"),
     maxBodyBytes: 4 * 1024 * 1024,
-    async ingest(object, rawJson, events) {
-      // Typed as text so Postgres parses it: a parameter typed jsonb gets JSON-encoded again (a string).
-      const [row] = await sql<{ result: IngestResult }[]>`
-        select app.ingest_meta_webhook(${object}, ${rawJson}::text::jsonb, ${sql.json(events as never)}) as result`;
-      if (!row) throw new Error("ingest returned nothing");
-      return row.result;
-    },
+    ingest,
     async failedWebhooks(limit) {
       return await sql<{ id: number; object: string; payload: unknown }[]>`
         select id::int, object, payload from public.webhook_events where outcome = 'failed' order by id limit ${limit}`;

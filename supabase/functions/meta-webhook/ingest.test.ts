@@ -15,7 +15,9 @@ import {
 import { eventually } from "../../../dev/test/eventually";
 import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 import { LOCAL_DEFAULTS } from "../../../server/lib/config";
+import { INGEST_LANES } from "../_shared/ingest-together";
 import { normalizeWebhook } from "../_shared/meta-events";
+import type { IngestResult } from "../_shared/meta-webhook";
 import { encryptToken, parseKeyring } from "../_shared/token-crypto";
 
 /** Over HTTP, through the Supabase gateway, to the function running under real Deno. */
@@ -129,6 +131,19 @@ describe("idempotent, race-free ingest", () => {
       select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
              (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
     expect(row).toEqual({ messages: 1, unread: 1 });
+  });
+
+  it("a message with characters Postgres cannot store (U+0000, a lone surrogate) lands with U+FFFD in their place", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const payload = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "6am\u0000 class \ud83d 💪" });
+    // Meta escapes what is not ASCII: the emoji arrives as an escaped surrogate pair, which is kept.
+    const rawBody = JSON.stringify(payload).replace("💪", "\\ud83d\\udcaa");
+    expect((await send(payload, { rawBody })).status).toBe(200);
+    const [row] = await superuserSql()<{ text: string; stored: string }[]>`
+      select m.text, e.payload -> 'entry' -> 0 -> 'messaging' -> 0 -> 'message' ->> 'text' as stored
+      from public.messages m, public.webhook_events e
+      where m.channel_account_id = ${channelId} and e.payload -> 'entry' -> 0 ->> 'id' = ${providerAccountId}`;
+    expect(row).toEqual({ text: "6am\ufffd class \ufffd 💪", stored: "6am\ufffd class \ufffd 💪" });
   });
 
   it("50 concurrent webhooks from one new sender make one contact, one conversation and 50 messages", async () => {
@@ -268,6 +283,152 @@ describe("idempotent, race-free ingest", () => {
     expect((await send(messengerText({ pageId: "999000999", psid: "1", text: "anyone?" }))).status).toBe(200);
     const after = await superuserSql()`select count(*)::int as n from public.webhook_events where outcome = 'unroutable'`;
     expect(after[0]?.n).toBe((before[0]?.n ?? 0) + 1);
+  });
+});
+
+describe("webhooks that arrive together", () => {
+  /** What app.ingest_meta_webhooks is given for these webhooks, as the edge function builds it. */
+  const together = (payloads: { object: string }[]) =>
+    superuserSql()<{ results: (IngestResult & { unroutable: number })[] }[]>`
+      select app.ingest_meta_webhooks(
+        ${payloads.map((p) => p.object)}::text[], ${payloads.map((p) => JSON.stringify(p))}::text[]::jsonb[],
+        ${JSON.stringify(payloads.flatMap((p, i) => normalizeWebhook(p, LOCAL_DEFAULTS.META_APP_ID).map((e) => ({ ...e, webhook: i + 1 }))))}::text::jsonb
+      ) as results`.then((rows) => rows[0]?.results ?? []);
+
+  it("are applied in one call yet each keeps its own row, outcome and counts", async () => {
+    const { workspaceId, channelId, providerAccountId } = await newChannel("messenger");
+    const psid = randomUUID();
+    const first = messengerText({ pageId: providerAccountId, psid, text: "Hi" });
+    const again = messengerText({ pageId: providerAccountId, psid, text: "Hi" });
+    const second = messengerText({ pageId: providerAccountId, psid, text: "Class at 6?" });
+    // The second webhook repeats the first's message (a redelivery) and brings a new one.
+    const redelivery = { ...again, entry: [...first.entry, ...second.entry] };
+    const elsewhere = messengerText({ pageId: `unknown-${randomUUID()}`, psid, text: "Hello?" });
+
+    const results = await together([first, redelivery, elsewhere]);
+    expect(
+      results.map(({ outcome, inserted, duplicates, unroutable }) => ({ outcome, inserted, duplicates, unroutable })),
+    ).toEqual([
+      { outcome: "processed", inserted: 1, duplicates: 0, unroutable: 0 },
+      { outcome: "processed", inserted: 1, duplicates: 1, unroutable: 0 },
+      { outcome: "unroutable", inserted: 0, duplicates: 0, unroutable: 1 },
+    ]);
+    expect(results[0]?.newIdentities).toHaveLength(1);
+    const rows = await superuserSql()<{ id: number; workspace_id: string | null; outcome: string; page: string }[]>`
+      select id::int, workspace_id, outcome, payload -> 'entry' -> 0 ->> 'id' as page
+      from public.webhook_events where id = any (${results.map((r) => r.eventId)}) order by id`;
+    expect(rows).toEqual([
+      { id: results[0]?.eventId, workspace_id: workspaceId, outcome: "processed", page: providerAccountId },
+      { id: results[1]?.eventId, workspace_id: workspaceId, outcome: "processed", page: providerAccountId },
+      { id: results[2]?.eventId, workspace_id: null, outcome: "unroutable", page: elsewhere.entry[0]?.id },
+    ]);
+    const [counts] = await superuserSql()`
+      select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
+             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
+    expect(counts).toEqual({ messages: 2, unread: 2 });
+  });
+
+  it("store nothing when one of them cannot be applied, so each can be applied on its own", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const good = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "Fine" });
+    // A timestamp no Postgres timestamp can hold: applying it fails.
+    const bad = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "Broken", timestamp: 9e18 });
+    const before = await eventCount();
+    await expect(together([good, bad])).rejects.toThrow(/out of range/);
+    expect(await eventCount()).toBe(before);
+
+    const [alone] = await together([bad]);
+    expect(alone).toMatchObject({ outcome: "failed", inserted: 0, error: expect.stringMatching(/^22008: /) });
+    const [stored] = await superuserSql()`select outcome from public.webhook_events where id = ${alone?.eventId ?? 0}`;
+    expect(stored).toEqual({ outcome: "failed" });
+    const [counts] = await superuserSql()`
+      select count(*)::int as messages from public.messages where channel_account_id = ${channelId}`;
+    expect(counts).toEqual({ messages: 0 });
+  });
+
+  /**
+   * Keeps every lane of the edge function busy: INGEST_LANES webhooks from one member wait on that
+   * member's lock, held here, while `send` runs; what it sends queues behind them. Then lets go.
+   */
+  async function withLanesBusy(providerAccountId: string, send: () => Promise<Response[]>) {
+    const psid = randomUUID();
+    const key = `messenger:${providerAccountId}:${psid}`;
+    return await superuserSql()
+      .begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+        const fillers = Array.from({ length: INGEST_LANES }, (_, i) =>
+          deliverWebhook(endpoint(), messengerText({ pageId: providerAccountId, psid, text: `filler ${i}` }), {
+            appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
+          }),
+        );
+        const waiting = await eventually(
+          async () =>
+            (
+              await tx<{ n: number }[]>`
+              select count(*)::int as n from pg_locks
+              where locktype = 'advisory' and not granted
+                and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${key}, 0)`
+            )[0]?.n ?? 0,
+          (n) => n >= INGEST_LANES,
+        );
+        expect(waiting).toBe(INGEST_LANES);
+        const queued = send();
+        // Until they have reached the function and queued (the lock above is still held).
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { fillers, queued };
+      })
+      .then(async ({ fillers, queued }) => {
+        expect((await Promise.all(fillers)).map((r) => r.status)).toEqual(Array(INGEST_LANES).fill(200));
+        return await queued;
+      });
+  }
+
+  const storedFor = async (providerAccountId: string, channelId: string) =>
+    (
+      await superuserSql()<{ processed: number; failed: number; transactions: number; messages: number }[]>`
+        select count(*) filter (where outcome = 'processed')::int as processed,
+               count(*) filter (where outcome = 'failed')::int as failed,
+               count(distinct received_at)::int as transactions,
+               (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages
+        from public.webhook_events
+        where payload -> 'entry' -> 0 ->> 'id' = ${providerAccountId}
+          and payload -> 'entry' -> 0 -> 'messaging' -> 0 -> 'message' ->> 'text' not like 'filler %'`
+    )[0];
+
+  it("over HTTP: webhooks waiting for a lane are applied in one transaction, each answered once it commits", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const responses = await withLanesBusy(providerAccountId, () =>
+      Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          send(messengerText({ pageId: providerAccountId, psid: `member-${i}`, text: `#${i}` })),
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    // now() is the transaction's start: webhooks applied together share their received_at.
+    const stored = await storedFor(providerAccountId, channelId);
+    expect(stored).toMatchObject({ processed: 20, failed: 0, messages: 20 + INGEST_LANES });
+    expect(stored?.transactions).toBeLessThan(20);
+  });
+
+  it("over HTTP: one that cannot be applied is kept as failed, and those that came with it land", async () => {
+    const { channelId, providerAccountId } = await newChannel("messenger");
+    const responses = await withLanesBusy(providerAccountId, () =>
+      Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          send(
+            messengerText({
+              pageId: providerAccountId,
+              psid: `member-${i}`,
+              text: `#${i}`,
+              timestamp: i === 2 ? 9e18 : undefined,
+            }),
+          ),
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(5).fill(200));
+    expect(await storedFor(providerAccountId, channelId)).toMatchObject({ processed: 4, failed: 1, messages: 4 + INGEST_LANES });
   });
 });
 

@@ -1,0 +1,86 @@
+import type { MetaEvent } from "./meta-events.ts";
+import type { IngestResult } from "./meta-webhook.ts";
+
+/**
+ * Calls the edge function has in flight at once: half its pool, so profile lookups and replays keep
+ * connections of their own. Measured on 2 cores (bench:ingest, ADR 012): 4 lanes and 12 did no better.
+ */
+export const INGEST_LANES = 8;
+
+export interface ArrivedWebhook {
+  object: string;
+  rawJson: string;
+  events: MetaEvent[];
+}
+
+export interface IngestTogetherOptions {
+  /** Calls in flight at once; webhooks arriving while all are busy wait for the next one free. */
+  lanes: number;
+  /** A call takes waiting webhooks, oldest first, up to this many events (a larger webhook goes alone). */
+  maxEvents: number;
+  /** One SQL call and one transaction for all of them; one result per webhook, in order. */
+  apply(webhooks: ArrivedWebhook[]): Promise<IngestResult[]>;
+}
+
+interface Waiting {
+  webhook: ArrivedWebhook;
+  resolve(result: IngestResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Webhooks that arrive while every lane is busy are applied together by the next call (ADR 012). Under
+ * load one transaction carries many webhooks; at rest each is applied the moment it arrives, so nothing
+ * waits on a timer. Each caller gets its own webhook's result once the call that carried it has committed.
+ * If a call for several fails, each of them is applied again on its own: only a webhook that cannot be
+ * stored gets an error (and its caller asks Meta to deliver it again).
+ */
+export function ingestTogether(options: IngestTogetherOptions) {
+  const waiting: Waiting[] = [];
+  let inFlight = 0;
+
+  function startCalls() {
+    while (inFlight < options.lanes && waiting.length > 0) {
+      let taken = 0;
+      let events = 0;
+      for (const next of waiting) {
+        // A webhook without events still weighs one, so a call's size stays bounded.
+        const size = Math.max(next.webhook.events.length, 1);
+        if (taken > 0 && events + size > options.maxEvents) break;
+        taken += 1;
+        events += size;
+      }
+      inFlight += 1;
+      applyInOrder(waiting.splice(0, taken)).finally(() => {
+        inFlight -= 1;
+        startCalls();
+      });
+    }
+  }
+
+  async function applyInOrder(batch: Waiting[]): Promise<void> {
+    let results: IngestResult[];
+    try {
+      results = await options.apply(batch.map((entry) => entry.webhook));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // Nothing of the call was stored. One by one, a webhook that cannot be stored fails alone.
+      for (const entry of batch) await applyInOrder([entry]);
+      return;
+    }
+    for (const [i, entry] of batch.entries()) {
+      const result = results[i];
+      if (result) entry.resolve(result);
+      else entry.reject(new Error(`no result for webhook ${i + 1} of ${batch.length}`));
+    }
+  }
+
+  return (object: string, rawJson: string, events: MetaEvent[]): Promise<IngestResult> =>
+    new Promise((resolve, reject) => {
+      waiting.push({ webhook: { object, rawJson, events }, resolve, reject });
+      startCalls();
+    });
+}
