@@ -49,9 +49,10 @@ const profileDependencies = {
   },
 };
 
-// What waits for a lane rides along with the next call (ADR 012).
+// What waits for a lane rides along with the next call (ADR 012). The pool's other connections serve
+// profile lookups and replays.
 const ingest = ingestTogether({
-  lanes: INGEST_LANES,
+  lanes: Number(env("INGEST_LANES")) || INGEST_LANES,
   maxEvents: 1000,
   async apply(webhooks) {
     const events = webhooks.flatMap((webhook, i) => webhook.events.map((event) => ({ ...event, webhook: i + 1 })));
