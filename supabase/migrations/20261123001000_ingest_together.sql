@@ -273,18 +273,21 @@ begin
 
   -- Stored in the same transaction as what they produced, so each is durable exactly when they are.
   -- Only a single-workspace webhook is shown to that workspace's admins.
-  with per_webhook as (
-    select w,
-           s.routed, s.message_events, s.workspaces,
-           (select count(*) from unnest(unroutable_webhooks) u where u = w) as unroutable,
-           (select count(*) from unnest(inserted_webhooks) i where i = w) as inserted
-    from generate_subscripts(objects, 1) w
-    cross join lateral (
-      select count(*) as routed,
-             count(*) filter (where r.type = 'message' and r.sender <> 'app') as message_events,
-             array_agg(distinct r.workspace_id) as workspaces
-      from unnest(routed) r where r.webhook = w
-    ) s
+  with tagged as (
+    -- One pass over each list, whatever the number of webhooks: a row per routed event, per unroutable
+    -- event, per stored message, and one per webhook so that a webhook without events still gets a row.
+    select r.webhook as w, 1 as routed, (r.type = 'message' and r.sender <> 'app')::integer as message_event,
+           r.workspace_id, 0 as unroutable, 0 as inserted
+    from unnest(routed) r
+    union all select u, 0, 0, null, 1, 0 from unnest(unroutable_webhooks) u
+    union all select i, 0, 0, null, 0, 1 from unnest(inserted_webhooks) i
+    union all select w, 0, 0, null, 0, 0 from generate_subscripts(objects, 1) w
+  ), per_webhook as (
+    select t.w, sum(t.routed) as routed, sum(t.message_event) as message_events,
+           array_agg(distinct t.workspace_id) filter (where t.workspace_id is not null) as workspaces,
+           sum(t.unroutable) as unroutable, sum(t.inserted) as inserted
+    from tagged t
+    group by t.w
   ), outcomes as (
     select p.*, case when cardinality(p.workspaces) = 1 then p.workspaces[1] end as workspace_id,
            case when failure is not null then 'failed'

@@ -38,6 +38,14 @@ async function newChannel(
   return { workspaceId, channelId: channel?.id ?? "", providerAccountId };
 }
 
+/** Messages stored on a channel, and the unread count of its (one) conversation. */
+const messagesAndUnread = async (channelId: string) =>
+  (
+    await superuserSql()<{ messages: number; unread: number }[]>`
+      select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
+             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`
+  )[0];
+
 const eventCount = async () =>
   (await superuserSql()<{ n: number }[]>`select count(*)::int as n from public.webhook_events`)[0]?.n;
 
@@ -117,9 +125,7 @@ describe("idempotent, race-free ingest", () => {
     const { channelId, providerAccountId } = await newChannel("messenger");
     const payload = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "Is the pool open?" });
     for (let i = 0; i < 3; i++) expect((await send(payload)).status).toBe(200);
-    const [row] = await superuserSql()<{ messages: number; unread: number }[]>`
-      select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
-             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
+    const row = await messagesAndUnread(channelId);
     expect(row).toEqual({ messages: 1, unread: 1 });
   });
 
@@ -127,9 +133,7 @@ describe("idempotent, race-free ingest", () => {
     const { channelId, providerAccountId } = await newChannel("messenger");
     const single = messengerText({ pageId: providerAccountId, psid: randomUUID(), text: "Twice?" });
     expect((await send({ ...single, entry: [...single.entry, ...single.entry] })).status).toBe(200);
-    const [row] = await superuserSql()<{ messages: number; unread: number }[]>`
-      select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
-             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
+    const row = await messagesAndUnread(channelId);
     expect(row).toEqual({ messages: 1, unread: 1 });
   });
 
@@ -322,9 +326,7 @@ describe("webhooks that arrive together", () => {
       { id: results[1]?.eventId, workspace_id: workspaceId, outcome: "processed", page: providerAccountId },
       { id: results[2]?.eventId, workspace_id: null, outcome: "unroutable", page: elsewhere.entry[0]?.id },
     ]);
-    const [counts] = await superuserSql()`
-      select (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages,
-             (select unread_count from public.conversations where channel_account_id = ${channelId}) as unread`;
+    const counts = await messagesAndUnread(channelId);
     expect(counts).toEqual({ messages: 2, unread: 2 });
   });
 
