@@ -129,6 +129,10 @@ describe("SQL as authenticated with B's claims", () => {
       (tx: Tx) => tx`update public.channel_connect_attempts set callback_at = now() where id = ${a.attemptId} returning id`,
       (tx: Tx) => tx`select * from app.sealed_token_for_admin('channel', ${a.channelAccountId})`,
       (tx: Tx) => tx`select * from app.sealed_token_for_admin('attempt', ${a.attemptId})`,
+      // Webhook ingest writes into any workspace: only the edge function's service role may call it.
+      (tx: Tx) => tx`select app.ingest_meta_webhook('page', '{}', '[]') as id`,
+      (tx: Tx) => tx`select app.ingest_meta_webhooks(array['page'], array['{}'::jsonb], '[]') as id`,
+      (tx: Tx) => tx`select * from app.apply_meta_events('[]')`,
     ];
     for (const attempt of attempts) {
       const outcome = await withUser(intruder.claims, attempt).then(
