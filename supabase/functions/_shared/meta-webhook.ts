@@ -84,8 +84,11 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
   }
 }
 
-/** Escapes of characters Postgres cannot store: U+0000 (not in text) and surrogates (jsonb refuses lone ones). */
-const ESCAPES_POSTGRES_MAY_REFUSE = /\\u(0000|d[89a-f])/i;
+/**
+ * Escapes of characters Postgres cannot store: U+0000 (not in text) and lone surrogates (jsonb refuses them).
+ * Escaped pairs, how Meta sends emoji, are fine and do not match.
+ */
+const UNSTORABLE_ESCAPES = /\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f]/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is one of the characters it finds.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -95,7 +98,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * events. Any other payload is stored exactly as Meta sent it.
  */
 function parseStorable(rawJson: string): { rawJson: string; payload: unknown } {
-  if (!ESCAPES_POSTGRES_MAY_REFUSE.test(rawJson)) return { rawJson, payload: JSON.parse(rawJson) };
+  if (!UNSTORABLE_ESCAPES.test(rawJson)) return { rawJson, payload: JSON.parse(rawJson) };
   const payload: unknown = JSON.parse(rawJson, (_key, value: unknown) =>
     typeof value === "string" ? value.replace(UNSTORABLE, "\ufffd") : value,
   );
