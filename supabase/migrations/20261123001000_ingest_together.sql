@@ -276,7 +276,7 @@ begin
   with tagged as (
     -- One pass over each list, whatever the number of webhooks: a row per routed event, per unroutable
     -- event, per stored message, and one per webhook so that a webhook without events still gets a row.
-    select r.webhook as w, 1 as routed, (r.type = 'message' and r.sender <> 'app')::integer as message_event,
+    select r.webhook as w, 1 as routed, r.member_message::integer as message_event,
            r.workspace_id, 0 as unroutable, 0 as inserted
     from unnest(routed) r
     union all select u, 0, 0, null, 1, 0 from unnest(unroutable_webhooks) u

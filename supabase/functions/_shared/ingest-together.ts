@@ -23,6 +23,11 @@ export interface IngestTogetherOptions {
   apply(webhooks: ArrivedWebhook[]): Promise<IngestResult[]>;
 }
 
+/** A call's events: every webhook's, each tagged with its webhook's number from 1, as app.ingest_meta_webhooks reads them. */
+export function eventsOfCall(webhooks: ArrivedWebhook[]) {
+  return webhooks.flatMap((webhook, i) => webhook.events.map((event) => ({ ...event, webhook: i + 1 })));
+}
+
 interface Waiting {
   webhook: ArrivedWebhook;
   resolve(result: IngestResult): void;

@@ -1,6 +1,6 @@
 // The endpoint Meta calls. Deployed with `supabase functions deploy meta-webhook --no-verify-jwt`.
 import postgres from "npm:postgres@3.4.9";
-import { INGEST_LANES, ingestTogether } from "../_shared/ingest-together.ts";
+import { eventsOfCall, INGEST_LANES, ingestTogether } from "../_shared/ingest-together.ts";
 import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
 import { lookupProfiles, type ProfileTarget } from "../_shared/profile-lookup.ts";
 import { parseKeyring } from "../_shared/token-crypto.ts";
@@ -55,12 +55,11 @@ const ingest = ingestTogether({
   lanes: Number(env("INGEST_LANES")) || INGEST_LANES,
   maxEvents: 1000,
   async apply(webhooks) {
-    const events = webhooks.flatMap((webhook, i) => webhook.events.map((event) => ({ ...event, webhook: i + 1 })));
     // Typed as text so Postgres parses them: a parameter typed jsonb gets JSON-encoded again (a string).
     const [row] = await sql<{ results: IngestResult[] }[]>`
       select app.ingest_meta_webhooks(${webhooks.map((webhook) => webhook.object)}::text[],
                                       ${webhooks.map((webhook) => webhook.rawJson)}::text[]::jsonb[],
-                                      ${sql.json(events as never)}) as results`;
+                                      ${sql.json(eventsOfCall(webhooks) as never)}) as results`;
     if (!row) throw new Error("ingest returned nothing");
     return row.results;
   },

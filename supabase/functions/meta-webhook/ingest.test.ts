@@ -15,7 +15,7 @@ import {
 import { eventually } from "../../../dev/test/eventually";
 import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 import { LOCAL_DEFAULTS } from "../../../server/lib/config";
-import { INGEST_LANES } from "../_shared/ingest-together";
+import { eventsOfCall, INGEST_LANES } from "../_shared/ingest-together";
 import { normalizeWebhook } from "../_shared/meta-events";
 import type { IngestResult } from "../_shared/meta-webhook";
 import { encryptToken, parseKeyring } from "../_shared/token-crypto";
@@ -292,12 +292,18 @@ describe("idempotent, race-free ingest", () => {
 
 describe("webhooks that arrive together", () => {
   /** What app.ingest_meta_webhooks is given for these webhooks, as the edge function builds it. */
-  const together = (payloads: { object: string }[]) =>
-    superuserSql()<{ results: (IngestResult & { unroutable: number })[] }[]>`
+  const together = (payloads: { object: string }[]) => {
+    const webhooks = payloads.map((p) => ({
+      object: p.object,
+      rawJson: JSON.stringify(p),
+      events: normalizeWebhook(p, LOCAL_DEFAULTS.META_APP_ID),
+    }));
+    return superuserSql()<{ results: (IngestResult & { unroutable: number })[] }[]>`
       select app.ingest_meta_webhooks(
-        ${payloads.map((p) => p.object)}::text[], ${payloads.map((p) => JSON.stringify(p))}::text[]::jsonb[],
-        ${JSON.stringify(payloads.flatMap((p, i) => normalizeWebhook(p, LOCAL_DEFAULTS.META_APP_ID).map((e) => ({ ...e, webhook: i + 1 }))))}::text::jsonb
+        ${webhooks.map((w) => w.object)}::text[], ${webhooks.map((w) => w.rawJson)}::text[]::jsonb[],
+        ${JSON.stringify(eventsOfCall(webhooks))}::text::jsonb
       ) as results`.then((rows) => rows[0]?.results ?? []);
+  };
 
   it("are applied in one call yet each keeps its own row, outcome and counts", async () => {
     const { workspaceId, channelId, providerAccountId } = await newChannel("messenger");
@@ -350,18 +356,16 @@ describe("webhooks that arrive together", () => {
 
   /**
    * Keeps every lane of the edge function busy: INGEST_LANES webhooks from one member wait on that
-   * member's lock, held here, while `send` runs; what it sends queues behind them. Then lets go.
+   * member's lock, held here, while `sendQueued` runs; what it sends queues behind them. Then lets go.
    */
-  async function withLanesBusy(providerAccountId: string, send: () => Promise<Response[]>) {
+  async function withLanesBusy(providerAccountId: string, sendQueued: () => Promise<Response[]>) {
     const psid = randomUUID();
     const key = `messenger:${providerAccountId}:${psid}`;
     return await superuserSql()
       .begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
         const fillers = Array.from({ length: INGEST_LANES }, (_, i) =>
-          deliverWebhook(endpoint(), messengerText({ pageId: providerAccountId, psid, text: `filler ${i}` }), {
-            appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
-          }),
+          send(messengerText({ pageId: providerAccountId, psid, text: `filler ${i}` })),
         );
         const waiting = await eventually(
           async () =>
@@ -374,7 +378,7 @@ describe("webhooks that arrive together", () => {
           (n) => n >= INGEST_LANES,
         );
         expect(waiting).toBe(INGEST_LANES);
-        const queued = send();
+        const queued = sendQueued();
         // Until they have reached the function and queued (the lock above is still held).
         await new Promise((resolve) => setTimeout(resolve, 300));
         return { fillers, queued };
