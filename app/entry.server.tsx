@@ -7,6 +7,9 @@ import { config } from "../server/lib/config";
 // Parse the configuration as the server starts, so a bad or (in production) default secret stops it here.
 config();
 
+// The pools live in this build: server/http/serve.ts closes them through this export on SIGTERM.
+export { closeDatabase } from "../server/db/client";
+
 const ABORT_DELAY_MS = 5_000;
 
 export default function handleRequest(

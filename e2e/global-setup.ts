@@ -7,7 +7,8 @@ export default async function globalSetup() {
   try {
     const app = await startApp({
       port: await freePort(),
-      env: { ...stack.env, META_GRAPH_URL: metaUrl },
+      // A short Graph timeout keeps the spec of a Meta that never answers quick.
+      env: { ...stack.env, META_GRAPH_URL: metaUrl, META_GRAPH_TIMEOUT_MS: "2000" },
       log: (source, line) => {
         if (process.env.STACK_LOGS) process.stderr.write(`[${source}] ${line}\n`);
       },

@@ -8,6 +8,7 @@ const CLOSED_REASONS = {
   no_inbound: "The member has not written yet, so Meta does not allow a reply.",
   expired: "The 24-hour reply window closed",
   template_required: "WhatsApp's 24-hour window closed: only an approved template can be sent now.",
+  reengagement_required: "Meta refused the last reply: the reply window has closed. The member has to write again first.",
 } as const;
 
 export function Composer({ conversation, onError }: { conversation: ConversationSummary; onError: (message: string) => void }) {
@@ -21,6 +22,11 @@ export function Composer({ conversation, onError }: { conversation: Conversation
   const send = useMutation(
     trpc.messages.send.mutationOptions({
       onSuccess: (result) => {
+        // Meta's refusal for the window closes it until the member writes: the composer must learn it now.
+        const windowClosed = result.success ? result.data.error?.code === "WINDOW_CLOSED" : result.error.code === "WINDOW_CLOSED";
+        if (windowClosed) {
+          void queryClient.invalidateQueries({ queryKey: trpc.conversations.get.queryKey({ conversationId: conversation.id }) });
+        }
         if (!result.success) {
           onError(result.error.message);
           return;

@@ -7,7 +7,7 @@ import type { ConversationPageResult, ConversationSummary, Message, MessagePageR
  * list has never seen needs its contact and channel names).
  */
 
-/** One of the summaries `app.send_conversation_events()` (migration 20261123000500) broadcasts on `workspace:<id>`. */
+/** One of the summaries `app.send_conversation_events()` (migration 20261201000100) broadcasts on `workspace:<id>`. */
 export interface ConversationEvent {
   id: string;
   workspaceId: string;
@@ -16,6 +16,7 @@ export interface ConversationEvent {
   unreadCount: number;
   lastMessageAt: Date;
   lastInboundAt: Date | null;
+  windowClosedAt: Date | null;
   preview: string | null;
   assigneeId: string | null;
   channelAccountId: string;
@@ -65,6 +66,7 @@ export function conversationEventFrom(payload: unknown): ConversationEvent | nul
     unreadCount: Number(payload.unreadCount ?? 0),
     lastMessageAt,
     lastInboundAt: dateOrNull(payload.lastInboundAt),
+    windowClosedAt: dateOrNull(payload.windowClosedAt),
     preview: typeof payload.preview === "string" ? payload.preview : null,
     assigneeId: typeof payload.assigneeId === "string" ? payload.assigneeId : null,
     channelAccountId: String(payload.channelAccountId ?? ""),
@@ -104,6 +106,7 @@ export function patchSummary(summary: ConversationSummary, event: ConversationEv
     unreadCount: event.unreadCount,
     lastMessageAt: event.lastMessageAt,
     lastInboundAt: event.lastInboundAt,
+    windowClosedAt: event.windowClosedAt,
     preview: event.preview,
     assignee,
   };

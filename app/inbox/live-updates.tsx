@@ -112,8 +112,11 @@ export function LiveUpdates({
     if (open?.success) {
       const assignee = assigneeFor(event.assigneeId, open.data.assignee);
       queryClient.setQueryData(getKey, (old) => (old?.success ? { ...old, data: patchSummary(old.data, event, assignee) } : old));
-      // The reply window is computed by the server from the last inbound message.
-      if (open.data.lastInboundAt?.getTime() !== event.lastInboundAt?.getTime()) refetchSoon(getKey);
+      // The reply window is computed by the server from the last inbound message and Meta's refusals.
+      const sameTime = (a: Date | null, b: Date | null) => a?.getTime() === b?.getTime();
+      if (!sameTime(open.data.lastInboundAt, event.lastInboundAt) || !sameTime(open.data.windowClosedAt, event.windowClosedAt)) {
+        refetchSoon(getKey);
+      }
     }
   };
 

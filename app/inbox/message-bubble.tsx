@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { LinkifiedText } from "./linkified-text";
 import { clockTime } from "./time";
 import type { Message } from "./types";
@@ -10,7 +11,16 @@ const TICKS: Record<Message["status"], { mark: string; label: string; className:
   failed: { mark: "!", label: "Failed", className: "text-red-600" },
 };
 
-export function MessageBubble({ message, onRetry, retrying }: { message: Message; onRetry: () => void; retrying: boolean }) {
+export function MessageBubble({
+  message,
+  onRetry,
+  retrying,
+}: {
+  message: Message;
+  /** `confirmed`: the user accepted that a message Meta may have delivered goes again. */
+  onRetry: (confirmed: boolean) => void;
+  retrying: boolean;
+}) {
   const outbound = message.direction === "outbound";
   const tick = TICKS[message.status];
   return (
@@ -44,18 +54,49 @@ export function MessageBubble({ message, onRetry, retrying }: { message: Message
             </span>
           ) : null}
         </div>
-        {message.status === "failed" ? (
-          <div className="mt-1 flex items-center justify-end gap-2 text-xs text-red-700">
-            <span>{message.error?.message ?? "Not sent."}</span>
-            {message.error?.retryable ? (
-              <button type="button" onClick={onRetry} disabled={retrying} className="font-semibold underline disabled:opacity-50">
-                {retrying ? "Retrying…" : "Retry"}
-              </button>
-            ) : null}
-          </div>
-        ) : null}
+        {message.status === "failed" ? <FailedSend message={message} onRetry={onRetry} retrying={retrying} /> : null}
       </div>
     </li>
+  );
+}
+
+/** Why a reply did not go, and Retry when it can; one Meta may have delivered asks first, so nobody sends it twice. */
+function FailedSend({
+  message,
+  onRetry,
+  retrying,
+}: {
+  message: Message;
+  onRetry: (confirmed: boolean) => void;
+  retrying: boolean;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const uncertain = message.error?.mayHaveBeenDelivered === true;
+  const button = "font-semibold underline disabled:opacity-50";
+  return (
+    <div className="mt-1 flex flex-wrap items-center justify-end gap-2 text-xs text-red-700" data-testid="send-failure">
+      <span>{message.error?.message ?? "Not sent."}</span>
+      {!message.error?.retryable ? null : confirming ? (
+        <>
+          <span>Send it again anyway?</span>
+          <button type="button" onClick={() => onRetry(true)} disabled={retrying} className={button}>
+            {retrying ? "Sending…" : "Send again"}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)} className={button}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          onClick={() => (uncertain ? setConfirming(true) : onRetry(false))}
+          disabled={retrying}
+          className={button}
+        >
+          {retrying ? "Retrying…" : "Retry"}
+        </button>
+      )}
+    </div>
   );
 }
 

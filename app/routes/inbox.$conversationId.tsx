@@ -103,6 +103,8 @@ function Thread({
       onSuccess: (result) => {
         if (!result.success) onError(result.error.message);
         void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
+        // A refusal may have closed the window (or the channel): the composer follows.
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.get.queryKey({ conversationId: conversation.id }) });
       },
       onError: () => onError("Could not reach Frontdesk to retry."),
     }),
@@ -197,7 +199,7 @@ function Thread({
                 <MessageBubble
                   message={message}
                   retrying={retry.isPending && retry.variables?.messageId === message.id}
-                  onRetry={() => retry.mutate({ messageId: message.id })}
+                  onRetry={(confirmed) => retry.mutate({ messageId: message.id, confirmed })}
                 />
               </Fragment>
             );

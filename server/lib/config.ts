@@ -37,6 +37,8 @@ const configSchema = z.object({
   META_GRAPH_URL: z.url().default(LOCAL_DEFAULTS.META_GRAPH_URL),
   /** Meta's OAuth dialog host: www.facebook.com beside graph.facebook.com; the simulator serves both locally. */
   META_OAUTH_DIALOG_URL: z.url().optional(),
+  /** How long a Graph API call may take before it counts as unanswered. */
+  META_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   META_GRAPH_VERSION: z
     .string()
     .regex(/^v\d+\.\d+$/)

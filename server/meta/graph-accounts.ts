@@ -71,7 +71,9 @@ async function graphCall<T>(
   options: { token?: string; query?: Record<string, string> } = {},
 ): Promise<GraphResult<T>> {
   const response = await graphRequest(method, path, options);
-  if (!response) return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta did not answer in time." } };
+  if (!response.answered) {
+    return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta did not answer in time." } };
+  }
   if (response.ok) return { ok: true, value: response.body as T };
   const code = response.body.error?.code ?? null;
   return {

@@ -21,7 +21,15 @@ export type SendFailureCode = "TOKEN_EXPIRED" | "RATE_LIMITED" | "WINDOW_CLOSED"
 
 export type SendOutcome =
   | { ok: true; providerMessageId: string }
-  | { ok: false; code: SendFailureCode; message: string; retryable: boolean; providerCode: number | null };
+  | {
+      ok: false;
+      code: SendFailureCode;
+      message: string;
+      retryable: boolean;
+      providerCode: number | null;
+      /** Meta never answered a request it may have received: sending again could send twice. */
+      mayHaveBeenDelivered?: boolean;
+    };
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80007, 130429]);
 const WINDOW_CODES = new Set([10, 2018278, 131047]);
@@ -80,8 +88,24 @@ export async function sendThroughGraph(request: SendRequest): Promise<SendOutcom
     token: request.accessToken,
     json: requestBody(request),
   });
-  if (!response) {
-    return { ok: false, code: "PROVIDER_ERROR", message: "Meta did not answer in time.", retryable: true, providerCode: null };
+  if (!response.answered && response.timedOut) {
+    return {
+      ok: false,
+      code: "PROVIDER_ERROR",
+      message: "Meta did not answer in time, so this message may have been delivered. Check before sending it again.",
+      retryable: true,
+      providerCode: null,
+      mayHaveBeenDelivered: true,
+    };
+  }
+  if (!response.answered) {
+    return {
+      ok: false,
+      code: "PROVIDER_ERROR",
+      message: "Meta could not be reached. Try again.",
+      retryable: true,
+      providerCode: null,
+    };
   }
   const body = response.body as { message_id?: string; messages?: { id?: string }[] };
   const providerMessageId = body.message_id ?? body.messages?.[0]?.id;

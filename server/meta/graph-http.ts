@@ -7,19 +7,28 @@ export interface GraphError {
   message?: string;
 }
 
-export type GraphResponse = { status: number; ok: boolean; body: Record<string, unknown> & { error?: GraphError } };
+export type GraphResponse = {
+  answered: true;
+  status: number;
+  ok: boolean;
+  body: Record<string, unknown> & { error?: GraphError };
+};
 
-const TIMEOUT_MS = 10_000;
+/**
+ * No answer. `timedOut`: the request was sent and Meta may still have acted on it (a send may have been
+ * delivered); otherwise it never reached Meta (refused, unknown host).
+ */
+export type GraphNoAnswer = { answered: false; timedOut: boolean };
 
 /**
  * One Graph API call: versioned URL, the token in a header (never in a URL that could reach a log),
- * a timeout, the JSON body whatever the status. Null when Meta did not answer in time.
+ * a timeout (META_GRAPH_TIMEOUT_MS), the JSON body whatever the status.
  */
 export async function graphRequest(
   method: "GET" | "POST" | "DELETE",
   path: string,
   options: { token?: string; query?: Record<string, string>; json?: unknown } = {},
-): Promise<GraphResponse | null> {
+): Promise<GraphResponse | GraphNoAnswer> {
   const url = new URL(`${config().META_GRAPH_URL}/${config().META_GRAPH_VERSION}/${path}`);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
   const headers: Record<string, string> = {};
@@ -31,11 +40,19 @@ export async function graphRequest(
       method,
       headers,
       body: options.json === undefined ? undefined : JSON.stringify(options.json),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(config().META_GRAPH_TIMEOUT_MS),
     });
-  } catch {
-    return null;
+  } catch (error) {
+    return { answered: false, timedOut: !neverReachedMeta(error) };
   }
   const body = (await response.json().catch(() => ({}))) as GraphResponse["body"];
-  return { status: response.status, ok: response.ok && !body.error, body };
+  return { answered: true, status: response.status, ok: response.ok && !body.error, body };
+}
+
+/** Errors that happen before a request is sent; anything else (a timeout, a reset) may follow Meta acting on it. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function neverReachedMeta(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === "string" && NOT_SENT_CODES.has(cause.code);
 }

@@ -8,19 +8,30 @@ export type ChannelProvider = "messenger" | "instagram" | "whatsapp";
 export type MessagingWindow =
   | { state: "open"; closesAt: Date }
   | { state: "human_agent"; closesAt: Date }
-  | { state: "closed"; closedAt: Date | null; reason: "no_inbound" | "expired" | "template_required" };
+  | {
+      state: "closed";
+      closedAt: Date | null;
+      /** reengagement_required: Meta refused a reply for the window (131047, 10, 2018278) after the member's last message. */
+      reason: "no_inbound" | "expired" | "template_required" | "reengagement_required";
+    };
+
+export interface WindowFacts {
+  provider: ChannelProvider;
+  lastInboundAt: Date | null;
+  humanAgentEnabled: boolean;
+  /** When Meta last refused a reply because the window had closed (conversations.window_closed_at). */
+  refusedAt: Date | null;
+}
 
 const HOUR_MS = 3_600_000;
 const STANDARD_WINDOW_MS = 24 * HOUR_MS;
 const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
 
-export function messagingWindow(
-  provider: ChannelProvider,
-  lastInboundAt: Date | null,
-  humanAgentEnabled: boolean,
-  now: Date = new Date(),
-): MessagingWindow {
+export function messagingWindow(facts: WindowFacts, now: Date = new Date()): MessagingWindow {
+  const { provider, lastInboundAt, humanAgentEnabled, refusedAt } = facts;
   if (!lastInboundAt) return { state: "closed", closedAt: null, reason: "no_inbound" };
+  // Meta's answer is the truth: closed until the member writes again, whatever our clock says.
+  if (refusedAt && refusedAt >= lastInboundAt) return { state: "closed", closedAt: refusedAt, reason: "reengagement_required" };
   const standardEnd = new Date(lastInboundAt.getTime() + STANDARD_WINDOW_MS);
   if (now < standardEnd) return { state: "open", closesAt: standardEnd };
   if (provider === "whatsapp") return { state: "closed", closedAt: standardEnd, reason: "template_required" };

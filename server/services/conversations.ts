@@ -20,6 +20,8 @@ export interface ConversationSummary {
   unreadCount: number;
   lastMessageAt: Date;
   lastInboundAt: Date | null;
+  /** When Meta last refused a reply for the window: closed until the member writes again. */
+  windowClosedAt: Date | null;
   preview: string | null;
   assignee: { id: string; name: string | null; email: string | null } | null;
   contact: { id: string; displayName: string | null; avatarUrl: string | null; phone: string | null; handle: string | null };
@@ -56,6 +58,7 @@ interface SummaryRow {
   cursor_at: string;
   last_inbound_at: Date | null;
   last_message_preview: string | null;
+  window_closed_at: Date | null;
   assignee_id: string | null;
   assignee_name: string | null;
   assignee_email: string | null;
@@ -78,7 +81,7 @@ interface SummaryRow {
 function summarySelect(tx: Tx, workspaceId?: string) {
   return tx`
     select c.id, c.workspace_id, c.status, c.archived_at, c.unread_count, c.last_message_at,
-           c.last_message_at::text as cursor_at, c.last_inbound_at, c.last_message_preview, c.assignee_id,
+           c.last_message_at::text as cursor_at, c.last_inbound_at, c.last_message_preview, c.window_closed_at, c.assignee_id,
            t.full_name as assignee_name, t.email as assignee_email,
            ct.id as contact_id, coalesce(ct.display_name, ci.profile_name) as contact_name, ct.avatar_url, ct.phone, ci.handle,
            ca.id as channel_id, ca.provider, ca.display_name as channel_name, ca.status as channel_status,
@@ -100,6 +103,7 @@ function toSummary(row: SummaryRow, now: Date): ConversationSummary {
     unreadCount: row.unread_count,
     lastMessageAt: row.last_message_at,
     lastInboundAt: row.last_inbound_at,
+    windowClosedAt: row.window_closed_at,
     preview: row.last_message_preview,
     assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name, email: row.assignee_email } : null,
     contact: {
@@ -110,7 +114,15 @@ function toSummary(row: SummaryRow, now: Date): ConversationSummary {
       handle: row.handle,
     },
     channel: { id: row.channel_id, provider: row.provider, displayName: row.channel_name, status: row.channel_status },
-    window: messagingWindow(row.provider, row.last_inbound_at, row.human_agent_enabled, now),
+    window: messagingWindow(
+      {
+        provider: row.provider,
+        lastInboundAt: row.last_inbound_at,
+        humanAgentEnabled: row.human_agent_enabled,
+        refusedAt: row.window_closed_at,
+      },
+      now,
+    ),
   };
 }
 

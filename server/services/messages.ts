@@ -21,6 +21,8 @@ export interface MessageFailure {
   message: string;
   retryable: boolean;
   providerCode?: number | null;
+  /** Meta never answered the send: it may have been delivered, so a retry needs the user's confirmation. */
+  mayHaveBeenDelivered?: boolean;
 }
 
 export interface Message {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
-import { callerFor, createConversation, memberOfNewWorkspace, superuserSql } from "../../dev/test/fixtures";
+import { whatsappStatus, whatsappText } from "../../dev/meta/webhooks";
+import { callerFor, createConversation, memberOfNewWorkspace, sendWebhook, superuserSql } from "../../dev/test/fixtures";
 import { TEST_PAGE_TOKEN } from "../../dev/test/test-data";
 
 const meta = (pathname: string, init?: RequestInit) => fetch(`${inject("stack").metaUrl}${pathname}`, init);
@@ -176,5 +177,69 @@ describe("messages.send", () => {
     });
     expect(foreign).toMatchObject({ success: false, error: { code: "NOT_FOUND" } });
     expect(await callsTo(`/${other.accountId}/messages`)).toHaveLength(0);
+  });
+
+  it("Meta's refusal for the window (131047) closes it until the member writes again, without another Graph call", async () => {
+    const s = await setup({ provider: "whatsapp" });
+    await injectFailure({ pathIncludes: `/${s.accountId}/messages`, code: 131047 });
+    const refused = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "hi" });
+    expect(refused).toMatchObject({
+      success: true,
+      data: { status: "failed", error: { code: "WINDOW_CLOSED", providerCode: 131047 } },
+    });
+    expect(await s.caller.conversations.get({ conversationId: s.conversationId })).toMatchObject({
+      success: true,
+      data: { window: { state: "closed", reason: "reengagement_required" } },
+    });
+    const again = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "hi?" });
+    expect(again).toMatchObject({ success: false, error: { code: "WINDOW_CLOSED" } });
+    expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(1);
+
+    // The member writes (WhatsApp stamps whole seconds): the usual 24 hours from their message.
+    const later = Date.now() + 1000;
+    await sendWebhook(whatsappText({ phoneNumberId: s.accountId, waId: s.recipient, text: "hello again", timestamp: later }));
+    expect(await s.caller.conversations.get({ conversationId: s.conversationId })).toMatchObject({
+      success: true,
+      data: { window: { state: "open" } },
+    });
+  });
+
+  it("a WhatsApp status that fails with 131047 after the send closes the window too", async () => {
+    // The status webhook is stamped in whole seconds; the member last wrote before it.
+    const s = await setup({ provider: "whatsapp", lastInboundAt: new Date(Date.now() - 60_000) });
+    const sent = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "hi" });
+    if (!sent.success || !sent.data.providerMessageId) throw new Error("expected a sent message");
+    const status = whatsappStatus({
+      phoneNumberId: s.accountId,
+      waId: s.recipient,
+      id: sent.data.providerMessageId,
+      status: "failed",
+      errorCode: 131047,
+    });
+    expect((await sendWebhook(status)).status).toBe(200);
+    expect(await s.caller.conversations.get({ conversationId: s.conversationId })).toMatchObject({
+      success: true,
+      data: { window: { state: "closed", reason: "reengagement_required" } },
+    });
+  });
+
+  it("a send Meta never answers ends failed as 'may have been delivered', and goes again only once confirmed", async () => {
+    const s = await setup();
+    await injectFailure({ pathIncludes: `/${s.accountId}/messages`, hang: true });
+    const sent = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "6am?" });
+    expect(sent).toMatchObject({
+      success: true,
+      data: {
+        status: "failed",
+        error: { mayHaveBeenDelivered: true, message: expect.stringMatching(/may have been delivered/) },
+      },
+    });
+    if (!sent.success) return;
+    const unconfirmed = await s.caller.messages.retry({ messageId: sent.data.id });
+    expect(unconfirmed).toMatchObject({ success: false, error: { code: "CONFLICT" } });
+    expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(1);
+    const confirmed = await s.caller.messages.retry({ messageId: sent.data.id, confirmed: true });
+    expect(confirmed).toMatchObject({ success: true, data: { status: "sent" } });
+    expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from "../lib/result";
 import { tokenKeyring } from "../lib/token-keyring";
 import { type OutgoingContent, type SendOutcome, sendThroughGraph } from "../meta/graph-client";
 import { loadSummary } from "./conversations";
-import { loadMessage, type Message } from "./messages";
+import { loadMessage, type Message, type MessageFailure } from "./messages";
 import { userTransaction } from "./user-transaction";
 
 export interface SendMessageInput {
@@ -19,6 +19,7 @@ const WINDOW_MESSAGES = {
   no_inbound: "This member has not written yet, so Meta does not allow a reply.",
   expired: "More than 24 hours have passed since the member's last message.",
   template_required: "More than 24 hours have passed: WhatsApp only allows an approved template now.",
+  reengagement_required: "Meta refused the last reply because the window has closed. The member has to write again first.",
 } as const;
 
 /**
@@ -50,13 +51,24 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
   return readBack(claims, queued.data.messageId, log);
 }
 
-/** Sends a failed message again, once, if its failure was one that can pass on a retry. */
-export async function retryMessage(claims: UserClaims, messageId: string, log: Logger): Promise<Result<Message>> {
+/**
+ * Sends a failed message again, once, if its failure was one that can pass on a retry. One that Meta may
+ * have delivered (it never answered) is sent again only when the user has confirmed it.
+ */
+export async function retryMessage(
+  claims: UserClaims,
+  input: { messageId: string; confirmed: boolean },
+  log: Logger,
+): Promise<Result<Message>> {
+  const { messageId } = input;
   const checked = await userTransaction(claims, log, "messages.retry", async (tx) => {
     const message = await loadMessage(tx, messageId);
     if (message?.direction !== "outbound" || message.sender !== "staff") return fail("NOT_FOUND", "Message not found.");
     if (message.status !== "failed") return fail("CONFLICT", "This message is not failed, so there is nothing to retry.");
     if (!message.error?.retryable) return fail("CONFLICT", message.error?.message ?? "This message cannot be sent again.");
+    if (message.error.mayHaveBeenDelivered && !input.confirmed) {
+      return fail("CONFLICT", "This message may already have been delivered. Confirm that it should be sent again.");
+    }
     const conversation = await loadSummary(tx, message.conversationId);
     if (!conversation || conversation.window.state === "closed") return fail("WINDOW_CLOSED", "The messaging window has closed.");
     return ok({ message, humanAgent: conversation.window.state === "human_agent" });
@@ -156,7 +168,8 @@ async function deliver(messageId: string, content: OutgoingContent, humanAgentTa
       message: outcome.message,
       retryable: outcome.retryable,
       providerCode: outcome.providerCode,
-    };
+      ...(outcome.mayHaveBeenDelivered ? { mayHaveBeenDelivered: true } : {}),
+    } satisfies MessageFailure;
     await tx`update public.messages set status = 'failed', failed_at = now(), error = ${tx.json(error)}
              where id = ${messageId} and status = 'pending'`;
     if (outcome.code === "TOKEN_EXPIRED" && channelAccountId) {

@@ -1,12 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { messagingWebhook, newMid } from "../../../dev/meta/webhooks";
 import {
   addMessage,
   callerFor,
+  channelForWebhooks,
   createChannel,
   createConversation,
   createUser,
   createWorkspace,
   memberOfNewWorkspace,
+  sendWebhook,
   signIn,
   superuserSql,
 } from "../../../dev/test/fixtures";
@@ -245,5 +249,43 @@ describe("conversation changes", () => {
     const summary = await unwrap(caller.conversations.get({ conversationId }));
     expect(summary.window).toMatchObject({ state: "closed", reason: "template_required" });
     expect((await unwrap(caller.conversations.list({ workspaceId }))).items[0]).toEqual(summary);
+  });
+});
+
+describe("the preview follows the latest message that still exists", () => {
+  it("an Instagram message the member unsent, or edited, changes what conversations.get and list show", async () => {
+    const { workspaceId, session, channelId, providerAccountId } = await channelForWebhooks("instagram");
+    const psid = randomUUID();
+    const [first, second] = [newMid(), newMid()];
+    const at = Date.now() - 60_000;
+    const instagram = (event: Record<string, unknown>, timestamp = Date.now()) =>
+      sendWebhook(messagingWebhook({ object: "instagram", pageId: providerAccountId, psid, timestamp, event }));
+    await instagram({ message: { mid: first, text: "Do you have a student discount?" } }, at);
+    await instagram({ message: { mid: second, text: "My card number is 4111 1111 1111 1111" } }, at + 1000);
+    const caller = await callerFor(session.access_token);
+    const [conversation] = await superuserSql()<{ id: string }[]>`
+      select id from public.conversations where channel_account_id = ${channelId}`;
+    const conversationId = conversation?.id ?? "";
+    const shown = async () => {
+      const got = await unwrap(caller.conversations.get({ conversationId }));
+      const listed = await unwrap(caller.conversations.list({ workspaceId }));
+      return { get: got.preview, list: listed.items.find((item) => item.id === conversationId)?.preview };
+    };
+    expect(await shown()).toEqual({
+      get: "My card number is 4111 1111 1111 1111",
+      list: "My card number is 4111 1111 1111 1111",
+    });
+
+    await instagram({ message: { mid: second, is_deleted: true } });
+    expect(await shown()).toEqual({ get: "Do you have a student discount?", list: "Do you have a student discount?" });
+
+    await instagram({ message_edit: { mid: first, text: "Do you have a student\n\ndiscount for two?" } });
+    expect(await shown()).toEqual({
+      get: "Do you have a student discount for two?",
+      list: "Do you have a student discount for two?",
+    });
+
+    await instagram({ message: { mid: first, is_deleted: true } });
+    expect(await shown()).toEqual({ get: null, list: null });
   });
 });

@@ -23,7 +23,7 @@ const windowSchema = z.discriminatedUnion("state", [
   z.object({
     state: z.literal("closed"),
     closedAt: z.date().nullable(),
-    reason: z.enum(["no_inbound", "expired", "template_required"]),
+    reason: z.enum(["no_inbound", "expired", "template_required", "reengagement_required"]),
   }),
 ]) satisfies z.ZodType<MessagingWindow>;
 
@@ -35,6 +35,7 @@ const summarySchema = z.object({
   unreadCount: z.number().int(),
   lastMessageAt: z.date(),
   lastInboundAt: z.date().nullable(),
+  windowClosedAt: z.date().nullable(),
   preview: z.string().nullable(),
   assignee: z.object({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
   contact: z.object({

@@ -47,7 +47,13 @@ const messageSchema = z.object({
   readAt: z.date().nullable(),
   failedAt: z.date().nullable(),
   error: z
-    .object({ code: z.string(), message: z.string(), retryable: z.boolean(), providerCode: z.number().nullish() })
+    .object({
+      code: z.string(),
+      message: z.string(),
+      retryable: z.boolean(),
+      providerCode: z.number().nullish(),
+      mayHaveBeenDelivered: z.boolean().optional(),
+    })
     .nullable(),
   editedAt: z.date().nullable(),
   deletedAt: z.date().nullable(),
@@ -95,9 +101,9 @@ export const messagesRouter = router({
     ),
 
   retry: authedProcedure
-    .input(z.object({ messageId: z.uuid() }))
+    .input(z.object({ messageId: z.uuid(), confirmed: z.boolean().default(false) }))
     .output(resultOf(messageSchema))
-    .mutation(({ ctx, input }) => retryMessage(ctx.claims, input.messageId, ctx.log)),
+    .mutation(({ ctx, input }) => retryMessage(ctx.claims, input, ctx.log)),
 
   list: authedProcedure
     .input(

@@ -81,6 +81,7 @@ export interface EditEvent extends EventBase {
   type: "edit";
   mid: string;
   text: string;
+  preview: string;
 }
 
 export type MetaEvent = MessageEvent | StatusEvent | ReactionEvent | UnsendEvent | EditEvent;
@@ -109,9 +110,30 @@ const KIND_LABELS: Record<MessageKind, string> = {
   unsupported: "Unsupported message",
 };
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * The one line the inbox list shows for a message: its text on one line, or a label for what it carries.
+ * At most PREVIEW_LENGTH UTF-16 units, cut between grapheme clusters so that a family emoji, a flag or a
+ * letter with its combining marks is never split (half a surrogate pair is not even storable as jsonb).
+ */
 export function previewOf(kind: MessageKind, text: string | null): string {
   const body = text?.trim() ? text.trim().replace(/\s+/g, " ") : `[${KIND_LABELS[kind]}]`;
-  return body.length > PREVIEW_LENGTH ? `${body.slice(0, PREVIEW_LENGTH - 1)}…` : body;
+  if (body.length <= PREVIEW_LENGTH) return body;
+  const room = PREVIEW_LENGTH - 1;
+  let cut = 0;
+  for (const { index } of graphemes.segment(body)) {
+    if (index > room) break;
+    cut = index;
+  }
+  if (cut === 0) {
+    // One cluster longer than the whole preview (a letter with hundreds of marks): cut between code points.
+    for (const char of body) {
+      if (cut + char.length > room) break;
+      cut += char.length;
+    }
+  }
+  return `${body.slice(0, cut)}…`;
 }
 
 /** Normalizes one webhook body. Unknown message types become `unsupported`, never dropped. */
@@ -119,9 +141,14 @@ export function normalizeWebhook(body: unknown, ownAppId: string): MetaEvent[] {
   const payload = obj(body);
   if (payload.object === "page" || payload.object === "instagram") {
     const provider: Provider = payload.object === "page" ? "messenger" : "instagram";
-    return arr(payload.entry).flatMap((entry) =>
-      arr(obj(entry).messaging).flatMap((item) => normalizeMessaging(provider, str(obj(entry).id) ?? "", obj(item), ownAppId)),
-    );
+    // While another app holds the thread (Meta's handover protocol), its events come as `standby`.
+    return arr(payload.entry).flatMap((entry) => {
+      const accountId = str(obj(entry).id) ?? "";
+      return [
+        ...arr(obj(entry).messaging).flatMap((item) => normalizeMessaging(provider, accountId, obj(item), ownAppId, false)),
+        ...arr(obj(entry).standby).flatMap((item) => normalizeMessaging(provider, accountId, obj(item), ownAppId, true)),
+      ];
+    });
   }
   if (payload.object === "whatsapp_business_account") {
     return arr(payload.entry).flatMap((entry) =>
@@ -147,7 +174,7 @@ const MESSENGER_ATTACHMENT_KINDS: Record<string, MessageKind> = {
   template: "template",
 };
 
-function normalizeMessaging(provider: Provider, accountId: string, item: Json, ownAppId: string): MetaEvent[] {
+function normalizeMessaging(provider: Provider, accountId: string, item: Json, ownAppId: string, standby: boolean): MetaEvent[] {
   const senderId = str(obj(item.sender).id) ?? "";
   const recipientId = str(obj(item.recipient).id) ?? "";
   const occurredAt = num(item.timestamp) ?? Date.now();
@@ -179,7 +206,7 @@ function normalizeMessaging(provider: Provider, accountId: string, item: Json, o
         : "unsupported";
     const text = str(message.text);
     const replyTo = obj(message.reply_to);
-    const metadata: Json = {};
+    const metadata: Json = standby ? { standby: true } : {};
     if (message.quick_reply) metadata.quickReplyPayload = str(obj(message.quick_reply).payload);
     if (replyTo.story) metadata.storyReply = obj(replyTo.story);
     return [
@@ -216,7 +243,7 @@ function normalizeMessaging(provider: Provider, accountId: string, item: Json, o
         kind: "postback",
         text: title,
         attachments: [],
-        metadata: { postbackPayload: str(postback.payload) },
+        metadata: { postbackPayload: str(postback.payload), ...(standby ? { standby: true } : {}) },
         replyTo: null,
         preview: previewOf("postback", title),
         profileName: null,
@@ -242,7 +269,8 @@ function normalizeMessaging(provider: Provider, accountId: string, item: Json, o
   if (item.message_edit) {
     const edit = obj(item.message_edit);
     const mid = str(edit.mid);
-    return mid ? [{ ...base, type: "edit", mid, text: str(edit.text) ?? "" }] : [];
+    const text = str(edit.text) ?? "";
+    return mid ? [{ ...base, type: "edit", mid, text, preview: previewOf("text", text) }] : [];
   }
   if (item.delivery || item.read) {
     const receipt = obj(item.delivery ?? item.read);

@@ -21,6 +21,11 @@ export interface WebhookDependencies {
   maxBodyBytes: number;
   /** One SQL call: store the raw payload and apply its events. */
   ingest(object: string, rawJson: string, events: MetaEvent[]): Promise<IngestResult>;
+  /**
+   * Stores the raw payload alone, as failed with `failure`, when its events could not be normalized or
+   * applied: the durable record and replay source (app.keep_unapplied_webhook). Returns its row id.
+   */
+  keepUnapplied(object: string, rawJson: string, failure: string): Promise<number>;
   /** Stored webhooks whose apply failed, oldest first. */
   failedWebhooks(limit: number): Promise<{ id: number; object: string; payload: unknown }[]>;
   /** Applies a stored webhook again, updating its row. */
@@ -60,28 +65,63 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
     return new Response("Bad Request", { status: 400 });
   }
   const object = typeof payload === "object" && payload && "object" in payload ? String(payload.object) : "unknown";
-  const events = normalizeWebhook(payload, deps.appId);
   const started = Date.now();
+  let events: MetaEvent[];
   try {
-    const result = await deps.ingest(object, rawJson, events);
-    deps.log("webhook.ingested", {
-      eventId: result.eventId,
-      object,
-      outcome: result.outcome,
-      events: events.length,
-      inserted: result.inserted,
-      duplicates: result.duplicates,
-      // The SQLSTATE only: Postgres messages can quote member data.
-      failure: result.error?.slice(0, 5) ?? null,
-      ms: Date.now() - started,
-    });
-    if (result.newIdentities.length > 0) deps.background(deps.lookupProfiles(result.newIdentities));
+    events = normalizeWebhook(payload, deps.appId);
+  } catch (error) {
+    return keepUnapplied(object, rawJson, `normalize: ${errorName(error)}`, started, deps);
+  }
+  let result: IngestResult;
+  try {
+    result = await deps.ingest(object, rawJson, events);
+  } catch (error) {
+    // The call stored nothing: most likely the database is unreachable, but it may be these events.
+    return keepUnapplied(object, rawJson, describeFailure(error), started, deps);
+  }
+  deps.log("webhook.ingested", {
+    eventId: result.eventId,
+    object,
+    outcome: result.outcome,
+    events: events.length,
+    inserted: result.inserted,
+    duplicates: result.duplicates,
+    // The SQLSTATE only: Postgres messages can quote member data.
+    failure: result.error?.slice(0, 5) ?? null,
+    ms: Date.now() - started,
+  });
+  if (result.newIdentities.length > 0) deps.background(deps.lookupProfiles(result.newIdentities));
+  return new Response("EVENT_RECEIVED", { status: 200 });
+}
+
+/**
+ * A webhook whose events cannot be applied is still kept, as failed, and answered 200: once stored it can be
+ * replayed, while a 5xx for a webhook that fails the same way on every delivery loses it when Meta gives up.
+ * Only when even the raw row cannot be stored (the database is down) is Meta asked to deliver it again.
+ */
+async function keepUnapplied(
+  object: string,
+  rawJson: string,
+  failure: string,
+  started: number,
+  deps: WebhookDependencies,
+): Promise<Response> {
+  try {
+    const eventId = await deps.keepUnapplied(object, rawJson, failure);
+    deps.log("webhook.kept_unapplied", { eventId, object, failure: failure.slice(0, 5), ms: Date.now() - started });
     return new Response("EVENT_RECEIVED", { status: 200 });
   } catch (error) {
-    // Nothing durable happened: a non-2xx makes Meta deliver it again.
-    deps.log("webhook.store_failed", { object, error: error instanceof Error ? error.name : "unknown" });
+    deps.log("webhook.store_failed", { object, error: errorName(error) });
     return new Response("Service Unavailable", { status: 503 });
   }
+}
+
+const errorName = (error: unknown) => (error instanceof Error ? error.name : "unknown");
+
+/** `SQLSTATE: message` for a Postgres error (as ingest records failures), else the error's name. */
+function describeFailure(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? `${code}: ${String(message)}` : `apply: ${errorName(error)}`;
 }
 
 /**
@@ -141,9 +181,20 @@ async function replayFailed(request: Request, deps: WebhookDependencies): Promis
   const limit = Math.min(Math.max(Number(new URL(request.url).searchParams.get("limit") ?? "100") || 100, 1), 1000);
   const outcomes: { id: number; outcome: IngestResult["outcome"] }[] = [];
   for (const webhook of await deps.failedWebhooks(limit)) {
-    const result = await deps.reapply(webhook.id, webhook.object, webhook.payload, normalizeWebhook(webhook.payload, deps.appId));
-    deps.log("webhook.replayed", { eventId: webhook.id, outcome: result.outcome, failure: result.error?.slice(0, 5) ?? null });
-    outcomes.push({ id: webhook.id, outcome: result.outcome });
+    try {
+      const result = await deps.reapply(
+        webhook.id,
+        webhook.object,
+        webhook.payload,
+        normalizeWebhook(webhook.payload, deps.appId),
+      );
+      deps.log("webhook.replayed", { eventId: webhook.id, outcome: result.outcome, failure: result.error?.slice(0, 5) ?? null });
+      outcomes.push({ id: webhook.id, outcome: result.outcome });
+    } catch (error) {
+      // Still not appliable: it stays failed, and the next one is tried.
+      deps.log("webhook.replayed", { eventId: webhook.id, outcome: "failed", failure: describeFailure(error).slice(0, 5) });
+      outcomes.push({ id: webhook.id, outcome: "failed" });
+    }
   }
   return Response.json({ replayed: outcomes.length, outcomes });
 }

@@ -73,6 +73,11 @@ Deno.serve((request: Request) =>
     serviceRoleKey: env("SUPABASE_SERVICE_ROLE_KEY"),
     maxBodyBytes: 4 * 1024 * 1024,
     ingest,
+    async keepUnapplied(object, rawJson, failure) {
+      const [row] = await sql<{ id: number }[]>`select app.keep_unapplied_webhook(${object}, ${rawJson}, ${failure})::int as id`;
+      if (!row) throw new Error("keep_unapplied_webhook returned nothing");
+      return row.id;
+    },
     async failedWebhooks(limit) {
       return await sql<{ id: number; object: string; payload: unknown }[]>`
         select id::int, object, payload from public.webhook_events where outcome = 'failed' order by id limit ${limit}`;

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
-  deliverWebhook,
   messagingWebhook,
   messengerEcho,
   messengerText,
@@ -13,30 +12,18 @@ import {
   whatsappText,
 } from "../../../dev/meta/webhooks";
 import { eventually } from "../../../dev/test/eventually";
-import { memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
+import { channelForWebhooks, sendWebhook, superuserSql } from "../../../dev/test/fixtures";
 import { LOCAL_DEFAULTS } from "../../../server/lib/config";
 import { eventsOfCall, INGEST_LANES } from "../_shared/ingest-together";
 import { normalizeWebhook } from "../_shared/meta-events";
 import type { IngestResult } from "../_shared/meta-webhook";
 import { encryptToken, parseKeyring } from "../_shared/token-crypto";
 
-/** Over HTTP, through the Supabase gateway, to the function running under real Deno. */
+const send = sendWebhook;
 const endpoint = () => `${inject("stack").supabaseUrl}/functions/v1/meta-webhook`;
-const send = (payload: unknown, options: { signature?: string; rawBody?: string } = {}) =>
-  deliverWebhook(endpoint(), payload, { appSecret: LOCAL_DEFAULTS.META_APP_SECRET, ...options });
+const newChannel = channelForWebhooks;
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(import.meta.dirname, "../_shared/fixtures", `${name}.json`), "utf8"));
-
-async function newChannel(
-  provider: "messenger" | "instagram" | "whatsapp",
-  providerAccountId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`,
-) {
-  const { workspaceId } = await memberOfNewWorkspace();
-  const [channel] = await superuserSql()<{ id: string }[]>`
-    insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name)
-    values (${workspaceId}, ${provider}, ${providerAccountId}, 'Test') returning id`;
-  return { workspaceId, channelId: channel?.id ?? "", providerAccountId };
-}
 
 /** Messages stored on a channel, and the unread count of its (one) conversation. */
 const messagesAndUnread = async (channelId: string) =>
@@ -269,6 +256,38 @@ describe("idempotent, race-free ingest", () => {
     await send(messagingWebhook({ pageId, psid, event: { message_edit: { mid, text: "Can I bring two friends?" } } }));
     await send(messagingWebhook({ pageId, psid, event: { reaction: { mid, action: "unreact" } } }));
     expect(await message()).toEqual({ text: "Can I bring two friends?", edited: true, reactions: [] });
+  });
+
+  it("Messenger standby events (another app holds the thread) are stored like messaging ones, marked standby", async () => {
+    const { channelId, providerAccountId: pageId } = await newChannel("messenger");
+    const psid = randomUUID();
+    const timestamp = Date.now();
+    const [memberMid, inboxMid] = [newMid(), newMid()];
+    const standby = {
+      object: "page",
+      entry: [
+        {
+          id: pageId,
+          time: timestamp,
+          standby: [
+            { sender: { id: psid }, recipient: { id: pageId }, timestamp, message: { mid: memberMid, text: "Anyone there?" } },
+            {
+              sender: { id: pageId },
+              recipient: { id: psid },
+              timestamp: timestamp + 1,
+              message: { mid: inboxMid, text: "Yes, from the Page inbox", is_echo: true, app_id: 263902037430900 },
+            },
+          ],
+        },
+      ],
+    };
+    expect((await send(standby)).status).toBe(200);
+    const rows = await superuserSql()`
+      select sender, direction, text, metadata from public.messages where channel_account_id = ${channelId} order by created_at`;
+    expect(rows).toEqual([
+      { sender: "member", direction: "inbound", text: "Anyone there?", metadata: { standby: true } },
+      { sender: "page", direction: "outbound", text: "Yes, from the Page inbox", metadata: { standby: true } },
+    ]);
   });
 
   it("a new message reopens a resolved conversation and un-archives it", async () => {
