@@ -6,15 +6,16 @@ import {
   type ConversationEvent,
   conversationEventFrom,
   conversationEventsFrom,
+  eventOf,
   type ListFilters,
   messageEventFrom,
 } from "./live-cache";
-import type { ConversationPageResult, ConversationSummary, Message, MessagePageResult } from "./types";
+import type { ConversationListItem, ConversationPageResult, Message, MessagePageResult } from "./types";
 
 const OPEN_INBOX: ListFilters = { archived: false, assignee: "anyone", unreadOnly: false, status: "open" };
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 23, 9, minute));
 
-function summary(id: string, minute: number): ConversationSummary {
+function summary(id: string, minute: number): ConversationListItem {
   return {
     id,
     workspaceId: "w",
@@ -24,15 +25,17 @@ function summary(id: string, minute: number): ConversationSummary {
     lastMessageAt: at(minute),
     lastInboundAt: at(minute),
     windowClosedAt: null,
+    failedSends: 0,
     preview: `preview ${id}`,
     assignee: null,
     contact: { id: `contact-${id}`, displayName: `Member ${id}`, avatarUrl: null, phone: null, handle: null },
-    channel: { id: "ch", provider: "messenger", displayName: "Iron Temple", status: "active" },
+    channel: { id: "ch", provider: "messenger", displayName: "Iron Temple", status: "active", textLimit: 2000 },
     window: { state: "open", closesAt: at(minute + 1440) },
+    match: null,
   };
 }
 
-function list(pages: ConversationSummary[][], more = false): InfiniteData<ConversationPageResult> {
+function list(pages: ConversationListItem[][], more = false): InfiniteData<ConversationPageResult> {
   return {
     pages: pages.map((items, index) => ({
       success: true as const,
@@ -52,6 +55,7 @@ function event(id: string, minute: number, changes: Partial<ConversationEvent> =
     lastMessageAt: at(minute),
     lastInboundAt: at(minute),
     windowClosedAt: null,
+    failedSends: 0,
     preview: `new from ${id}`,
     assigneeId: null,
     channelAccountId: "ch",
@@ -87,6 +91,13 @@ describe("a conversation event on the cached inbox list", () => {
     const data = list([[summary("a", 30)]]);
     expect(applyToList(data, OPEN_INBOX, event("new", 50), context)).toEqual({ kind: "refetch" });
     expect(applyToList(data, OPEN_INBOX, event("other", 50, { status: "pending" }), context)).toEqual({ kind: "unchanged" });
+  });
+
+  it("inserts a conversation a mutation brought back (unarchived, say) in its place, without a refetch", () => {
+    const data = list([[summary("a", 30), summary("b", 10)]]);
+    const unarchived = { ...summary("back", 20), archivedAt: null };
+    const outcome = applyToList(data, OPEN_INBOX, eventOf(unarchived), { ...context, summary: unarchived });
+    expect(ids(outcome)).toEqual([["a", "back", "b"]]);
   });
 
   it("leaves searches to the server", () => {

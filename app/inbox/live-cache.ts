@@ -1,5 +1,5 @@
 import type { InfiniteData } from "@tanstack/react-query";
-import type { ConversationPageResult, ConversationSummary, Message, MessagePageResult } from "./types";
+import type { ConversationListItem, ConversationPageResult, ConversationSummary, Message, MessagePageResult } from "./types";
 
 /**
  * How a Realtime broadcast changes what the inbox already shows. Pure functions over React Query's
@@ -17,6 +17,7 @@ export interface ConversationEvent {
   lastMessageAt: Date;
   lastInboundAt: Date | null;
   windowClosedAt: Date | null;
+  failedSends: number;
   preview: string | null;
   assigneeId: string | null;
   channelAccountId: string;
@@ -24,7 +25,8 @@ export interface ConversationEvent {
 
 /** The list's filters as the conversation list sends them. */
 export interface ListFilters {
-  archived: boolean;
+  /** "any": archived and not, as a search covers. */
+  archived: boolean | "any";
   assignee: "anyone" | "me" | "unassigned";
   unreadOnly: boolean;
   status?: ConversationSummary["status"];
@@ -67,6 +69,7 @@ export function conversationEventFrom(payload: unknown): ConversationEvent | nul
     lastMessageAt,
     lastInboundAt: dateOrNull(payload.lastInboundAt),
     windowClosedAt: dateOrNull(payload.windowClosedAt),
+    failedSends: Number(payload.failedSends ?? 0),
     preview: typeof payload.preview === "string" ? payload.preview : null,
     assigneeId: typeof payload.assigneeId === "string" ? payload.assigneeId : null,
     channelAccountId: String(payload.channelAccountId ?? ""),
@@ -84,7 +87,7 @@ export function messageEventFrom(payload: unknown): Message | null {
 
 function matches(filters: ListFilters, event: ConversationEvent, userId: string): boolean {
   if (filters.status && event.status !== filters.status) return false;
-  if (filters.archived !== (event.archivedAt !== null)) return false;
+  if (filters.archived !== "any" && filters.archived !== (event.archivedAt !== null)) return false;
   if (filters.assignee === "me" && event.assigneeId !== userId) return false;
   if (filters.assignee === "unassigned" && event.assigneeId !== null) return false;
   if (filters.unreadOnly && event.unreadCount === 0) return false;
@@ -98,7 +101,25 @@ function before(a: { lastMessageAt: Date; id: string }, b: { lastMessageAt: Date
   return diff !== 0 ? diff > 0 : a.id > b.id;
 }
 
-export function patchSummary(summary: ConversationSummary, event: ConversationEvent, assignee: Assignee): ConversationSummary {
+/** What a broadcast would say of a summary a mutation returned, so both update the lists the same way. */
+export function eventOf(summary: ConversationSummary): ConversationEvent {
+  return {
+    id: summary.id,
+    workspaceId: summary.workspaceId,
+    status: summary.status,
+    archivedAt: summary.archivedAt,
+    unreadCount: summary.unreadCount,
+    lastMessageAt: summary.lastMessageAt,
+    lastInboundAt: summary.lastInboundAt,
+    windowClosedAt: summary.windowClosedAt,
+    failedSends: summary.failedSends,
+    preview: summary.preview,
+    assigneeId: summary.assignee?.id ?? null,
+    channelAccountId: summary.channel.id,
+  };
+}
+
+export function patchSummary<T extends ConversationSummary>(summary: T, event: ConversationEvent, assignee: Assignee): T {
   return {
     ...summary,
     status: event.status,
@@ -107,6 +128,7 @@ export function patchSummary(summary: ConversationSummary, event: ConversationEv
     lastMessageAt: event.lastMessageAt,
     lastInboundAt: event.lastInboundAt,
     windowClosedAt: event.windowClosedAt,
+    failedSends: event.failedSends,
     preview: event.preview,
     assignee,
   };
@@ -114,19 +136,25 @@ export function patchSummary(summary: ConversationSummary, event: ConversationEv
 
 /**
  * One cached list (all loaded pages) after a conversation changed: patched in place and moved to
- * its place in the order, removed when it no longer matches the filters, or a refetch when it
- * newly matches (or a search is active, which only the server can evaluate).
+ * its place in the order, removed when it no longer matches the filters, or, when it newly matches,
+ * inserted from `context.summary` (a mutation's answer has the names a broadcast lacks) or refetched.
+ * A search is evaluated only by the server.
  */
 export function applyToList(
   data: InfiniteData<ConversationPageResult>,
   filters: ListFilters,
   event: ConversationEvent,
-  context: { userId: string; assigneeFor: (id: string | null, current: Assignee) => Assignee },
+  context: {
+    userId: string;
+    assigneeFor: (id: string | null, current: Assignee) => Assignee;
+    summary?: ConversationSummary;
+  },
 ): ListOutcome<InfiniteData<ConversationPageResult>> {
   if (data.pages.some((page) => !page.success)) return { kind: "refetch" };
   const pages = data.pages as Extract<ConversationPageResult, { success: true }>[];
-  const current = pages.flatMap((page) => page.data.items).find((item) => item.id === event.id);
-  if (filters.search) return current ? { kind: "refetch" } : { kind: "unchanged" };
+  const known = pages.flatMap((page) => page.data.items).find((item) => item.id === event.id);
+  if (filters.search) return known ? { kind: "refetch" } : { kind: "unchanged" };
+  const current: ConversationListItem | undefined = known ?? (context.summary ? { ...context.summary, match: null } : undefined);
   if (!current) return matches(filters, event, context.userId) ? { kind: "refetch" } : { kind: "unchanged" };
 
   const without = pages.map((page) => ({

@@ -9,5 +9,6 @@ export type Message = Data<Outputs["messages"]["send"]>;
 export type Contact = Data<Outputs["contacts"]["get"]>;
 export type TeamMember = Data<Outputs["team"]["list"]>[number];
 export type ConversationPageResult = Outputs["conversations"]["list"];
+export type ConversationListItem = Data<ConversationPageResult>["items"][number];
 export type MessagePageResult = Outputs["messages"]["list"];
 export type Channel = Data<Outputs["channels"]["list"]>[number];

@@ -255,6 +255,21 @@ export function createSimulatedAccounts() {
       reply(400, graphError(100, `Unsupported get request. Object with ID '${id}' does not exist`, 33));
       return true;
     }
+    if (number && id === number.wabaId && edge === "phone_numbers") {
+      if (number.token !== token) {
+        reply(400, INVALID_TOKEN);
+        return true;
+      }
+      const numbers = [...users.values()].flatMap((u) => u.whatsapp).filter((n) => n.wabaId === id);
+      reply(200, {
+        data: numbers.map((n) => ({
+          id: n.phoneNumberId,
+          display_phone_number: n.displayPhoneNumber,
+          verified_name: n.verifiedName,
+        })),
+      });
+      return true;
+    }
     if (number && (edge === undefined || edge === "subscribed_apps")) {
       if (number.token !== token) {
         reply(400, INVALID_TOKEN);

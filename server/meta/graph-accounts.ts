@@ -171,6 +171,12 @@ export async function whatsappNumber(
   };
 }
 
+/** The phone number ids of a WhatsApp Business Account, as far as this token may see them. */
+export async function whatsappAccountNumbers(wabaId: string, token: string): Promise<GraphResult<string[]>> {
+  const result = await graphCall<{ data?: { id: string }[] }>("GET", `${encodeURIComponent(wabaId)}/phone_numbers`, { token });
+  return result.ok ? { ok: true, value: (result.value.data ?? []).map((number) => number.id) } : result;
+}
+
 /** WhatsApp webhooks are per WhatsApp Business Account. */
 export async function subscribeWhatsAppAccount(wabaId: string, token: string): Promise<GraphResult<true>> {
   const result = await graphCall<{ success?: boolean }>("POST", `${encodeURIComponent(wabaId)}/subscribed_apps`, { token });

@@ -17,6 +17,9 @@ export interface SendRequest {
   reference: string;
 }
 
+/** The longest text each Send API takes (Messenger 2,000, Instagram 1,000, WhatsApp 4,096), counted in UTF-16 units. */
+export const TEXT_LIMITS: Record<ChannelProvider, number> = { messenger: 2000, instagram: 1000, whatsapp: 4096 };
+
 export type SendFailureCode = "TOKEN_EXPIRED" | "RATE_LIMITED" | "WINDOW_CLOSED" | "PROVIDER_ERROR";
 
 export type SendOutcome =

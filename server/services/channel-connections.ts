@@ -17,6 +17,7 @@ import {
   subscribePage,
   subscribeWhatsAppAccount,
   unsubscribePage,
+  whatsappAccountNumbers,
   whatsappNumber,
 } from "../meta/graph-accounts";
 import type { ChannelProvider } from "../meta/messaging-window";
@@ -231,16 +232,42 @@ export async function connectWhatsApp(
 ): Promise<Result<ChannelConnectOutcome>> {
   const admin = await userTransaction(claims, log, "channels.connect_whatsapp", (tx) => requireAdmin(tx, input.workspaceId));
   if (!admin.success) return admin;
+  // Everything is checked with Meta before anything is saved: the number, that it belongs to the account, and
+  // the account's webhook subscription. An account Meta has not confirmed is never stored.
   const number = await whatsappNumber(input.phoneNumberId, input.accessToken);
   if (!number.ok) {
-    if (number.failure.code === null) return graphFailure(log, "whatsapp_number", number.failure);
-    const field = number.failure.tokenInvalid ? "accessToken" : "phoneNumberId";
-    const message = number.failure.tokenInvalid
-      ? "Meta did not accept this token."
-      : "Meta knows no WhatsApp number with this id for this token.";
-    return fail("VALIDATION", "Meta could not confirm this WhatsApp number.", {
-      details: { fieldErrors: { [field]: [message] } },
+    return whatsappRefused(
+      log,
+      "whatsapp_number",
+      number.failure,
+      "phoneNumberId",
+      "Meta knows no WhatsApp number with this id for this token.",
+    );
+  }
+  const accountNumbers = await whatsappAccountNumbers(input.wabaId, input.accessToken);
+  if (!accountNumbers.ok) {
+    return whatsappRefused(
+      log,
+      "whatsapp_account",
+      accountNumbers.failure,
+      "wabaId",
+      "Meta knows no WhatsApp Business Account with this id for this token.",
+    );
+  }
+  if (!accountNumbers.value.includes(input.phoneNumberId)) {
+    return fail("VALIDATION", "This number is not in that WhatsApp Business Account.", {
+      details: { fieldErrors: { wabaId: ["This WhatsApp Business Account does not have that phone number."] } },
     });
+  }
+  const subscribed = await subscribeWhatsAppAccount(input.wabaId, input.accessToken);
+  if (!subscribed.ok) {
+    return whatsappRefused(
+      log,
+      "whatsapp_subscribe",
+      subscribed.failure,
+      "wabaId",
+      "Meta did not subscribe Frontdesk to this account's messages.",
+    );
   }
   const connected = await connectChannel(claims, log, input.workspaceId, {
     provider: "whatsapp",
@@ -249,7 +276,6 @@ export async function connectWhatsApp(
     handle: number.value.displayPhoneNumber,
     token: input.accessToken,
     wabaId: input.wabaId,
-    subscribe: () => subscribeWhatsAppAccount(input.wabaId, input.accessToken),
   });
   if (connected.success && connected.data.outcome === "conflict") return fail("CONFLICT", connected.data.message);
   return connected;
@@ -300,6 +326,22 @@ export function disconnectChannel(claims: UserClaims, channelId: string, log: Lo
       });
     }
     return ok({ disconnected: rows.length });
+  });
+}
+
+/** Deletes a disconnected channel with its conversations (app.remove_channel); a live one is disconnected first. */
+export function removeChannel(claims: UserClaims, channelId: string, log: Logger): Promise<Result<{ conversations: number }>> {
+  return userTransaction(claims, log, "channels.remove", async (tx) => {
+    const [channel] = await tx<{ workspace_id: string; status: ChannelStatus }[]>`
+      select workspace_id, status from public.channel_accounts where id = ${channelId}`;
+    if (!channel) return fail("NOT_FOUND", "Channel not found.");
+    const admin = await requireAdmin(tx, channel.workspace_id);
+    if (!admin.success) return admin;
+    if (channel.status !== "disconnected") return fail("CONFLICT", "Disconnect this channel before removing it.");
+    const [removed] = await tx<{ conversations: number | null }[]>`select app.remove_channel(${channelId}) as conversations`;
+    return removed?.conversations == null
+      ? fail("NOT_FOUND", "Channel not found.")
+      : ok({ conversations: removed.conversations });
   });
 }
 
@@ -372,6 +414,8 @@ function connectChannel(
           linked_page_id = ${channel.linkedPageId ?? null}, waba_id = ${channel.wabaId ?? null},
           connected_by = ${claims.sub}, connected_at = now(), disconnected_at = null, updated_at = now()
       where id = ${channelId}`;
+    // Replies Meta refused for the old token can go now: their Retry comes back.
+    if (subscription.ok) await tx`select app.reopen_sends_after_reconnect(${channelId})`;
     await recordAudit(tx, {
       workspaceId,
       actorUserId: claims.sub,
@@ -402,6 +446,20 @@ async function usableAttempt(tx: Tx, attemptId: string): Promise<Result<UsableAt
   if (!attempt) return fail("NOT_FOUND", "This Facebook login was not found.");
   if (!attempt.usable) return fail("FORBIDDEN", "This Facebook login has expired. Connect with Facebook again.");
   return ok(attempt);
+}
+
+/** Meta refused a WhatsApp check: the field it is about, or the token, named; no answer is a provider error. */
+function whatsappRefused(
+  log: Logger,
+  step: string,
+  failure: GraphFailure,
+  field: "phoneNumberId" | "wabaId",
+  message: string,
+): Result<never> {
+  if (failure.code === null) return graphFailure(log, step, failure);
+  log.info("channels.whatsapp_refused", { step, graphCode: failure.code });
+  const [key, text] = failure.tokenInvalid ? (["accessToken", "Meta did not accept this token."] as const) : [field, message];
+  return fail("VALIDATION", "Meta could not confirm this WhatsApp number.", { details: { fieldErrors: { [key]: [text] } } });
 }
 
 /** Associated data sealing an attempt's user token to that attempt. */

@@ -19,6 +19,9 @@ export interface ChannelAccount {
   /** For an Instagram account: the Facebook Page it is reached through. */
   linkedPageId: string | null;
   connectedAt: Date | null;
+  disconnectedAt: Date | null;
+  /** For a disconnected channel: the conversations removing it would delete. */
+  conversations: number;
 }
 
 export function listChannels(claims: UserClaims, workspaceId: string, log: Logger): Promise<Result<ChannelAccount[]>> {
@@ -27,8 +30,11 @@ export function listChannels(claims: UserClaims, workspaceId: string, log: Logge
     const rows = await tx<ChannelAccount[]>`
       select id, provider, provider_account_id as "providerAccountId", display_name as "displayName",
              display_handle as "displayHandle", status, status_reason as "statusReason",
-             linked_page_id as "linkedPageId", connected_at as "connectedAt"
-      from public.channel_accounts
+             linked_page_id as "linkedPageId", connected_at as "connectedAt", disconnected_at as "disconnectedAt",
+             case when status = 'disconnected'
+                  then (select count(*)::int from public.conversations c where c.channel_account_id = ca.id) else 0
+             end as conversations
+      from public.channel_accounts ca
       where workspace_id = ${workspaceId}
       order by status = 'disconnected', provider, display_name, id`;
     return ok([...rows]);

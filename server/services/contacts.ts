@@ -27,6 +27,9 @@ export interface Contact {
   updatedAt: Date;
 }
 
+/** What a contact holds at most (the table's checks say the same): the UI counts against these. */
+export const CONTACT_LIMITS = { notes: 10_000, tags: 50, tagLength: 40 } as const;
+
 export interface ContactChanges {
   displayName?: string | null;
   notes?: string;

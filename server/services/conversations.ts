@@ -2,10 +2,12 @@ import type postgres from "postgres";
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
+import { TEXT_LIMITS } from "../meta/graph-client";
 import { type ChannelProvider, type MessagingWindow, messagingWindow } from "../meta/messaging-window";
 import type { WorkspaceRole } from "./account";
 import { type AuditEntry, recordAudit } from "./audit";
 import { decodeCursor, encodeCursor } from "./keyset-cursor";
+import { snippetAround } from "./search-snippet";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
 
@@ -22,11 +24,18 @@ export interface ConversationSummary {
   lastInboundAt: Date | null;
   /** When Meta last refused a reply for the window: closed until the member writes again. */
   windowClosedAt: Date | null;
+  /** Replies that failed to send and have not gone since. */
+  failedSends: number;
   preview: string | null;
   assignee: { id: string; name: string | null; email: string | null } | null;
   contact: { id: string; displayName: string | null; avatarUrl: string | null; phone: string | null; handle: string | null };
-  channel: { id: string; provider: ChannelProvider; displayName: string; status: ChannelStatus };
+  channel: { id: string; provider: ChannelProvider; displayName: string; status: ChannelStatus; textLimit: number };
   window: MessagingWindow;
+}
+
+/** A list item found by search: the newest message that matched, around the match, when one did. */
+export interface ConversationListItem extends ConversationSummary {
+  match: { messageId: string; snippet: string; at: Date } | null;
 }
 
 export type AssigneeFilter = { kind: "me" } | { kind: "unassigned" } | { kind: "anyone" } | { kind: "user"; userId: string };
@@ -35,7 +44,8 @@ export interface ListConversationsInput {
   workspaceId: string;
   channelAccountId?: string;
   status?: ConversationStatus;
-  archived: boolean;
+  /** "any": archived and not (what a search covers). */
+  archived: boolean | "any";
   assignee: AssigneeFilter;
   unreadOnly: boolean;
   search?: string;
@@ -44,7 +54,7 @@ export interface ListConversationsInput {
 }
 
 export interface ConversationPage {
-  items: ConversationSummary[];
+  items: ConversationListItem[];
   nextCursor: string | null;
 }
 
@@ -59,6 +69,7 @@ interface SummaryRow {
   last_inbound_at: Date | null;
   last_message_preview: string | null;
   window_closed_at: Date | null;
+  failed_sends: number;
   assignee_id: string | null;
   assignee_name: string | null;
   assignee_email: string | null;
@@ -81,7 +92,7 @@ interface SummaryRow {
 function summarySelect(tx: Tx, workspaceId?: string) {
   return tx`
     select c.id, c.workspace_id, c.status, c.archived_at, c.unread_count, c.last_message_at,
-           c.last_message_at::text as cursor_at, c.last_inbound_at, c.last_message_preview, c.window_closed_at, c.assignee_id,
+           c.last_message_at::text as cursor_at, c.last_inbound_at, c.last_message_preview, c.window_closed_at, c.failed_sends, c.assignee_id,
            t.full_name as assignee_name, t.email as assignee_email,
            ct.id as contact_id, coalesce(ct.display_name, ci.profile_name) as contact_name, ct.avatar_url, ct.phone, ci.handle,
            ca.id as channel_id, ca.provider, ca.display_name as channel_name, ca.status as channel_status,
@@ -104,6 +115,7 @@ function toSummary(row: SummaryRow, now: Date): ConversationSummary {
     lastMessageAt: row.last_message_at,
     lastInboundAt: row.last_inbound_at,
     windowClosedAt: row.window_closed_at,
+    failedSends: row.failed_sends,
     preview: row.last_message_preview,
     assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name, email: row.assignee_email } : null,
     contact: {
@@ -113,7 +125,13 @@ function toSummary(row: SummaryRow, now: Date): ConversationSummary {
       phone: row.phone,
       handle: row.handle,
     },
-    channel: { id: row.channel_id, provider: row.provider, displayName: row.channel_name, status: row.channel_status },
+    channel: {
+      id: row.channel_id,
+      provider: row.provider,
+      displayName: row.channel_name,
+      status: row.channel_status,
+      textLimit: TEXT_LIMITS[row.provider],
+    },
     window: messagingWindow(
       {
         provider: row.provider,
@@ -129,6 +147,13 @@ function toSummary(row: SummaryRow, now: Date): ConversationSummary {
 /** `%term%` for ILIKE with the user's own % and _ taken literally. */
 function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** A term that looks like a phone number ("+1 415 555 0142", "(415) 555-0142"): its digits, matched anywhere. */
+function phoneDigitsPattern(term: string): string | null {
+  if (!/^[+\d\s().-]+$/.test(term)) return null;
+  const digits = term.replace(/\D/g, "");
+  return digits.length >= 3 ? `%${digits}%` : null;
 }
 
 /** Trigram indexes need three characters; shorter terms search names, phones and handles only. */
@@ -158,16 +183,20 @@ export function listConversations(
             ? tx`and c.assignee_id = ${input.assignee.userId}`
             : tx``;
     const term = input.search?.trim();
+    const searchesMessages = Boolean(term && term.length >= MESSAGE_SEARCH_MIN_LENGTH);
     const search = term
-      ? tx`and c.id in (select app.search_conversation_ids(${workspace}, ${likePattern(term)}, ${term.length >= MESSAGE_SEARCH_MIN_LENGTH}))`
+      ? tx`and c.id in (select app.search_conversation_ids(${workspace}, ${likePattern(term)}, ${searchesMessages},
+                                                            ${phoneDigitsPattern(term)}))`
       : tx``;
+    const archived =
+      input.archived === "any" ? tx`` : input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`;
 
     // Pick the page first, then join its details: a broad search must not join every match.
     const rows = await tx<SummaryRow[]>`
       with page as materialized (
         select c.id from public.conversations c
         where c.workspace_id = ${workspace}
-          ${input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`}
+          ${archived}
           ${input.status ? tx`and c.status = ${input.status}` : tx``}
           ${input.channelAccountId ? tx`and c.channel_account_id = ${input.channelAccountId}` : tx``}
           ${assignee}
@@ -183,11 +212,57 @@ export function listConversations(
 
     const now = new Date();
     const page = rows.slice(0, input.limit);
+    const matches =
+      term && searchesMessages
+        ? await newestMatches(
+            tx,
+            page.map((row) => row.id),
+            term,
+          )
+        : new Map();
     const last = page.at(-1);
     return ok({
-      items: page.map((row) => toSummary(row, now)),
+      items: page.map((row) => ({ ...toSummary(row, now), match: matches.get(row.id) ?? null })),
       nextCursor: rows.length > input.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
     });
+  });
+}
+
+/** Each conversation's newest message that contains the term, as a snippet around it. */
+async function newestMatches(
+  tx: Tx,
+  conversationIds: string[],
+  term: string,
+): Promise<Map<string, ConversationListItem["match"]>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await tx<{ conversation_id: string; id: string; text: string; created_at: Date }[]>`
+    select page.id as conversation_id, hit.id, hit.text, hit.created_at
+    from unnest(${conversationIds}::uuid[]) as page (id)
+    cross join lateral (
+      select m.id, m.text, m.created_at from public.messages m
+      where m.conversation_id = page.id and m.deleted_at is null and m.text ilike ${likePattern(term)}
+      order by m.created_at desc, m.id desc
+      limit 1
+    ) hit`;
+  return new Map(
+    rows.map((row) => [row.conversation_id, { messageId: row.id, snippet: snippetAround(row.text, term), at: row.created_at }]),
+  );
+}
+
+/** Counting stops here: a header badge says "999+" rather than count a huge backlog on every change. */
+export const UNREAD_COUNT_CAP = 999;
+
+/** How many conversations in the inbox (not archived) have messages nobody has read, up to UNREAD_COUNT_CAP + 1. */
+export function countUnreadConversations(claims: UserClaims, workspaceId: string, log: Logger): Promise<Result<number>> {
+  return userTransaction(claims, log, "conversations.unread_total", async (tx) => {
+    if (!(await membershipIn(tx, workspaceId))) return fail("NOT_FOUND", "Workspace not found.");
+    const [row] = await tx<{ n: number }[]>`
+      select count(*)::int as n from (
+        select 1 from public.conversations c
+        where c.workspace_id = ${workspaceId} and c.unread_count > 0 and c.archived_at is null
+        limit ${UNREAD_COUNT_CAP + 1}
+      ) unread`;
+    return ok(row?.n ?? 0);
   });
 }
 

@@ -87,9 +87,17 @@ describe("messages.send", () => {
     expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(1);
   });
 
-  it("a provider 5xx leaves a failed, retryable message; retry sends it once", async () => {
+  it("a single momentary 5xx is tried again once, at once, and the reply goes", async () => {
     const s = await setup();
-    await injectFailure({ pathIncludes: `/${s.accountId}/messages`, status: 500 });
+    await injectFailure({ pathIncludes: `/${s.accountId}/messages`, status: 503 });
+    const sent = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "Hi" });
+    expect(sent).toMatchObject({ success: true, data: { status: "sent" } });
+    expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(2);
+  });
+
+  it("a 5xx that persists leaves a failed, retryable message; retry sends it once", async () => {
+    const s = await setup();
+    await injectFailure({ pathIncludes: `/${s.accountId}/messages`, status: 500, times: 2 });
     const sent = await s.caller.messages.send({
       conversationId: s.conversationId,
       clientMessageId: randomUUID(),
@@ -97,6 +105,12 @@ describe("messages.send", () => {
     });
     expect(sent).toMatchObject({ success: true, data: { status: "failed", error: { code: "PROVIDER_ERROR", retryable: true } } });
     if (!sent.success) return;
+    // The list marks the conversation while a reply has failed.
+    const failedSends = async () => {
+      const got = await s.caller.conversations.get({ conversationId: s.conversationId });
+      return got.success ? got.data.failedSends : null;
+    };
+    expect(await failedSends()).toBe(1);
     const [first, second] = await Promise.all([
       s.caller.messages.retry({ messageId: sent.data.id }),
       s.caller.messages.retry({ messageId: sent.data.id }),
@@ -105,7 +119,8 @@ describe("messages.send", () => {
     expect([first, second].filter((r) => !r.success)).toEqual([
       expect.objectContaining({ error: expect.objectContaining({ code: "CONFLICT" }) }),
     ]);
-    expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(2);
+    expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(3);
+    expect(await failedSends()).toBe(0);
   });
 
   it("code 190 fails the message and flags the channel for reconnection", async () => {

@@ -15,6 +15,8 @@ export interface SendMessageInput {
   content: OutgoingContent;
 }
 
+const PROVIDER_NAMES = { messenger: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" } as const;
+
 const WINDOW_MESSAGES = {
   no_inbound: "This member has not written yet, so Meta does not allow a reply.",
   expired: "More than 24 hours have passed since the member's last message.",
@@ -38,6 +40,11 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
     const { window } = conversation;
     if (window.state === "closed") return fail("WINDOW_CLOSED", WINDOW_MESSAGES[window.reason]);
     const text = "text" in input.content ? input.content.text : null;
+    const limit = conversation.channel.textLimit;
+    if (text && text.length > limit) {
+      const problem = `${PROVIDER_NAMES[conversation.channel.provider]} takes at most ${limit.toLocaleString("en")} characters; this reply has ${text.length.toLocaleString("en")}.`;
+      return fail("VALIDATION", problem, { details: { fieldErrors: { text: [problem] } } });
+    }
     const attachments = "attachment" in input.content ? [input.content.attachment] : [];
     const kind = attachments[0] ? (attachments[0].type === "image" ? "image" : "file") : "text";
     const [row] = await tx<{ message_id: string | null; created: boolean }[]>`
@@ -97,7 +104,16 @@ async function readBack(claims: UserClaims, messageId: string, log: Logger): Pro
   });
 }
 
-/** Calls Meta for a pending message and records what happened. Never throws: the message ends sent or failed. */
+const MOMENTARY_RETRY_MS = 1_000;
+
+/** A failure that may pass on its own and cannot have sent anything: not a rate limit, not an unanswered request. */
+const isMomentary = (outcome: SendOutcome) =>
+  !outcome.ok && outcome.code === "PROVIDER_ERROR" && outcome.retryable && !outcome.mayHaveBeenDelivered;
+
+/**
+ * Calls Meta for a pending message and records what happened: sent or failed. Never throws; if even the
+ * outcome cannot be written, the message stays pending and says so in the log.
+ */
 async function deliver(messageId: string, content: OutgoingContent, humanAgentTag: boolean, log: Logger): Promise<void> {
   let outcome: SendOutcome;
   let channelAccountId: string | null = null;
@@ -127,16 +143,18 @@ async function deliver(messageId: string, content: OutgoingContent, humanAgentTa
       target.ciphertext && target.key_id
         ? await decryptToken(await tokenKeyring(), target.ciphertext, target.key_id, channelAccountId)
         : null;
+    const send = (accessToken: string) =>
+      sendThroughGraph({
+        provider: target.provider,
+        accountId: target.account_id,
+        accessToken,
+        recipientId: target.recipient,
+        content,
+        humanAgentTag: humanAgentTag && target.provider !== "whatsapp",
+        reference: messageId,
+      });
     outcome = token
-      ? await sendThroughGraph({
-          provider: target.provider,
-          accountId: target.account_id,
-          accessToken: token,
-          recipientId: target.recipient,
-          content,
-          humanAgentTag: humanAgentTag && target.provider !== "whatsapp",
-          reference: messageId,
-        })
+      ? await send(token)
       : {
           ok: false,
           code: "TOKEN_EXPIRED",
@@ -144,6 +162,11 @@ async function deliver(messageId: string, content: OutgoingContent, humanAgentTa
           retryable: false,
           providerCode: null,
         };
+    if (token && isMomentary(outcome)) {
+      // A blip (a 5xx, Meta unreachable) usually passes within a second: one more try before staff see a failure.
+      await new Promise((resolve) => setTimeout(resolve, MOMENTARY_RETRY_MS));
+      outcome = await send(token);
+    }
   } catch (error) {
     log.error("messages.deliver_failed", { messageId, ...describeError(error) });
     outcome = {
@@ -156,6 +179,13 @@ async function deliver(messageId: string, content: OutgoingContent, humanAgentTa
   }
 
   log.info("messages.delivered", { messageId, ok: outcome.ok, code: outcome.ok ? null : outcome.code });
+  await recordOutcome(messageId, outcome, channelAccountId).catch((error: unknown) =>
+    // The database blinked: the message stays pending, and its echo or status can still settle it (ADR 009).
+    log.error("messages.outcome_not_recorded", { messageId, ...describeError(error) }),
+  );
+}
+
+async function recordOutcome(messageId: string, outcome: SendOutcome, channelAccountId: string | null): Promise<void> {
   await asService(async (tx) => {
     if (outcome.ok) {
       // The trigger on provider_message_id then applies receipts that arrived before this answer.

@@ -147,12 +147,12 @@ describe("SQL as authenticated with B's claims", () => {
   it("gets nothing from A's search function", async () => {
     const found = await withUser(
       intruder.claims,
-      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true) as id`,
+      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true, null) as id`,
     );
     expect(found).toHaveLength(0);
     const owner = await withUser(
       { sub: a.userId, role: "authenticated" },
-      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true) as id`,
+      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true, null) as id`,
     );
     expect(owner.map((row) => row.id)).toEqual([a.conversationId]);
   });

@@ -47,7 +47,10 @@ function toFailure(error: TRPCError, ctx: Context, path: string): AppFailure {
   if (error.cause instanceof AppFailureError) return error.cause.failure;
   const issues = (error.cause as { issues?: unknown } | undefined)?.issues;
   if (error.code === "BAD_REQUEST" && Array.isArray(issues)) {
-    return { code: "VALIDATION", message: "Some fields are not valid.", details: { fieldErrors: fieldErrorsFrom(issues) } };
+    const fieldErrors = fieldErrorsFrom(issues);
+    // The message names the first problem, so a form without a place for a field's error still says what is wrong.
+    const first = Object.values(fieldErrors)[0]?.[0];
+    return { code: "VALIDATION", message: first ?? "Some fields are not valid.", details: { fieldErrors } };
   }
   ctx.log.error("trpc.unexpected_error", { path, trpcCode: error.code, ...describeError(error.cause ?? error) });
   return { code: "UNKNOWN", message: "Something went wrong. Try again.", details: { requestId: ctx.requestId } };

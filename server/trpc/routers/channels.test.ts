@@ -312,6 +312,72 @@ describe("disconnecting and token health", () => {
   });
 });
 
+describe("after reconnecting, and removing", () => {
+  it("a reply Meta refused for the channel's token can be retried once an admin has reconnected it", async () => {
+    const gym = await adminOfNewGym();
+    const fb = await simulatorUser({ pages: [{ name: "Expiring" }] });
+    const pageId = fb.pages[0]?.id ?? "";
+    await connectThroughDialog(gym, fb, [pageId]);
+    await deliverWebhook(`${supabaseUrl}/functions/v1/meta-webhook`, messengerText({ pageId, psid: randomUUID(), text: "hi" }), {
+      appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
+    });
+    const list = await inboxOf(gym);
+    const conversationId = list.success ? (list.data.items[0]?.id ?? "") : "";
+    await injectFailure({ pathIncludes: `/${pageId}/messages`, code: 190 });
+    const refused = await gym.caller.messages.send({ conversationId, clientMessageId: randomUUID(), text: "Yes, we are open" });
+    expect(refused).toMatchObject({
+      success: true,
+      data: { status: "failed", error: { code: "TOKEN_EXPIRED", retryable: false } },
+    });
+    if (!refused.success) return;
+    expect(await gym.caller.messages.retry({ messageId: refused.data.id })).toMatchObject({ success: false });
+
+    await connectThroughDialog(gym, fb, [pageId]);
+    const page = await gym.caller.messages.list({ conversationId });
+    expect(page.success && page.data.items[0]?.error).toMatchObject({ code: "TOKEN_EXPIRED", retryable: true });
+    expect(await gym.caller.messages.retry({ messageId: refused.data.id })).toMatchObject({
+      success: true,
+      data: { status: "sent" },
+    });
+  });
+
+  it("an admin removes a disconnected channel with its conversations; a live one must be disconnected first", async () => {
+    const gym = await adminOfNewGym();
+    const fb = await simulatorUser({ pages: [{ name: "Closing down" }] });
+    const pageId = fb.pages[0]?.id ?? "";
+    await connectThroughDialog(gym, fb, [pageId]);
+    for (const text of ["one", "two"]) {
+      await deliverWebhook(`${supabaseUrl}/functions/v1/meta-webhook`, messengerText({ pageId, psid: randomUUID(), text }), {
+        appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
+      });
+    }
+    const [channel] = await channelsOf(gym);
+    const channelId = channel?.id ?? "";
+    expect(await gym.caller.channels.remove({ channelId })).toMatchObject({ success: false, error: { code: "CONFLICT" } });
+    await gym.caller.channels.disconnect({ channelId });
+    expect((await channelsOf(gym))[0]).toMatchObject({
+      status: "disconnected",
+      conversations: 2,
+      disconnectedAt: expect.any(Date),
+    });
+
+    const agent = await createUser("agent");
+    await superuserSql()`insert into public.memberships (workspace_id, user_id, role) values (${gym.workspaceId}, ${agent.id}, 'agent')`;
+    const agentCaller = await callerFor((await signIn(agent)).access_token);
+    expect(await agentCaller.channels.remove({ channelId })).toMatchObject({ success: false, error: { code: "FORBIDDEN" } });
+
+    expect(await gym.caller.channels.remove({ channelId })).toEqual({ success: true, data: { conversations: 2 } });
+    expect(await channelsOf(gym)).toEqual([]);
+    const [left] = await superuserSql()<{ conversations: number; contacts: number }[]>`
+      select (select count(*)::int from public.conversations where workspace_id = ${gym.workspaceId}) as conversations,
+             (select count(*)::int from public.contacts where workspace_id = ${gym.workspaceId}) as contacts`;
+    expect(left).toEqual({ conversations: 0, contacts: 0 });
+    const [audit] =
+      await superuserSql()`select action, metadata from public.audit_logs where entity_id = ${channelId} order by id desc limit 1`;
+    expect(audit).toEqual({ action: "channel.removed", metadata: { provider: "messenger", conversations: 2 } });
+  });
+});
+
 describe("connecting a WhatsApp number", () => {
   it("saves it only after Meta confirms the number and the token", async () => {
     const gym = await adminOfNewGym();
@@ -336,11 +402,27 @@ describe("connecting a WhatsApp number", () => {
       await gym.caller.channels.connectWhatsApp({ ...input, phoneNumberId: "+1 555", accessToken: number.token }),
     ).toMatchObject({
       success: false,
-      error: { code: "VALIDATION", details: { fieldErrors: { phoneNumberId: ["Digits only, as Meta shows it"] } } },
+      error: {
+        code: "VALIDATION",
+        details: { fieldErrors: { phoneNumberId: ["The phone number id is digits only, as Meta shows it."] } },
+      },
+    });
+    expect(await gym.caller.channels.connectWhatsApp({ ...input, wabaId: "", accessToken: number.token })).toMatchObject({
+      success: false,
+      error: { code: "VALIDATION", details: { fieldErrors: { wabaId: ["Enter the WhatsApp Business Account id."] } } },
+    });
+    // The right number and token with a wrong account id: refused, and nothing is saved.
+    expect(
+      await gym.caller.channels.connectWhatsApp({ ...input, wabaId: "102290129349999", accessToken: number.token }),
+    ).toMatchObject({
+      success: false,
+      error: { code: "VALIDATION", details: { fieldErrors: { wabaId: [expect.stringMatching(/WhatsApp Business Account/)] } } },
     });
     expect(await channelsOf(gym)).toEqual([]);
 
-    expect(await gym.caller.channels.connectWhatsApp({ ...input, accessToken: number.token })).toMatchObject({
+    // Ids pasted with the spaces around them still connect.
+    const pasted = { ...input, phoneNumberId: ` ${number.phoneNumberId} `, wabaId: `${number.wabaId}\n` };
+    expect(await gym.caller.channels.connectWhatsApp({ ...pasted, accessToken: number.token })).toMatchObject({
       success: true,
       data: { provider: "whatsapp", outcome: "connected" },
     });

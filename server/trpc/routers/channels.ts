@@ -8,6 +8,7 @@ import {
   connectWhatsApp,
   disconnectChannel,
   loadConnectAttempt,
+  removeChannel,
 } from "../../services/channel-connections";
 import { type ChannelAccount, listChannels } from "../../services/channels";
 import { authedProcedure, router } from "../trpc";
@@ -25,6 +26,8 @@ const channelSchema = z.object({
   statusReason: z.string().nullable(),
   linkedPageId: z.string().nullable(),
   connectedAt: z.date().nullable(),
+  disconnectedAt: z.date().nullable(),
+  conversations: z.number().int(),
 }) satisfies z.ZodType<ChannelAccount>;
 
 const outcomeSchema = z.object({
@@ -42,7 +45,13 @@ const attemptSchema = z.object({
   pages: z.array(z.object({ id: z.string(), name: z.string(), connection: z.union([channelStatusSchema, z.literal("new")]) })),
 }) satisfies z.ZodType<ConnectAttempt>;
 
-const graphId = z.string().regex(/^\d{5,25}$/, "Digits only, as Meta shows it");
+/** A Graph id as an admin pastes it: surrounding spaces dropped, an empty field named. */
+const graphId = (name: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `Enter the ${name}.`, abort: true })
+    .regex(/^\d{5,25}$/, `The ${name} is digits only, as Meta shows it.`);
 
 export const channelsRouter = router({
   list: authedProcedure
@@ -61,7 +70,7 @@ export const channelsRouter = router({
     .query(({ ctx, input }) => loadConnectAttempt(ctx.claims, input.attemptId, ctx.log)),
 
   connectPages: authedProcedure
-    .input(z.object({ attemptId: z.uuid(), pageIds: z.array(graphId).min(1, "Pick at least one Page").max(50) }))
+    .input(z.object({ attemptId: z.uuid(), pageIds: z.array(graphId("Page id")).min(1, "Pick at least one Page").max(50) }))
     .output(resultOf(z.object({ workspaceId: z.uuid(), channels: z.array(outcomeSchema) })))
     .mutation(({ ctx, input }) => connectPages(ctx.claims, input, ctx.log)),
 
@@ -69,13 +78,23 @@ export const channelsRouter = router({
     .input(
       z.object({
         workspaceId: z.uuid(),
-        phoneNumberId: graphId,
-        wabaId: graphId,
-        accessToken: z.string().trim().min(20, "Paste the whole permanent token").max(1000),
+        phoneNumberId: graphId("phone number id"),
+        wabaId: graphId("WhatsApp Business Account id"),
+        accessToken: z
+          .string()
+          .trim()
+          .min(1, { error: "Enter the permanent token.", abort: true })
+          .min(20, "Paste the whole permanent token.")
+          .max(1000),
       }),
     )
     .output(resultOf(outcomeSchema))
     .mutation(({ ctx, input }) => connectWhatsApp(ctx.claims, input, ctx.log)),
+
+  remove: authedProcedure
+    .input(z.object({ channelId: z.uuid() }))
+    .output(resultOf(z.object({ conversations: z.number().int() })))
+    .mutation(({ ctx, input }) => removeChannel(ctx.claims, input.channelId, ctx.log)),
 
   disconnect: authedProcedure
     .input(z.object({ channelId: z.uuid() }))

@@ -43,6 +43,29 @@ describe("contacts", () => {
       expect(await caller.contacts.update(input)).toMatchObject({ success: false, error: { code: "VALIDATION" } });
     }
   });
+
+  it("names the field and the limit that bad input broke", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    const { contactId } = await createConversation(workspaceId);
+    const caller = await callerFor(session.access_token);
+    expect(await caller.contacts.update({ contactId, tags: ["ok", "x".repeat(41)] })).toMatchObject({
+      success: false,
+      error: {
+        code: "VALIDATION",
+        message: expect.stringMatching(/^A tag can be at most 40 characters/),
+        details: { fieldErrors: { "tags.1": [expect.stringMatching(/at most 40 characters/)] } },
+      },
+    });
+    expect(await caller.contacts.update({ contactId, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) })).toMatchObject({
+      error: {
+        message: "A contact can have at most 50 tags.",
+        details: { fieldErrors: { tags: ["A contact can have at most 50 tags."] } },
+      },
+    });
+    expect(await caller.contacts.update({ contactId, notes: "x".repeat(10_001) })).toMatchObject({
+      error: { details: { fieldErrors: { notes: ["Notes can be at most 10,000 characters."] } } },
+    });
+  });
 });
 
 describe("channels.list and team.list", () => {

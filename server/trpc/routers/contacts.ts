@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
-import { type Contact, getContact, updateContact } from "../../services/contacts";
+import { CONTACT_LIMITS, type Contact, getContact, updateContact } from "../../services/contacts";
 import { authedProcedure, router } from "../trpc";
 import { providerSchema } from "./channels";
 
@@ -29,9 +29,20 @@ const contactSchema = z.object({
 const updateInput = z
   .object({
     contactId: z.uuid(),
-    displayName: z.string().trim().max(200).nullable().optional(),
-    notes: z.string().max(10_000).optional(),
-    tags: z.array(z.string().trim().min(1, "Tags cannot be empty.").max(40)).max(50).optional(),
+    displayName: z.string().trim().max(200, "A name can be at most 200 characters.").nullable().optional(),
+    notes: z.string().max(CONTACT_LIMITS.notes, "Notes can be at most 10,000 characters.").optional(),
+    tags: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1, "Tags cannot be empty.")
+          .max(CONTACT_LIMITS.tagLength, {
+            error: (issue) => `A tag can be at most 40 characters: “${String(issue.input).slice(0, 20)}…”`,
+          }),
+      )
+      .max(CONTACT_LIMITS.tags, "A contact can have at most 50 tags.")
+      .optional(),
   })
   .refine((input) => input.displayName !== undefined || input.notes !== undefined || input.tags !== undefined, {
     message: "Change at least one of name, notes or tags.",

@@ -108,6 +108,48 @@ describe("conversations.list", () => {
     expect(await search("qu").then((ids) => ids.sort())).toEqual([handle.conversationId, text.conversationId].sort());
   });
 
+  it("a search covers every status and the archive, finds phone numbers however typed, and shows the matching message", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    const priya = await createConversation(workspaceId, { contactName: "Priya Shah", status: "pending", phone: "+14155550142" });
+    const archived = await createConversation(workspaceId, { contactName: "Old Member", archived: true, status: "resolved" });
+    await addMessage(archived.conversationId, { text: "Please cancel my locker rental from April", createdAt: minutesAgo(30) });
+    await addMessage(archived.conversationId, { text: "Thanks!", createdAt: minutesAgo(20) });
+    const caller = await callerFor(session.access_token);
+    const search = async (term: string) =>
+      (await unwrap(caller.conversations.list({ workspaceId, search: term, archived: "any" }))).items;
+
+    expect((await search("Priya")).map((item) => [item.id, item.status])).toEqual([[priya.conversationId, "pending"]]);
+    for (const typed of ["+1 415 555 0142", "(415) 555-0142", "4155550142", "415-555"]) {
+      expect(
+        (await search(typed)).map((item) => item.id),
+        typed,
+      ).toEqual([priya.conversationId]);
+    }
+    const [found] = await search("locker");
+    expect(found).toMatchObject({
+      id: archived.conversationId,
+      archivedAt: expect.any(Date),
+      match: { snippet: "Please cancel my locker rental from April", at: expect.any(Date) },
+    });
+    // A name match has no message to show.
+    expect((await search("Priya"))[0]?.match).toBeNull();
+  });
+
+  it("counts the inbox's unread conversations, archived ones aside", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    await createConversation(workspaceId, { unreadCount: 3 });
+    await createConversation(workspaceId, { unreadCount: 1 });
+    await createConversation(workspaceId, { unreadCount: 0 });
+    await createConversation(workspaceId, { unreadCount: 2, archived: true });
+    const caller = await callerFor(session.access_token);
+    expect(await caller.conversations.unreadTotal({ workspaceId })).toEqual({ success: true, data: 2 });
+    const other = await memberOfNewWorkspace();
+    expect(await caller.conversations.unreadTotal({ workspaceId: other.workspaceId })).toMatchObject({
+      success: false,
+      error: { code: "NOT_FOUND" },
+    });
+  });
+
   it("pages with a keyset cursor that neither skips nor repeats while new messages arrive", async () => {
     const { workspaceId, session } = await memberOfNewWorkspace();
     const ids: string[] = [];
@@ -248,7 +290,7 @@ describe("conversation changes", () => {
     const caller = await callerFor(session.access_token);
     const summary = await unwrap(caller.conversations.get({ conversationId }));
     expect(summary.window).toMatchObject({ state: "closed", reason: "template_required" });
-    expect((await unwrap(caller.conversations.list({ workspaceId }))).items[0]).toEqual(summary);
+    expect((await unwrap(caller.conversations.list({ workspaceId }))).items[0]).toEqual({ ...summary, match: null });
   });
 });
 

@@ -4,8 +4,10 @@ import type { MessagingWindow } from "../../meta/messaging-window";
 import {
   type AssigneeFilter,
   assignConversation,
+  type ConversationListItem,
   type ConversationPage,
   type ConversationSummary,
+  countUnreadConversations,
   getConversation,
   listConversations,
   markConversationRead,
@@ -36,6 +38,7 @@ const summarySchema = z.object({
   lastMessageAt: z.date(),
   lastInboundAt: z.date().nullable(),
   windowClosedAt: z.date().nullable(),
+  failedSends: z.number().int(),
   preview: z.string().nullable(),
   assignee: z.object({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
   contact: z.object({
@@ -45,12 +48,22 @@ const summarySchema = z.object({
     phone: z.string().nullable(),
     handle: z.string().nullable(),
   }),
-  channel: z.object({ id: z.uuid(), provider: providerSchema, displayName: z.string(), status: channelStatusSchema }),
+  channel: z.object({
+    id: z.uuid(),
+    provider: providerSchema,
+    displayName: z.string(),
+    status: channelStatusSchema,
+    textLimit: z.number().int(),
+  }),
   window: windowSchema,
 }) satisfies z.ZodType<ConversationSummary>;
 
+const listItemSchema = summarySchema.extend({
+  match: z.object({ messageId: z.uuid(), snippet: z.string(), at: z.date() }).nullable(),
+}) satisfies z.ZodType<ConversationListItem>;
+
 const pageSchema = z.object({
-  items: z.array(summarySchema),
+  items: z.array(listItemSchema),
   nextCursor: z.string().nullable(),
 }) satisfies z.ZodType<ConversationPage>;
 
@@ -58,7 +71,8 @@ const listInput = z.object({
   workspaceId: z.uuid(),
   channelAccountId: z.uuid().optional(),
   status: conversationStatusSchema.optional(),
-  archived: z.boolean().default(false),
+  /** "any": archived and not, which is what a search covers. */
+  archived: z.union([z.boolean(), z.literal("any")]).default(false),
   assignee: z.union([z.enum(["me", "unassigned", "anyone"]), z.object({ userId: z.uuid() })]).default("anyone"),
   unreadOnly: z.boolean().default(false),
   search: z
@@ -88,6 +102,11 @@ export const conversationsRouter = router({
         ctx.log,
       ),
     ),
+
+  unreadTotal: authedProcedure
+    .input(z.object({ workspaceId: z.uuid() }))
+    .output(resultOf(z.number().int()))
+    .query(({ ctx, input }) => countUnreadConversations(ctx.claims, input.workspaceId, ctx.log)),
 
   get: authedProcedure
     .input(byId)

@@ -66,12 +66,12 @@ const pageSchema = z.object({
   hasMore: z.boolean(),
 }) satisfies z.ZodType<MessagePage>;
 
-/** Messenger caps text at 2000 characters; WhatsApp allows more, so the lower limit holds for both. */
+/** The longest any channel takes (WhatsApp's); sendMessage holds each reply to its own channel's limit. */
 const sendInput = z
   .object({
     conversationId: z.uuid(),
     clientMessageId: z.string().min(8).max(100),
-    text: z.string().trim().min(1, "Write a message first.").max(2000, "Messages can be at most 2000 characters.").optional(),
+    text: z.string().trim().min(1, "Write a message first.").max(4096, "Replies can be at most 4,096 characters.").optional(),
     attachment: z
       .object({
         type: z.enum(["image", "file"]),
