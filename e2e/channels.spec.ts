@@ -2,41 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
 import type { SimulatedUser } from "../dev/meta/accounts";
 import { messengerText, newMid } from "../dev/meta/webhooks";
-import { expect, meta, signInAs, test } from "./fixtures";
-
-const metaUrl = () => process.env.E2E_META_URL ?? "";
-
-async function facebookUserWithPages(page: Page, names: string[]): Promise<SimulatedUser> {
-  const response = await fetch(`${metaUrl()}/__test-users`, {
-    method: "POST",
-    body: JSON.stringify({ name: "Gym Owner", pages: names.map((name) => ({ name })) }),
-  });
-  const user = (await response.json()) as SimulatedUser;
-  // Like being logged in to Facebook in this browser: the simulator's dialog shows this user's Pages.
-  await page.goto(`${metaUrl()}/__login-as/${user.id}`);
-  return user;
-}
+import { connectPages, expect, facebookUserWithPages, meta, metaUrl, signInAs, test } from "./fixtures";
 
 const subscriptions = async () =>
   ((await (await fetch(`${metaUrl()}/__subscriptions`)).json()) as { pages: Record<string, string[]> }).pages;
 const channelRow = (page: Page, name: string) => page.getByTestId("channel-row").filter({ hasText: name });
-
-/** Settings → Connect with Facebook → grant exactly these Pages in Meta's dialog → connect them. */
-async function connectPages(
-  page: Page,
-  allPages: string[],
-  grant: string[],
-  button = page.getByRole("button", { name: "Connect with Facebook" }),
-) {
-  await button.click();
-  await expect(page).toHaveTitle("Log in with Facebook");
-  for (const name of allPages) await page.getByLabel(name).setChecked(grant.includes(name));
-  await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("heading", { name: "Choose the Pages to connect" })).toBeVisible();
-  await page.getByRole("button", { name: `Connect ${grant.length} Page${grant.length === 1 ? "" : "s"}` }).click();
-  for (const name of grant) await expect(page.getByRole("status").getByText(`${name} is connected.`)).toBeVisible();
-  await page.getByRole("button", { name: "Done" }).click();
-}
 
 test("an admin connects two Pages, disconnects one, and reconnects the other after Meta rejects its token", async ({
   page,
@@ -157,4 +127,76 @@ test("agents see the channels but cannot change them", async ({ page, data }) =>
   await expect(page.getByRole("button", { name: "Connect with Facebook" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Disconnect" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Connect a WhatsApp number" })).toHaveCount(0);
+});
+
+test("the WhatsApp form names what is missing, trims pasted ids, and never saves an account Meta has not confirmed", async ({
+  page,
+  data,
+}) => {
+  const number = (
+    (await (
+      await fetch(`${metaUrl()}/__test-users`, { method: "POST", body: JSON.stringify({ name: "WA Owner", whatsapp: 1 }) })
+    ).json()) as SimulatedUser
+  ).whatsapp[0];
+  if (!number) throw new Error("the simulator made no number");
+  const { user } = await data.memberOfNewWorkspace("admin", `Gym ${randomUUID().slice(0, 4)}`);
+  await signInAs(page, user);
+  await page.goto("/settings/channels");
+  const form = page.getByRole("region", { name: "Connect a WhatsApp number" });
+  await form.getByRole("button", { name: "Connect WhatsApp number" }).click();
+  await expect(form.getByText("Enter the phone number id.")).toBeVisible();
+  await expect(form.getByText("Enter the WhatsApp Business Account id.")).toBeVisible();
+  await expect(form.getByText("Enter the permanent token.")).toBeVisible();
+
+  await form.getByLabel("Phone number id").fill(` ${number.phoneNumberId} `);
+  await form.getByLabel("WhatsApp Business Account id").fill("102290129349999");
+  await form.getByLabel("Permanent token").fill(number.token);
+  await form.getByRole("button", { name: "Connect WhatsApp number" }).click();
+  const wabaError = form.getByText(/WhatsApp Business Account/).and(page.locator("#wabaId-error"));
+  await expect(wabaError).toBeVisible();
+  await expect(wabaError).toHaveCSS("color", "rgb(185, 28, 28)");
+  await expect(form.getByLabel("Phone number id")).toHaveValue(` ${number.phoneNumberId} `);
+  await expect(page.getByTestId("channel-row")).toHaveCount(0);
+
+  await form.getByLabel("WhatsApp Business Account id").fill(`${number.wabaId} `);
+  await form.getByRole("button", { name: "Connect WhatsApp number" }).click();
+  await expect(form.getByRole("status")).toContainText("is connected");
+  await expect(page.getByTestId("channel-row").getByTestId("channel-status")).toHaveText("Active");
+});
+
+test("disconnecting a Page says it takes its Instagram along; disconnected channels offer Reconnect and Remove", async ({
+  page,
+  data,
+}) => {
+  const name = `Linked ${randomUUID().slice(0, 4)}`;
+  const response = await fetch(`${metaUrl()}/__test-users`, {
+    method: "POST",
+    body: JSON.stringify({ name: "Gym Owner", pages: [{ name, instagram: true }] }),
+  });
+  const facebook = (await response.json()) as SimulatedUser;
+  await page.goto(`${metaUrl()}/__login-as/${facebook.id}`);
+  const { user } = await data.memberOfNewWorkspace("admin", `Gym ${randomUUID().slice(0, 4)}`);
+  await signInAs(page, user);
+  await page.goto("/settings/channels");
+  await connectPages(page, [name], [name]);
+  const pageRow = page.getByTestId("channel-row").filter({ hasText: "Messenger" });
+  const instagram = facebook.pages[0]?.instagram;
+
+  await pageRow.getByRole("button", { name: "Disconnect" }).click();
+  await expect(pageRow.getByTestId("disconnect-warning")).toContainText(`also disconnects @${instagram?.username} (Instagram)`);
+  await pageRow.getByRole("button", { name: `Disconnect ${name}` }).click();
+  await expect(page.getByTestId("channel-row").filter({ hasText: "Disconnected" })).toHaveCount(2);
+  await expect(pageRow).toContainText("disconnected just now");
+  await expect(pageRow).not.toContainText("connected just now ·");
+  await expect(pageRow.getByRole("button", { name: "Reconnect" })).toBeVisible();
+
+  // Gone from the inbox's channel filter.
+  await page.goto("/inbox");
+  await expect(page.getByLabel("Channel").locator("option")).toHaveText(["All channels"]);
+
+  await page.goto("/settings/channels");
+  await pageRow.getByRole("button", { name: "Remove" }).click();
+  await expect(pageRow.getByTestId("remove-warning")).toHaveText("This deletes 0 conversations and their messages for good.");
+  await pageRow.getByRole("button", { name: `Remove ${name}` }).click();
+  await expect(page.getByTestId("channel-row").filter({ hasText: "Messenger" })).toHaveCount(0);
 });

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
-import { deliverWebhook } from "../dev/meta/webhooks";
+import type { SimulatedUser } from "../dev/meta/accounts";
+import { deliverWebhook, messengerText, newMid } from "../dev/meta/webhooks";
 import { type TestUser, testData } from "../dev/test/test-data";
 import { LOCAL_DEFAULTS } from "../server/lib/config";
 
@@ -59,3 +61,54 @@ export const meta = {
 };
 
 export type { TestUser };
+
+/** A fresh gym with a connected Messenger page, signed in as a member with `role`. */
+export async function gymWithPage({ page, data }: { page: Page } & Fixtures, role: "admin" | "manager" | "agent" = "admin") {
+  const { user, workspaceId } = await data.memberOfNewWorkspace(role, `Gym ${randomUUID().slice(0, 5)}`);
+  const channelId = await data.createChannel(workspaceId, "messenger");
+  const [channel] = await data.sql()<{ provider_account_id: string }[]>`
+    select provider_account_id from public.channel_accounts where id = ${channelId}`;
+  await signInAs(page, user);
+  const pageId = channel?.provider_account_id ?? "";
+  return {
+    user,
+    workspaceId,
+    channelId,
+    pageId,
+    /** A member writes to the page (a new member unless `psid` names one). */
+    memberWrites: (text: string, psid = `psid-${randomUUID()}`) =>
+      meta.webhook(messengerText({ pageId, psid, text, mid: newMid() })),
+  };
+}
+
+export const metaUrl = () => process.env.E2E_META_URL ?? "";
+
+/** A Facebook user of the simulator with these Pages, "logged in" in this browser. */
+export async function facebookUserWithPages(page: Page, names: string[]): Promise<SimulatedUser> {
+  const response = await fetch(`${metaUrl()}/__test-users`, {
+    method: "POST",
+    body: JSON.stringify({ name: "Gym Owner", pages: names.map((name) => ({ name })) }),
+  });
+  const user = (await response.json()) as SimulatedUser;
+  // Like being logged in to Facebook in this browser: the simulator's dialog shows this user's Pages.
+  await page.goto(`${metaUrl()}/__login-as/${user.id}`);
+  return user;
+}
+
+/** Settings → Connect with Facebook → grant exactly these Pages in Meta's dialog → connect them. */
+export async function connectPages(
+  page: Page,
+  allPages: string[],
+  grant: string[],
+  button = page.getByRole("button", { name: "Connect with Facebook" }),
+) {
+  await button.click();
+  await expect(page).toHaveTitle("Log in with Facebook");
+  for (const name of allPages) await page.getByLabel(name).setChecked(grant.includes(name));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Choose the Pages to connect" })).toBeVisible();
+  await page.getByRole("button", { name: `Connect ${grant.length} Page${grant.length === 1 ? "" : "s"}` }).click();
+  for (const name of grant) await expect(page.getByRole("status").getByText(`${name} is connected.`).first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Connection results" })).toBeVisible();
+  await page.getByRole("button", { name: "Done" }).click();
+}

@@ -1,17 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Page } from "@playwright/test";
 import { messengerReceipt, messengerText, newMid } from "../dev/meta/webhooks";
-import { expect, type Fixtures, meta, signInAs, test } from "./fixtures";
-
-/** A fresh gym with a connected Messenger page, signed in as its admin. */
-async function gymWithPage({ page, data }: { page: Page } & Fixtures) {
-  const { user, workspaceId } = await data.memberOfNewWorkspace("admin", `Gym ${randomUUID().slice(0, 5)}`);
-  const channelId = await data.createChannel(workspaceId, "messenger");
-  const [channel] = await data.sql()<{ provider_account_id: string }[]>`
-    select provider_account_id from public.channel_accounts where id = ${channelId}`;
-  await signInAs(page, user);
-  return { user, workspaceId, channelId, pageId: channel?.provider_account_id ?? "" };
-}
+import { expect, gymWithPage, meta, signInAs, test } from "./fixtures";
 
 test("a member writes, the agent opens and replies, and the ticks follow Meta's receipts", async ({ page, data }) => {
   const gym = await gymWithPage({ page, data });
@@ -46,19 +35,20 @@ test("a member writes, the agent opens and replies, and the ticks follow Meta's 
   await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "read");
 });
 
-test("a provider 5xx shows a failed bubble, and Retry sends it once", async ({ page, data }) => {
+test("a provider 5xx that persists shows a failed bubble, and Retry sends it once", async ({ page, data }) => {
   const gym = await gymWithPage({ page, data });
   await meta.webhook(messengerText({ pageId: gym.pageId, psid: `psid-${randomUUID()}`, text: "hello?", mid: newMid() }));
   await page.reload();
   await page.getByTestId("conversation-row").first().click();
-  await meta.fail({ pathIncludes: `/${gym.pageId}/messages`, status: 500 });
+  // Twice: one momentary 5xx is tried again by itself.
+  await meta.fail({ pathIncludes: `/${gym.pageId}/messages`, status: 500, times: 2 });
   await page.getByLabel("Reply").fill("Coming right up");
   await page.getByRole("button", { name: "Send" }).click();
   const bubble = page.getByTestId("message").filter({ hasText: "Coming right up" });
   await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "failed");
   await bubble.getByRole("button", { name: "Retry" }).click();
   await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "sent");
-  expect(await meta.calls(`/${gym.pageId}/messages`)).toHaveLength(2);
+  expect(await meta.calls(`/${gym.pageId}/messages`)).toHaveLength(3);
 });
 
 test("past the window the composer is closed and says why", async ({ page, data }) => {
@@ -77,7 +67,7 @@ test("assign, status and archive round-trip", async ({ page, data }) => {
   await page.goto(`/inbox/${conversationId}`);
   const details = page.getByRole("complementary", { name: "Contact details" });
   await page.setViewportSize({ width: 1400, height: 900 });
-  await details.getByLabel("Assignee").selectOption({ label: user.email });
+  await details.getByLabel("Assignee").selectOption({ label: `${user.email} (you)` });
   await details.getByLabel("Status").selectOption("pending");
   await details.getByRole("button", { name: "Archive (e)" }).click();
   await expect(details.getByRole("button", { name: "Unarchive" })).toBeVisible();

@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type KeyboardEvent, useRef, useState } from "react";
-import { useTRPC } from "../trpc";
+import { useDraft } from "./drafts";
+import { useFinePointer } from "./pointer";
+import { type ReplyContent, useSendReply } from "./send-reply";
 import { untilLabel } from "./time";
 import type { ConversationSummary } from "./types";
 
@@ -11,36 +12,35 @@ const CLOSED_REASONS = {
   reengagement_required: "Meta refused the last reply: the reply window has closed. The member has to write again first.",
 } as const;
 
-export function Composer({ conversation, onError }: { conversation: ConversationSummary; onError: (message: string) => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [text, setText] = useState("");
+const PROVIDER_NAMES = { messenger: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" } as const;
+/** The counter shows from this share of the channel's limit on. */
+const COUNTER_FROM = 0.8;
+
+export function Composer({
+  conversation,
+  userId,
+  onError,
+}: {
+  conversation: ConversationSummary;
+  userId: string | undefined;
+  onError: (message: string) => void;
+}) {
+  const [draft, setDraft] = useDraft(`${userId ?? "anyone"}:reply:${conversation.id}`);
+  const text = draft ?? "";
   const [attaching, setAttaching] = useState(false);
   const [attachmentUrl, setAttachmentUrl] = useState("");
   const [attachmentType, setAttachmentType] = useState<"image" | "file">("image");
   const clientMessageId = useRef(crypto.randomUUID());
-  const send = useMutation(
-    trpc.messages.send.mutationOptions({
-      onSuccess: (result) => {
-        // Meta's refusal for the window closes it until the member writes: the composer must learn it now.
-        const windowClosed = result.success ? result.data.error?.code === "WINDOW_CLOSED" : result.error.code === "WINDOW_CLOSED";
-        if (windowClosed) {
-          void queryClient.invalidateQueries({ queryKey: trpc.conversations.get.queryKey({ conversationId: conversation.id }) });
-        }
-        if (!result.success) {
-          onError(result.error.message);
-          return;
-        }
-        setText("");
-        setAttachmentUrl("");
-        setAttaching(false);
-        clientMessageId.current = crypto.randomUUID();
-        void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.pathKey() });
-      },
-      onError: () => onError("Could not reach Frontdesk; your message was not sent."),
-    }),
-  );
+  const finePointer = useFinePointer();
+  const reply = useSendReply({
+    conversationId: conversation.id,
+    userId,
+    // Refused before it was stored (a closed window, too long): the text comes back to the box.
+    onRefused: (message, content: ReplyContent) => {
+      if ("text" in content) setDraft(content.text);
+      onError(message);
+    },
+  });
 
   const { window } = conversation;
   if (window.state === "closed") {
@@ -59,22 +59,37 @@ export function Composer({ conversation, onError }: { conversation: Conversation
     );
   }
 
+  const limit = conversation.channel.textLimit;
+  const body = text.trim();
+  const tooLong = body.length > limit;
+  const url = attachmentUrl.trim();
+  const ready = attaching ? Boolean(url) : Boolean(body) && !tooLong;
   const submit = () => {
-    const body = text.trim();
-    const url = attachmentUrl.trim();
-    if (send.isPending || (attaching ? !url : !body)) return;
-    send.mutate({
-      conversationId: conversation.id,
-      clientMessageId: clientMessageId.current,
-      ...(attaching ? { attachment: { type: attachmentType, url } } : { text: body }),
-    });
+    if (!ready) return;
+    reply.send(clientMessageId.current, attaching ? { attachment: { type: attachmentType, url } } : { text: body });
+    // The bubble holds it now; a refusal puts it back.
+    clientMessageId.current = crypto.randomUUID();
+    if (attaching) {
+      setAttachmentUrl("");
+      setAttaching(false);
+    } else setDraft(null);
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key === "Escape") {
+      // Out of the box, so j/k and the other shortcuts work again.
+      event.preventDefault();
+      event.currentTarget.blur();
+    } else if (
+      event.key === "Enter" &&
+      !event.shiftKey &&
+      !event.nativeEvent.isComposing &&
+      event.currentTarget.tagName === "TEXTAREA"
+    ) {
       event.preventDefault();
       submit();
     }
   };
+  const showCounter = !attaching && body.length >= limit * COUNTER_FROM;
   return (
     <form
       className="border-t border-slate-200 bg-white p-3"
@@ -84,7 +99,7 @@ export function Composer({ conversation, onError }: { conversation: Conversation
       }}
     >
       {window.state === "human_agent" ? (
-        <p className="mb-1 text-xs text-amber-700">
+        <p className="mb-1 text-xs text-amber-800">
           Sent with the human-agent tag · window closes in {untilLabel(window.closesAt)}
         </p>
       ) : null}
@@ -94,7 +109,7 @@ export function Composer({ conversation, onError }: { conversation: Conversation
             aria-label="Attachment type"
             value={attachmentType}
             onChange={(event) => setAttachmentType(event.target.value as "image" | "file")}
-            className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+            className="rounded-md border border-slate-400 px-2 py-1 text-sm"
           >
             <option value="image">Image</option>
             <option value="file">File</option>
@@ -103,9 +118,10 @@ export function Composer({ conversation, onError }: { conversation: Conversation
             type="url"
             value={attachmentUrl}
             onChange={(event) => setAttachmentUrl(event.target.value)}
+            onKeyDown={onKeyDown}
             placeholder="https://… link to the image or file"
             aria-label="Attachment link"
-            className="flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+            className="min-w-0 flex-1 rounded-md border border-slate-400 px-2 py-1 text-sm placeholder:text-slate-600"
           />
         </div>
       ) : null}
@@ -114,30 +130,42 @@ export function Composer({ conversation, onError }: { conversation: Conversation
           type="button"
           onClick={() => setAttaching((open) => !open)}
           aria-pressed={attaching}
-          className="rounded-md border border-slate-300 px-2 py-2 text-sm"
+          className="rounded-md border border-slate-400 px-2 py-2 text-sm"
         >
           {attaching ? "Text" : "Attach"}
         </button>
         <textarea
           id="composer"
           value={text}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => setDraft(event.target.value || null)}
           onKeyDown={onKeyDown}
           rows={2}
           disabled={attaching}
-          maxLength={2000}
-          placeholder="Reply… (Enter sends, Shift+Enter for a new line)"
+          placeholder={finePointer ? "Reply… (Enter sends, Shift+Enter for a new line)" : "Reply…"}
           aria-label="Reply"
-          className="flex-1 resize-none rounded-md border border-slate-300 px-3 py-2 text-sm"
+          aria-invalid={tooLong}
+          aria-describedby={showCounter ? "composer-counter" : undefined}
+          className="min-w-0 flex-1 resize-none rounded-md border border-slate-400 px-3 py-2 text-sm placeholder:text-slate-600"
         />
         <button
           type="submit"
-          disabled={(attaching ? !attachmentUrl.trim() : !text.trim()) || send.isPending}
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
+          disabled={!ready}
+          className="rounded-md bg-indigo-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
         >
-          {send.isPending ? "Sending…" : "Send"}
+          Send
         </button>
       </div>
+      {showCounter ? (
+        <p
+          id="composer-counter"
+          data-testid="composer-counter"
+          className={`mt-1 text-right text-xs ${tooLong ? "font-semibold text-red-700" : "text-slate-600"}`}
+        >
+          {tooLong
+            ? `Too long for ${PROVIDER_NAMES[conversation.channel.provider]}: ${body.length.toLocaleString("en")} of ${limit.toLocaleString("en")} characters.`
+            : `${body.length.toLocaleString("en")} / ${limit.toLocaleString("en")}`}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -1,55 +1,44 @@
-import { Link, useNavigate, useParams } from "@remix-run/react";
+import { useLocation, useNavigate, useParams } from "@remix-run/react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { useTRPC } from "../trpc";
-import { Avatar, ChannelBadge } from "./channel-badge";
-import { FailureNotice, failureOf, pagesFailureOf } from "./failure-notice";
+import { ConversationRow } from "./conversation-row";
+import { FailureNotice, pagesFailureOf } from "./failure-notice";
+import { ListFilterBar } from "./list-filter-bar";
+import { isDefault, listFiltersOf, searchTerm, useFilterChoices } from "./list-filters";
 import { LIST_POLL_MS, useLiveState } from "./live-updates";
-import { relativeTime } from "./time";
-import type { ConversationSummary } from "./types";
-
-type StatusFilter = "open" | "pending" | "resolved" | "all";
-type AssigneeFilter = "anyone" | "me" | "unassigned";
+import type { ConversationListItem, ConversationSummary } from "./types";
 
 export function ConversationList({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
   const navigate = useNavigate();
+  const location = useLocation();
   const { conversationId } = useParams();
-  const [status, setStatus] = useState<StatusFilter>("open");
-  const [archived, setArchived] = useState(false);
-  const [assignee, setAssignee] = useState<AssigneeFilter>("anyone");
-  const [channelAccountId, setChannelAccountId] = useState("");
-  const [unreadOnly, setUnreadOnly] = useState(false);
-  const [searchInput, setSearchInput] = useState("");
-  const [search, setSearch] = useState("");
+  const [choices, setChoices] = useFilterChoices();
+  const filters = listFiltersOf(choices);
+  const term = searchTerm(choices);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    const timer = setTimeout(() => setSearch(searchInput.trim().length === 1 ? "" : searchInput.trim()), 300);
-    return () => clearTimeout(timer);
-  }, [searchInput]);
-
   const live = useLiveState() === "live";
-  const channels = useQuery(trpc.channels.list.queryOptions({ workspaceId }));
   const list = useInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions(
-      {
-        workspaceId,
-        archived,
-        assignee,
-        unreadOnly,
-        limit: 30,
-        ...(status === "all" ? {} : { status }),
-        ...(channelAccountId ? { channelAccountId } : {}),
-        ...(search ? { search } : {}),
-      },
+      { workspaceId, limit: 30, ...filters },
       {
         getNextPageParam: (page) => (page.success ? (page.data.nextCursor ?? undefined) : undefined),
         refetchInterval: live ? false : LIST_POLL_MS,
       },
     ),
   );
-  const items: ConversationSummary[] = list.data?.pages.flatMap((page) => (page.success ? page.data.items : [])) ?? [];
+  // The open conversation as its thread knows it (the same cache entry the thread reads: no extra request).
+  const open = useQuery({
+    ...trpc.conversations.get.queryOptions({ conversationId: conversationId ?? "" }),
+    enabled: Boolean(conversationId),
+  });
+  const items = useHeldOpenConversation(
+    list.data?.pages.flatMap((page) => (page.success ? page.data.items : [])) ?? [],
+    conversationId,
+    open.data?.success ? open.data.data : undefined,
+  );
   const failure = pagesFailureOf(list);
 
   const sentinel = useRef<HTMLDivElement>(null);
@@ -64,10 +53,11 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
     return () => observer.disconnect();
   }, [list]);
 
-  // Keyboard: / search, j/k move, Enter opens (the focused link).
+  // Keyboard: / search, j/k move (the filters in the URL come along).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
       if (target.closest("input, textarea, select, [contenteditable]")) return;
       if (event.key === "/") {
         event.preventDefault();
@@ -75,76 +65,17 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
       } else if (event.key === "j" || event.key === "k") {
         const index = items.findIndex((item) => item.id === conversationId);
         const next = items[Math.min(items.length - 1, Math.max(0, index + (event.key === "j" ? 1 : -1)))];
-        if (next) navigate(`/inbox/${next.id}`);
+        if (next) navigate({ pathname: `/inbox/${next.id}`, search: location.search });
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [items, conversationId, navigate]);
+  }, [items, conversationId, navigate, location.search]);
 
-  const channelFailure = failureOf(channels);
-  const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
   return (
     <div className="flex h-full flex-col">
-      <div className="space-y-2 border-b border-slate-200 p-3">
-        <input
-          ref={searchRef}
-          type="search"
-          value={searchInput}
-          onChange={(event) => setSearchInput(event.target.value)}
-          placeholder="Search name, phone, handle or message  ( / )"
-          aria-label="Search conversations"
-          className="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm"
-        />
-        <div className="flex flex-wrap gap-2">
-          <select
-            aria-label="Channel"
-            value={channelAccountId}
-            onChange={(e) => setChannelAccountId(e.target.value)}
-            className={selectClass}
-          >
-            <option value="">All channels</option>
-            {channels.data?.success
-              ? channels.data.data.map((channel) => (
-                  <option key={channel.id} value={channel.id}>
-                    {channel.provider === "whatsapp" ? "WhatsApp" : channel.provider === "instagram" ? "Instagram" : "Messenger"}{" "}
-                    · {channel.displayHandle ?? channel.displayName}
-                  </option>
-                ))
-              : null}
-          </select>
-          <select
-            aria-label="Status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as StatusFilter)}
-            className={selectClass}
-          >
-            <option value="open">Open</option>
-            <option value="pending">Pending</option>
-            <option value="resolved">Resolved</option>
-            <option value="all">Any status</option>
-          </select>
-          <select
-            aria-label="Assignee"
-            value={assignee}
-            onChange={(e) => setAssignee(e.target.value as AssigneeFilter)}
-            className={selectClass}
-          >
-            <option value="anyone">Everyone's</option>
-            <option value="me">Mine</option>
-            <option value="unassigned">Unassigned</option>
-          </select>
-          <label className="flex items-center gap-1 text-sm">
-            <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} /> Archived
-          </label>
-          <label className="flex items-center gap-1 text-sm">
-            <input type="checkbox" checked={unreadOnly} onChange={(e) => setUnreadOnly(e.target.checked)} /> Unread
-          </label>
-        </div>
-        {channelFailure ? <p className="text-xs text-red-700">{channelFailure}</p> : null}
-      </div>
-
-      <nav aria-label="Conversations" className="flex-1 overflow-y-auto">
+      <ListFilterBar workspaceId={workspaceId} choices={choices} onChange={setChoices} searchRef={searchRef} />
+      <nav aria-label="Conversations" id="conversation-list" tabIndex={-1} className="flex-1 overflow-y-auto outline-none">
         {list.isPending ? (
           <ul aria-label="Loading conversations">
             {Array.from({ length: 6 }, (_, i) => (
@@ -164,9 +95,9 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
           <div className="p-6 text-center text-sm text-slate-600">
             <p className="font-medium text-slate-900">No conversations</p>
             <p className="mt-1">
-              {search
-                ? `Nothing matches “${search}”.`
-                : unreadOnly || assignee !== "anyone" || status !== "open" || archived || channelAccountId
+              {term
+                ? `Nothing matches “${term}” in any status or the archive.`
+                : !isDefault(choices)
                   ? "Nothing matches these filters."
                   : "When members message your connected Pages, Instagram or WhatsApp, they appear here."}
             </p>
@@ -175,12 +106,17 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
           <ul>
             {items.map((item) => (
               <li key={item.id}>
-                <ConversationRow item={item} selected={item.id === conversationId} />
+                <ConversationRow
+                  item={item}
+                  selected={item.id === conversationId}
+                  searchTerm={term}
+                  showStatus={Boolean(term) || choices.status === "all" || choices.archived}
+                />
               </li>
             ))}
           </ul>
         )}
-        <div ref={sentinel} className="p-2 text-center text-xs text-slate-500">
+        <div ref={sentinel} className="p-2 text-center text-xs text-slate-600">
           {list.isFetchingNextPage ? "Loading more…" : null}
         </div>
       </nav>
@@ -188,35 +124,22 @@ export function ConversationList({ workspaceId }: { workspaceId: string }) {
   );
 }
 
-function ConversationRow({ item, selected }: { item: ConversationSummary; selected: boolean }) {
-  const name = item.contact.displayName ?? item.contact.handle ?? "Unknown member";
-  return (
-    <Link
-      to={`/inbox/${item.id}`}
-      aria-current={selected ? "page" : undefined}
-      data-testid="conversation-row"
-      className={`flex gap-3 border-b border-slate-100 p-3 hover:bg-slate-50 focus:bg-slate-100 focus:outline-none ${selected ? "bg-indigo-50" : ""}`}
-    >
-      <Avatar name={name} url={item.contact.avatarUrl} />
-      <span className="min-w-0 flex-1">
-        <span className="flex items-center gap-2">
-          <span className={`truncate text-sm ${item.unreadCount > 0 ? "font-semibold" : "font-medium"}`}>{name}</span>
-          <ChannelBadge provider={item.channel.provider} />
-          <span className="ml-auto shrink-0 text-xs text-slate-500">{relativeTime(item.lastMessageAt)}</span>
-        </span>
-        <span className="mt-0.5 flex items-center gap-2">
-          <span className="truncate text-sm text-slate-600">{item.preview ?? ""}</span>
-          {item.unreadCount > 0 ? (
-            <span
-              data-testid="unread-badge"
-              className="ml-auto shrink-0 rounded-full bg-indigo-600 px-1.5 text-xs font-semibold text-white"
-            >
-              {item.unreadCount}
-              <span className="sr-only"> unread</span>
-            </span>
-          ) : null}
-        </span>
-      </span>
-    </Link>
-  );
+/**
+ * The open conversation stays where it was until you move on, even once it no longer matches the filters
+ * (opening it under "Unread" reads it): the selection and j/k keep their place.
+ */
+function useHeldOpenConversation(
+  items: ConversationListItem[],
+  openId: string | undefined,
+  fresh: ConversationSummary | undefined,
+): ConversationListItem[] {
+  const held = useRef<{ item: ConversationListItem; index: number } | null>(null);
+  const index = items.findIndex((item) => item.id === openId);
+  const found = index >= 0 ? items[index] : undefined;
+  if (found) held.current = { item: found, index };
+  else if (held.current?.item.id !== openId) held.current = null;
+  if (found || !held.current) return items;
+  const item = fresh?.id === openId ? { ...held.current.item, ...fresh } : held.current.item;
+  const at = Math.min(held.current.index, items.length);
+  return [...items.slice(0, at), item, ...items.slice(at)];
 }

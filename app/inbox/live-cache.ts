@@ -76,6 +76,36 @@ export function conversationEventFrom(payload: unknown): ConversationEvent | nul
   };
 }
 
+/** A `channel` broadcast (app.broadcast_channels): a channel whose status changed. */
+export function channelEventFrom(payload: unknown): { id: string; status: ConversationSummary["channel"]["status"] } | null {
+  if (!isRecord(payload) || typeof payload.id !== "string") return null;
+  const status = payload.status;
+  return status === "active" || status === "needs_reconnect" || status === "disconnected" ? { id: payload.id, status } : null;
+}
+
+/** A cached list with a channel's new status on each of its conversations. */
+export function patchChannelInList(
+  data: InfiniteData<ConversationPageResult>,
+  changed: { id: string; status: ConversationSummary["channel"]["status"] },
+): InfiniteData<ConversationPageResult> {
+  return {
+    ...data,
+    pages: data.pages.map((page) =>
+      page.success
+        ? {
+            ...page,
+            data: {
+              ...page.data,
+              items: page.data.items.map((item) =>
+                item.channel.id === changed.id ? { ...item, channel: { ...item.channel, status: changed.status } } : item,
+              ),
+            },
+          }
+        : page,
+    ),
+  };
+}
+
 /** `app.message_event()` is the thread's Message shape with dates as ISO strings. */
 export function messageEventFrom(payload: unknown): Message | null {
   if (!isRecord(payload) || typeof payload.id !== "string" || typeof payload.conversationId !== "string") return null;

@@ -1,14 +1,16 @@
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
 import { type InfiniteData, type QueryKey, useQueryClient } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, useRef, useState } from "react";
+import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTRPC } from "../trpc";
 import {
   applyToList,
   applyToThread,
   type ConversationEvent,
+  channelEventFrom,
   conversationEventsFrom,
   type ListFilters,
   messageEventFrom,
+  patchChannelInList,
   patchSummary,
 } from "./live-cache";
 import type { ConversationPageResult, ConversationSummary, MessagePageResult, TeamMember } from "./types";
@@ -21,6 +23,7 @@ import type { ConversationPageResult, ConversationSummary, MessagePageResult, Te
 export const LIST_POLL_MS = 10_000;
 export const THREAD_POLL_MS = 4_000;
 const RESUBSCRIBE_MS = 3_000;
+const HEARTBEAT_MS = 5_000;
 const REFETCH_COALESCE_MS = 250;
 
 type LiveState = "connecting" | "live" | "offline";
@@ -71,6 +74,24 @@ function useCoalescedRefetch() {
   };
 }
 
+/** A channel's new status, in every cached conversation that goes through it (the thread's banner, the list). */
+function patchChannelStatus(
+  queryClient: ReturnType<typeof useQueryClient>,
+  trpc: ReturnType<typeof useTRPC>,
+  changed: { id: string; status: ConversationSummary["channel"]["status"] },
+) {
+  queryClient.setQueriesData<{ success: boolean; data?: ConversationSummary }>(
+    { queryKey: trpc.conversations.get.pathKey() },
+    (old) =>
+      old?.success && old.data && old.data.channel.id === changed.id
+        ? { ...old, data: { ...old.data, channel: { ...old.data.channel, status: changed.status } } }
+        : old,
+  );
+  queryClient.setQueriesData<InfiniteData<ConversationPageResult>>({ queryKey: trpc.conversations.list.pathKey() }, (data) =>
+    data ? patchChannelInList(data, changed) : data,
+  );
+}
+
 export function LiveUpdates({
   realtime,
   workspaceId,
@@ -107,6 +128,8 @@ export function LiveUpdates({
       if (outcome.kind === "patched") queryClient.setQueryData(key, outcome.data);
       else if (outcome.kind === "refetch") refetchSoon(key);
     }
+    // The unread total in the header and the tab title counts from the server (a change may be anywhere).
+    refetchSoon(trpc.conversations.unreadTotal.queryKey({ workspaceId }));
     const getKey = trpc.conversations.get.queryKey({ conversationId: event.id });
     const open = queryClient.getQueryData(getKey);
     if (open?.success) {
@@ -137,9 +160,11 @@ export function LiveUpdates({
         .on("broadcast", { event: "conversations" }, ({ payload }) => {
           for (const event of conversationEventsFrom(payload)) onConversation.current(event);
         })
-        // A channel's health changed (reconnect needed, reconnected): the banner and badges refetch.
-        .on("broadcast", { event: "channel" }, () => {
+        // A channel's health changed (reconnect needed, reconnected): the banners follow at once.
+        .on("broadcast", { event: "channel" }, ({ payload }) => {
           void queryClient.invalidateQueries({ queryKey: trpc.channels.list.pathKey() });
+          const changed = channelEventFrom(payload);
+          if (changed) patchChannelStatus(queryClient, trpc, changed);
         })
         .subscribe((status) => {
           if (stopped || channel !== mine) return;
@@ -162,12 +187,28 @@ export function LiveUpdates({
 
     void import("@supabase/supabase-js").then(({ createClient }) => {
       if (stopped) return;
-      client = createClient(realtime.url, realtime.anonKey, { accessToken: sessionTokenSource() });
+      client = createClient(realtime.url, realtime.anonKey, {
+        accessToken: sessionTokenSource(),
+        // A dead connection shows as Offline within seconds, not after realtime-js's default 25 s heartbeat.
+        realtime: { heartbeatIntervalMs: HEARTBEAT_MS },
+      });
       void subscribe(client);
     });
+    // The browser knows first when the network goes: say so at once (realtime-js reconnects by itself after).
+    const onOffline = () => setLive((current) => ({ ...current, state: "offline" }));
+    // Back online with the socket still joined (it never noticed): live again, after fetching what was missed.
+    const onOnline = () => {
+      if (channel?.state !== "joined" || !client) return;
+      void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
+      setLive({ state: "live", client });
+    };
+    window.addEventListener("offline", onOffline);
+    window.addEventListener("online", onOnline);
     return () => {
       stopped = true;
       clearTimeout(retry);
+      window.removeEventListener("offline", onOffline);
+      window.removeEventListener("online", onOnline);
       if (client) void client.removeAllChannels();
     };
   }, [realtime.url, realtime.anonKey, workspaceId, queryClient, trpc]);
@@ -223,14 +264,30 @@ export function useLiveThread(conversationId: string): boolean {
   return threadLive && state === "live";
 }
 
+/** Whether the browser says it has no network: a reply waits for it instead of failing. */
+export function useOffline(): boolean {
+  return useSyncExternalStore(
+    (onChange) => {
+      window.addEventListener("online", onChange);
+      window.addEventListener("offline", onChange);
+      return () => {
+        window.removeEventListener("online", onChange);
+        window.removeEventListener("offline", onChange);
+      };
+    },
+    () => !navigator.onLine,
+    () => false,
+  );
+}
+
 export function LiveIndicator() {
   const state = useLiveState();
-  const label = state === "live" ? "Live" : state === "connecting" ? "Connecting…" : "Offline · checking every 10 s";
-  const dot = state === "live" ? "bg-emerald-500" : state === "connecting" ? "bg-slate-400" : "bg-amber-500";
+  const dot = state === "live" ? "bg-emerald-600" : state === "connecting" ? "bg-slate-500" : "bg-amber-600";
   return (
-    <span role="status" data-testid="live-status" data-state={state} className="flex items-center gap-1.5 text-xs text-slate-600">
+    <span role="status" data-testid="live-status" data-state={state} className="flex items-center gap-1.5 text-xs text-slate-700">
       <span aria-hidden className={`h-2 w-2 rounded-full ${dot}`} />
-      {label}
+      {state === "live" ? "Live" : state === "connecting" ? "Connecting…" : "Offline"}
+      {state === "offline" ? <span className="hidden sm:inline"> · checking every 10 s</span> : null}
     </span>
   );
 }

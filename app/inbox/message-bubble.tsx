@@ -1,28 +1,34 @@
 import { useState } from "react";
 import { LinkifiedText } from "./linkified-text";
+import { useOffline } from "./live-updates";
 import { clockTime } from "./time";
 import type { Message } from "./types";
 
+/** Delivery marks, at AA contrast; read also says so in words, so it never depends on colour alone. */
 const TICKS: Record<Message["status"], { mark: string; label: string; className: string }> = {
-  pending: { mark: "◷", label: "Sending", className: "text-slate-400" },
-  sent: { mark: "✓", label: "Sent", className: "text-slate-400" },
-  delivered: { mark: "✓✓", label: "Delivered", className: "text-slate-400" },
-  read: { mark: "✓✓", label: "Read", className: "text-sky-500" },
-  failed: { mark: "!", label: "Failed", className: "text-red-600" },
+  pending: { mark: "◷", label: "Sending", className: "text-slate-600" },
+  sent: { mark: "✓", label: "Sent", className: "text-slate-600" },
+  delivered: { mark: "✓✓", label: "Delivered", className: "text-slate-700" },
+  read: { mark: "✓✓ Read", label: "Read", className: "font-semibold text-sky-800" },
+  failed: { mark: "!", label: "Failed", className: "font-semibold text-red-700" },
 };
 
 export function MessageBubble({
   message,
+  senderName,
   onRetry,
   retrying,
 }: {
   message: Message;
+  /** Who on the team sent a staff reply ("You" for the signed-in user). */
+  senderName: string | null;
   /** `confirmed`: the user accepted that a message Meta may have delivered goes again. */
   onRetry: (confirmed: boolean) => void;
   retrying: boolean;
 }) {
   const outbound = message.direction === "outbound";
   const tick = TICKS[message.status];
+  const offline = useOffline();
   return (
     <li className={`flex ${outbound ? "justify-end" : "justify-start"}`} data-testid="message">
       <div className="max-w-[75%]">
@@ -43,14 +49,15 @@ export function MessageBubble({
             {message.reactions.map((reaction) => reaction.emoji).join(" ")}
           </div>
         ) : null}
-        <div className={`mt-0.5 flex items-center gap-1 text-[11px] text-slate-500 ${outbound ? "justify-end" : ""}`}>
+        <div className={`mt-0.5 flex items-center gap-1 text-xs text-slate-600 ${outbound ? "justify-end" : ""}`}>
           {message.sender === "page" ? <span>via Meta inbox ·</span> : null}
+          {message.sender === "staff" && senderName ? <span data-testid="message-sender">{senderName} ·</span> : null}
           <time dateTime={message.createdAt.toISOString()}>{clockTime(message.createdAt)}</time>
           {message.editedAt ? <span>· edited</span> : null}
           {outbound ? (
             <span className={tick.className} title={tick.label} data-testid="message-status" data-status={message.status}>
-              <span aria-hidden>{tick.mark}</span>
-              <span className="sr-only">{tick.label}</span>
+              <span aria-hidden>{message.status === "pending" && offline ? "◷ Waiting for connection" : tick.mark}</span>
+              <span className="sr-only">{message.status === "pending" && offline ? "Waiting for connection" : tick.label}</span>
             </span>
           ) : null}
         </div>

@@ -28,3 +28,12 @@ export function untilLabel(date: Date, now: Date = new Date()): string {
   if (hours < 48) return `${hours}h ${minutes % 60}m`;
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
+
+/** "just now", "5 min ago", "3 h ago", "on Tue", "on Mar 4": when something happened, in a sentence. */
+export function sinceLabel(date: Date, now: Date = new Date()): string {
+  const short = relativeTime(date, now);
+  if (short === "now") return "just now";
+  if (/^\d+m$/.test(short)) return `${short.slice(0, -1)} min ago`;
+  if (/^\d+h$/.test(short)) return `${short.slice(0, -1)} h ago`;
+  return `on ${short}`;
+}

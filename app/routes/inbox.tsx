@@ -1,13 +1,20 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, Outlet, useLoaderData, useParams } from "@remix-run/react";
+import { Form, Link, Outlet, type ShouldRevalidateFunction, useLoaderData, useParams } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
 import { browserSupabaseSettings, requireUser } from "../auth/session.server";
 import { ConversationList } from "../inbox/conversation-list";
+import { useCurrentUser } from "../inbox/current-user";
 import { FailureNotice, failureOf } from "../inbox/failure-notice";
 import { LiveIndicator, LiveUpdates } from "../inbox/live-updates";
+import { ShortcutSheet } from "../inbox/shortcut-sheet";
+import { UnreadTotal } from "../inbox/unread-total";
 import { useTRPC } from "../trpc";
 
 export const meta: MetaFunction = () => [{ title: "Inbox · Frontdesk" }];
+
+/** The loader knows who is signed in, which filters and searches (the query string) do not change. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) =>
+  formMethod !== undefined || currentUrl.pathname !== nextUrl.pathname ? defaultShouldRevalidate : false;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request);
@@ -15,39 +22,50 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ email, realtime: browserSupabaseSettings() }, { headers });
 }
 
+const skipLink =
+  "sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow";
+
 export default function Inbox() {
   const { email, realtime } = useLoaderData<typeof loader>();
-  const trpc = useTRPC();
-  const me = useQuery(trpc.me.queryOptions());
+  const { me, userId, workspace } = useCurrentUser();
   const { conversationId } = useParams();
-  const workspace = me.data?.success ? me.data.data.workspaces[0] : undefined;
-  const userId = me.data?.success ? me.data.data.user.id : undefined;
   const failure = failureOf(me);
   const page = (
     <div className="flex h-full flex-col">
-      <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2">
-        <div className="flex items-center gap-3">
-          <span className="text-lg font-semibold tracking-tight">Frontdesk</span>
-          {me.isPending ? (
-            <span role="status" aria-label="Loading workspace" className="h-5 w-40 animate-pulse rounded bg-slate-200" />
-          ) : workspace ? (
-            <span className="rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-700" data-testid="workspace-name">
-              {workspace.name}
-            </span>
-          ) : null}
-        </div>
-        <div className="flex items-center gap-3 text-sm">
+      <a href="#conversation-list" className={skipLink}>
+        Skip to the conversations
+      </a>
+      {conversationId ? (
+        <a href="#composer" className={skipLink}>
+          Skip to the reply box
+        </a>
+      ) : null}
+      <header className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2">
+        <span className="shrink-0 text-lg font-semibold tracking-tight">Frontdesk</span>
+        {me.isPending ? (
+          <span role="status" aria-label="Loading workspace" className="h-5 w-32 animate-pulse rounded bg-slate-200" />
+        ) : workspace ? (
+          <span
+            className="min-w-0 max-w-[45vw] truncate whitespace-nowrap rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-800"
+            data-testid="workspace-name"
+            title={workspace.name}
+          >
+            {workspace.name}
+          </span>
+        ) : null}
+        {workspace ? <UnreadTotal workspaceId={workspace.id} /> : null}
+        <div className="ml-auto flex shrink-0 items-center gap-3 whitespace-nowrap text-sm">
           {workspace ? <LiveIndicator /> : null}
           {workspace ? (
-            <Link to="/settings/channels" className="text-slate-700 underline-offset-2 hover:underline">
+            <Link to="/settings/channels" className="text-slate-800 underline-offset-2 hover:underline">
               Channels
             </Link>
           ) : null}
-          <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
+          <span className="hidden text-slate-700 lg:inline" data-testid="signed-in-as">
             {email}
           </span>
           <Form method="post" action="/logout">
-            <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
+            <button type="submit" className="whitespace-nowrap rounded-md border border-slate-400 px-3 py-1.5 hover:bg-slate-100">
               Sign out
             </button>
           </Form>
@@ -72,6 +90,7 @@ export default function Inbox() {
           </div>
         </main>
       )}
+      <ShortcutSheet />
     </div>
   );
   return workspace && userId ? (

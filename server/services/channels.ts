@@ -18,6 +18,8 @@ export interface ChannelAccount {
   statusReason: string | null;
   /** For an Instagram account: the Facebook Page it is reached through. */
   linkedPageId: string | null;
+  /** For a WhatsApp number: its WhatsApp Business Account. */
+  wabaId: string | null;
   connectedAt: Date | null;
   disconnectedAt: Date | null;
   /** For a disconnected channel: the conversations removing it would delete. */
@@ -30,7 +32,7 @@ export function listChannels(claims: UserClaims, workspaceId: string, log: Logge
     const rows = await tx<ChannelAccount[]>`
       select id, provider, provider_account_id as "providerAccountId", display_name as "displayName",
              display_handle as "displayHandle", status, status_reason as "statusReason",
-             linked_page_id as "linkedPageId", connected_at as "connectedAt", disconnected_at as "disconnectedAt",
+             linked_page_id as "linkedPageId", waba_id as "wabaId", connected_at as "connectedAt", disconnected_at as "disconnectedAt",
              case when status = 'disconnected'
                   then (select count(*)::int from public.conversations c where c.channel_account_id = ca.id) else 0
              end as conversations

@@ -25,6 +25,7 @@ const channelSchema = z.object({
   status: channelStatusSchema,
   statusReason: z.string().nullable(),
   linkedPageId: z.string().nullable(),
+  wabaId: z.string().nullable(),
   connectedAt: z.date().nullable(),
   disconnectedAt: z.date().nullable(),
   conversations: z.number().int(),

@@ -1,0 +1,153 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { Fragment, useEffect, useRef } from "react";
+import { useTRPC } from "../trpc";
+import { Composer } from "./composer";
+import type { useConversationActions } from "./conversation-actions";
+import { ConversationHeader } from "./conversation-header";
+import { FailureNotice, pagesFailureOf } from "./failure-notice";
+import { THREAD_POLL_MS, useLiveThread } from "./live-updates";
+import { MessageBubble } from "./message-bubble";
+import { isUnstored, useSendReply, useUnsentReplies } from "./send-reply";
+import { useTeamNames } from "./team-names";
+import { dayLabel } from "./time";
+import type { ConversationSummary, Message } from "./types";
+
+export function Thread({
+  conversation,
+  userId,
+  canTakeAssigned,
+  actions,
+  onError,
+  onShowDetails,
+}: {
+  conversation: ConversationSummary;
+  userId: string | undefined;
+  canTakeAssigned: boolean;
+  actions: ReturnType<typeof useConversationActions>;
+  onError: (message: string) => void;
+  onShowDetails: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const threadLive = useLiveThread(conversation.id);
+  const { nameOf } = useTeamNames(conversation.workspaceId, userId);
+  const messages = useInfiniteQuery(
+    trpc.messages.list.infiniteQueryOptions(
+      { conversationId: conversation.id, limit: 50 },
+      {
+        getNextPageParam: (page) => (page.success ? (page.data.nextCursor ?? undefined) : undefined),
+        refetchInterval: threadLive ? false : THREAD_POLL_MS,
+      },
+    ),
+  );
+  const markRead = useMutation(
+    trpc.conversations.markRead.mutationOptions({
+      onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() }),
+    }),
+  );
+  const retry = useMutation(
+    trpc.messages.retry.mutationOptions({
+      onSuccess: (result) => {
+        if (!result.success) onError(result.error.message);
+        void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
+        // A refusal may have closed the window (or the channel): the composer follows.
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.get.queryKey({ conversationId: conversation.id }) });
+      },
+      onError: () => onError("Could not reach Frontdesk to retry."),
+    }),
+  );
+  const resend = useSendReply({ conversationId: conversation.id, userId, onRefused: onError });
+
+  // Opening a conversation reads it.
+  const { mutate: markReadNow } = markRead;
+  useEffect(() => {
+    if (conversation.unreadCount > 0) markReadNow({ conversationId: conversation.id });
+  }, [conversation.id, conversation.unreadCount, markReadNow]);
+
+  // r focuses the composer, e archives (with Undo).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if ((event.target as HTMLElement).closest("input, textarea, select, [contenteditable]")) return;
+      if (event.key === "r") {
+        event.preventDefault();
+        document.getElementById("composer")?.focus();
+      } else if (event.key === "e") {
+        actions.archive();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [actions]);
+
+  const stored: Message[] = (messages.data?.pages.flatMap((page) => (page.success ? page.data.items : [])) ?? [])
+    .slice()
+    .reverse();
+  const unsent = useUnsentReplies(conversation.id).filter(
+    (reply) => !stored.some((message) => message.clientMessageId === reply.clientMessageId),
+  );
+  const ordered = [...stored, ...unsent];
+  const bottom = useRef<HTMLDivElement>(null);
+  const newest = ordered.at(-1)?.id;
+  useEffect(() => {
+    if (newest) bottom.current?.scrollIntoView({ block: "end" });
+  }, [newest]);
+
+  const name = conversation.contact.displayName ?? conversation.contact.handle ?? "Unknown member";
+  const failure = pagesFailureOf(messages);
+  return (
+    <section aria-label={`Conversation with ${name}`} className="flex min-w-0 flex-1 flex-col">
+      <ConversationHeader
+        conversation={conversation}
+        userId={userId}
+        canTakeAssigned={canTakeAssigned}
+        onAssignToMe={() => actions.assign(userId ? { id: userId, name: "You", email: null } : null)}
+        onShowDetails={onShowDetails}
+      />
+      {conversation.channel.status !== "active" ? (
+        <p role="alert" data-testid="thread-channel-alert" className="bg-amber-100 px-4 py-2 text-sm text-amber-900">
+          This channel needs to be reconnected in Settings → Channels. Messages still arrive; replies cannot be sent.
+        </p>
+      ) : null}
+      <div className="flex-1 overflow-y-auto bg-slate-50 px-4 py-3">
+        {messages.hasNextPage ? (
+          <button
+            type="button"
+            onClick={() => void messages.fetchNextPage()}
+            disabled={messages.isFetchingNextPage}
+            className="mx-auto mb-3 block text-xs text-indigo-700 underline"
+          >
+            {messages.isFetchingNextPage ? "Loading…" : "Load earlier messages"}
+          </button>
+        ) : null}
+        {messages.isPending ? <p className="text-center text-sm text-slate-600">Loading messages…</p> : null}
+        {failure ? <FailureNotice message={failure} onRetry={() => void messages.refetch()} /> : null}
+        <ol className="space-y-2">
+          {ordered.map((message, index) => {
+            const previous = ordered[index - 1];
+            const newDay = !previous || previous.createdAt.toDateString() !== message.createdAt.toDateString();
+            return (
+              <Fragment key={message.id}>
+                {newDay ? (
+                  <li className="py-2 text-center text-xs font-medium text-slate-600" aria-hidden>
+                    {dayLabel(message.createdAt)}
+                  </li>
+                ) : null}
+                <MessageBubble
+                  message={message}
+                  senderName={nameOf(message.senderUserId)}
+                  retrying={retry.isPending && retry.variables?.messageId === message.id}
+                  onRetry={(confirmed) =>
+                    isUnstored(message) ? resend.resend(message) : retry.mutate({ messageId: message.id, confirmed })
+                  }
+                />
+              </Fragment>
+            );
+          })}
+        </ol>
+        <div ref={bottom} />
+      </div>
+      <Composer conversation={conversation} userId={userId} onError={onError} />
+    </section>
+  );
+}

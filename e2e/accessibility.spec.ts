@@ -1,0 +1,55 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, gymWithPage, signInAs, test } from "./fixtures";
+
+/** Serious and critical WCAG A/AA violations on the page as it is now. */
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+}
+
+test("sign-in, inbox, thread and channels have no serious or critical accessibility violations", async ({ page, data }) => {
+  await page.goto("/login");
+  expect(await seriousViolations(page)).toEqual([]);
+
+  const gym = await gymWithPage({ page, data });
+  await gym.memberWrites("Hi, is the pool open?");
+  await page.reload();
+  await expect(page.getByTestId("conversation-row")).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByTestId("conversation-row").first().click();
+  await page.getByLabel("Reply").fill("Yes");
+  await page.getByLabel("Reply").press("Enter");
+  await expect(page.getByTestId("message-status")).toHaveAttribute("data-status", "sent");
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.goto("/settings/channels");
+  await expect(page.getByTestId("channel-row")).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("keyboard: a skip link to the list, a visible focus on rows, and ? lists every shortcut", async ({ page, data }) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("agent");
+  await data.createConversation(workspaceId, { contactName: "Keyboard Kim" });
+  await signInAs(page, user);
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to the conversations" });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  const row = page.getByTestId("conversation-row").first();
+  await expect(row).toBeFocused();
+  // A ring of at least 2 px, not the browser's faint default.
+  const ring = await row.evaluate((node) => getComputedStyle(node).boxShadow);
+  expect(ring).toMatch(/2px/);
+
+  await page.keyboard.press("?");
+  const sheet = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(sheet).toBeVisible();
+  await expect(sheet).toContainText("Next / previous conversation");
+  await page.keyboard.press("Escape");
+  await expect(sheet).toBeHidden();
+});
