@@ -184,16 +184,18 @@ export function listConversations(
             : tx``;
     const term = input.search?.trim();
     const searchesMessages = Boolean(term && term.length >= MESSAGE_SEARCH_MIN_LENGTH);
-    const search = term
-      ? tx`and c.id in (select app.search_conversation_ids(${workspace}, ${likePattern(term)}, ${searchesMessages},
-                                                            ${phoneDigitsPattern(term)}))`
-      : tx``;
-    const archived =
-      input.archived === "any" ? tx`` : input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`;
+    const archived = input.archived === "any" ? tx`` : input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`;
 
     // Pick the page first, then join its details: a broad search must not join every match.
-    const rows = await tx<SummaryRow[]>`
-      with page as materialized (
+    const pageIds = term
+      ? tx`
+        select s.id from app.search_conversation_page(
+          ${workspace}, ${likePattern(term)}, ${searchesMessages}, ${phoneDigitsPattern(term)},
+          ${input.archived === "any" ? "any" : input.archived ? "yes" : "no"}, ${input.status ?? null}, ${input.channelAccountId ?? null},
+          ${input.assignee.kind === "me" || input.assignee.kind === "user" ? "user" : input.assignee.kind},
+          ${input.assignee.kind === "me" ? claims.sub : input.assignee.kind === "user" ? input.assignee.userId : null},
+          ${input.unreadOnly}, ${cursor?.at ?? null}, ${cursor?.id ?? null}, ${input.limit + 1}) s`
+      : tx`
         select c.id from public.conversations c
         where c.workspace_id = ${workspace}
           ${archived}
@@ -201,11 +203,11 @@ export function listConversations(
           ${input.channelAccountId ? tx`and c.channel_account_id = ${input.channelAccountId}` : tx``}
           ${assignee}
           ${input.unreadOnly ? tx`and c.unread_count > 0` : tx``}
-          ${search}
           ${cursor ? tx`and (c.last_message_at, c.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : tx``}
         order by c.last_message_at desc, c.id desc
-        limit ${input.limit + 1}
-      )
+        limit ${input.limit + 1}`;
+    const rows = await tx<SummaryRow[]>`
+      with page as materialized (${pageIds})
       ${summarySelect(tx, workspace)}
       where c.id in (select id from page)
       order by c.last_message_at desc, c.id desc`;

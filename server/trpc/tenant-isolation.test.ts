@@ -147,12 +147,14 @@ describe("SQL as authenticated with B's claims", () => {
   it("gets nothing from A's search function", async () => {
     const found = await withUser(
       intruder.claims,
-      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true, null) as id`,
+      (tx) => tx`select id from app.search_conversation_page(${a.workspaceId}, '%private%', true, null, 'any', null, null,
+                                                                 'anyone', null, false, null, null, 31)`,
     );
     expect(found).toHaveLength(0);
     const owner = await withUser(
       { sub: a.userId, role: "authenticated" },
-      (tx) => tx`select app.search_conversation_ids(${a.workspaceId}, '%private%', true, null) as id`,
+      (tx) => tx`select id from app.search_conversation_page(${a.workspaceId}, '%private%', true, null, 'any', null, null,
+                                                                 'anyone', null, false, null, null, 31)`,
     );
     expect(owner.map((row) => row.id)).toEqual([a.conversationId]);
   });

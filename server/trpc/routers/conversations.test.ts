@@ -135,6 +135,55 @@ describe("conversations.list", () => {
     expect((await search("Priya"))[0]?.match).toBeNull();
   });
 
+  it("a search's page is the newest matches in order, however far the matches lie, and pages on", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace();
+    const { channelAccountId } = await createConversation(workspaceId, {
+      contactName: "Zanzibar Quill",
+      lastMessageAt: minutesAgo(9000),
+    });
+    // 1,600 newer conversations: more than a search walks before it looks names up by index.
+    await superuserSql()`
+      with people as (
+        select g, gen_random_uuid() as contact_id, gen_random_uuid() as identity_id from generate_series(1, 1600) g
+      ), contacts as (
+        insert into public.contacts (id, workspace_id, display_name)
+        select contact_id, ${workspaceId}, case when g % 40 = 0 then 'Common Name ' || g else 'Filler ' || g end from people
+      ), identities as (
+        insert into public.contact_identities (id, workspace_id, contact_id, channel_account_id, provider_user_id)
+        select identity_id, ${workspaceId}, contact_id, ${channelAccountId}, 'bulk-' || g from people
+      ), conversations as (
+        insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id, last_message_at)
+        select ${workspaceId}, ${channelAccountId}, contact_id, identity_id, now() - g * interval '1 minute' from people
+        returning id, last_message_at
+      )
+      insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, text, status, created_at)
+      select ${workspaceId}, c.id, ${channelAccountId}, 'inbound', 'member',
+             case when row_number() over (order by c.last_message_at desc) % 45 = 0 then 'Can I freeze my plan?' else 'Hi' end,
+             'delivered', c.last_message_at
+      from conversations c`;
+    const caller = await callerFor(session.access_token);
+    const search = (term: string, cursor?: string) =>
+      unwrap(caller.conversations.list({ workspaceId, search: term, archived: "any", limit: 30, cursor }));
+    const names = async (page: { items: { contact: { displayName: string | null } }[] }) =>
+      page.items.map((item) => item.contact.displayName);
+
+    // Rare, and older than everything the walk reads.
+    expect(await names(await search("zanzibar"))).toEqual(["Zanzibar Quill"]);
+    // Broad: a page of the newest, then the rest, in order, nothing twice.
+    const first = await search("common name");
+    const rest = await search("common name", first.nextCursor ?? undefined);
+    const expected = Array.from({ length: 40 }, (_, i) => `Common Name ${(i + 1) * 40}`);
+    expect([...(await names(first)), ...(await names(rest))]).toEqual(expected);
+    expect(first.items).toHaveLength(30);
+    expect(rest.nextCursor).toBeNull();
+    // Message matches fill the page; a newer name match still comes first.
+    await createConversation(workspaceId, { contactName: "Freeze Fan", lastMessageAt: new Date(), channelAccountId });
+    const freeze = await search("freeze");
+    expect(freeze.items[0]?.contact.displayName).toBe("Freeze Fan");
+    expect(freeze.items.slice(1).every((item) => item.match?.snippet === "Can I freeze my plan?")).toBe(true);
+    expect(freeze.items).toHaveLength(30);
+  });
+
   it("counts the inbox's unread conversations, archived ones aside", async () => {
     const { workspaceId, session } = await memberOfNewWorkspace();
     await createConversation(workspaceId, { unreadCount: 3 });
