@@ -9,7 +9,12 @@ import { prepareDatabase } from "./prepare";
 import { SCHEMA_FILE, schemaSnapshot } from "./schema-snapshot";
 
 const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-schema-"));
-const cluster = await startCluster({ dataDir: path.join(stateDir, "postgres"), port: await freePort(), persistent: false, fast: true });
+const cluster = await startCluster({
+  dataDir: path.join(stateDir, "postgres"),
+  port: await freePort(),
+  persistent: false,
+  fast: true,
+});
 try {
   await prepareDatabase(cluster.url, { seedDemo: false });
   const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });

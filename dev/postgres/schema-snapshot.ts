@@ -38,7 +38,10 @@ async function extensions(sql: TransactionSql): Promise<string> {
     select format('create extension if not exists %I with schema %I;', e.extname, n.nspname) as line
     from pg_extension e join pg_namespace n on n.oid = e.extnamespace
     where e.extname in ('pg_trgm', 'btree_gin') order by e.extname`;
-  return section("extensions", rows.map((row) => row.line));
+  return section(
+    "extensions",
+    rows.map((row) => row.line),
+  );
 }
 
 async function types(sql: TransactionSql): Promise<string> {
@@ -54,7 +57,10 @@ async function types(sql: TransactionSql): Promise<string> {
     where n.nspname in ${sql.unsafe(OURS)}
       and (t.typtype = 'e' or (t.typtype = 'c' and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'))
     order by n.nspname, t.typname`;
-  return section("types", rows.map((row) => row.line));
+  return section(
+    "types",
+    rows.map((row) => row.line),
+  );
 }
 
 async function tables(sql: TransactionSql): Promise<string> {
@@ -97,7 +103,10 @@ async function indexes(sql: TransactionSql): Promise<string> {
     where n.nspname in ${sql.unsafe(OURS)}
       and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
     order by n.nspname, (select relname from pg_class t where t.oid = i.indrelid), c.relname`;
-  return section("indexes", rows.map((row) => row.line));
+  return section(
+    "indexes",
+    rows.map((row) => row.line),
+  );
 }
 
 async function functions(sql: TransactionSql): Promise<string> {
@@ -107,7 +116,10 @@ async function functions(sql: TransactionSql): Promise<string> {
     where n.nspname in ${sql.unsafe(OURS)}
       and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
     order by n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)`;
-  return section("functions", rows.map((row) => row.line));
+  return section(
+    "functions",
+    rows.map((row) => row.line),
+  );
 }
 
 async function triggers(sql: TransactionSql): Promise<string> {
@@ -116,7 +128,10 @@ async function triggers(sql: TransactionSql): Promise<string> {
     from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
     where not t.tgisinternal and n.nspname in ${sql.unsafe(OURS)}
     order by n.nspname, c.relname, t.tgname`;
-  return section("triggers", rows.map((row) => row.line));
+  return section(
+    "triggers",
+    rows.map((row) => row.line),
+  );
 }
 
 /** Policies on our tables, and those our migrations put on Supabase's (realtime.messages, storage.objects). */
@@ -129,7 +144,10 @@ async function policies(sql: TransactionSql): Promise<string> {
     from pg_policies p
     where p.schemaname in ${sql.unsafe(OURS)} or p.schemaname in ('realtime', 'storage')
     order by p.schemaname, p.tablename, p.policyname`;
-  return section("row-level security policies", rows.map((row) => row.line));
+  return section(
+    "row-level security policies",
+    rows.map((row) => row.line),
+  );
 }
 
 /** What the API roles may do: table, column and function privileges of anon, authenticated and service_role. */
@@ -181,7 +199,10 @@ async function grants(sql: TransactionSql): Promise<string> {
     select line from (select * from schemas union all select * from tables union all select * from columns
                       union all select * from routines union all select * from memberships) g
     order by kind, nspname, object, grantee`;
-  return section("grants", rows.map((row) => row.line));
+  return section(
+    "grants",
+    rows.map((row) => row.line),
+  );
 }
 
 /** A titled section; one-line statements (indexes, grants) without blank lines between them. */

@@ -184,7 +184,8 @@ export function listConversations(
             : tx``;
     const term = input.search?.trim();
     const searchesMessages = Boolean(term && term.length >= MESSAGE_SEARCH_MIN_LENGTH);
-    const archived = input.archived === "any" ? tx`` : input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`;
+    const archived =
+      input.archived === "any" ? tx`` : input.archived ? tx`and c.archived_at is not null` : tx`and c.archived_at is null`;
 
     // Pick the page first, then join its details: a broad search must not join every match.
     const pageIds = term
