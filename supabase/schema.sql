@@ -16,7 +16,7 @@ create type app.routed_event as (
   workspace_id uuid,
   user_id text,
   occurred_at timestamp with time zone,
-  member_message boolean,
+  stores_message boolean,
   mid text,
   direction text,
   sender text,
@@ -36,6 +36,11 @@ create type app.routed_event as (
   emoji text,
   reaction text,
   webhook integer
+);
+
+create type app.search_hit as (
+  id uuid,
+  last_message_at timestamp with time zone
 );
 
 create type public.channel_provider as enum ('messenger', 'instagram', 'whatsapp');
@@ -81,16 +86,16 @@ create table public.channel_accounts (
   access_token_ciphertext text,
   access_token_key_id text,
   status public.channel_status default 'active'::public.channel_status not null,
+  status_reason text,
   subscribed_fields text[] default '{}'::text[] not null,
   subscribed_at timestamp with time zone,
-  created_at timestamp with time zone default now() not null,
-  updated_at timestamp with time zone default now() not null,
   linked_page_id text,
   waba_id text,
   connected_by uuid,
   connected_at timestamp with time zone,
   disconnected_at timestamp with time zone,
-  status_reason text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
   constraint channel_accounts_pkey PRIMARY KEY (id),
   constraint channel_accounts_workspace_id_id_key UNIQUE (workspace_id, id),
   constraint channel_accounts_connected_by_fkey FOREIGN KEY (connected_by) REFERENCES auth.users(id) ON DELETE SET NULL,
@@ -99,6 +104,8 @@ create table public.channel_accounts (
   constraint channel_accounts_provider_account_id_check CHECK ((provider_account_id <> ''::text))
 );
 alter table public.channel_accounts enable row level security;
+comment on column public.channel_accounts.access_token_ciphertext is 'AES-256-GCM, sealed by the app to the row id (token-crypto.ts); never granted to user requests.';
+comment on column public.channel_accounts.status_reason is 'Why the channel needs reconnecting, in words an admin can act on (never a token or a raw Graph body).';
 
 create table public.channel_connect_attempts (
   id uuid default gen_random_uuid() not null,
@@ -143,12 +150,12 @@ create table public.contacts (
   display_name text,
   avatar_url text,
   phone text,
+  phone_digits text generated always as (NULLIF(regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text), ''::text)) stored,
   email text,
   notes text default ''::text not null,
   tags text[] default '{}'::text[] not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
-  phone_digits text generated always as (NULLIF(regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text), ''::text)) stored,
   constraint contacts_pkey PRIMARY KEY (id),
   constraint contacts_workspace_id_id_key UNIQUE (workspace_id, id),
   constraint contacts_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
@@ -156,6 +163,7 @@ create table public.contacts (
   constraint contacts_tags_check CHECK ((cardinality(tags) <= 50))
 );
 alter table public.contacts enable row level security;
+comment on column public.contacts.phone_digits is 'The phone''s digits only: what phone search matches.';
 
 create table public.conversations (
   id uuid default gen_random_uuid() not null,
@@ -170,10 +178,10 @@ create table public.conversations (
   last_message_at timestamp with time zone default now() not null,
   last_inbound_at timestamp with time zone,
   last_message_preview text,
-  created_at timestamp with time zone default now() not null,
-  updated_at timestamp with time zone default now() not null,
   window_closed_at timestamp with time zone,
   failed_sends integer default 0 not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
   constraint conversations_pkey PRIMARY KEY (id),
   constraint conversations_contact_identity_id_key UNIQUE (contact_identity_id),
   constraint conversations_workspace_id_id_key UNIQUE (workspace_id, id),
@@ -185,6 +193,7 @@ create table public.conversations (
   constraint conversations_unread_count_check CHECK ((unread_count >= 0))
 );
 alter table public.conversations enable row level security;
+comment on column public.conversations.last_message_preview is 'The preview of the latest message that still exists (its messages.preview, or its text).';
 comment on column public.conversations.window_closed_at is 'When Meta last refused a reply because the messaging window had closed; closed until last_inbound_at passes it.';
 comment on column public.conversations.failed_sends is 'Replies in this conversation that are failed now; the list marks the conversation while any are.';
 
@@ -209,6 +218,7 @@ create table public.messages (
   sender public.message_sender not null,
   sender_user_id uuid,
   text text,
+  preview text,
   attachments jsonb default '[]'::jsonb not null,
   reactions jsonb default '[]'::jsonb not null,
   metadata jsonb default '{}'::jsonb not null,
@@ -225,7 +235,6 @@ create table public.messages (
   deleted_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
   inserted_at timestamp with time zone default now() not null,
-  preview text,
   constraint messages_pkey PRIMARY KEY (id),
   constraint messages_channel_account_id_provider_message_id_key UNIQUE (channel_account_id, provider_message_id),
   constraint messages_workspace_id_client_message_id_key UNIQUE (workspace_id, client_message_id),
@@ -263,20 +272,20 @@ create table public.webhook_events (
   payload jsonb not null,
   received_at timestamp with time zone default now() not null,
   processed_at timestamp with time zone,
-  outcome text default 'received'::text not null,
+  outcome text not null,
   error text,
   attempts integer default 0 not null,
   constraint webhook_events_pkey PRIMARY KEY (id),
   constraint webhook_events_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
-  constraint webhook_events_outcome_check CHECK ((outcome = ANY (ARRAY['received'::text, 'processed'::text, 'unroutable'::text, 'failed'::text])))
+  constraint webhook_events_outcome_check CHECK ((outcome = ANY (ARRAY['processed'::text, 'unroutable'::text, 'failed'::text])))
 );
 alter table public.webhook_events enable row level security;
 
 create table public.workspaces (
   id uuid default gen_random_uuid() not null,
   name text not null,
-  created_at timestamp with time zone default now() not null,
   human_agent_enabled boolean default false not null,
+  created_at timestamp with time zone default now() not null,
   constraint workspaces_pkey PRIMARY KEY (id),
   constraint workspaces_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
 );
@@ -303,7 +312,7 @@ CREATE INDEX memberships_user_id_idx ON public.memberships USING btree (user_id)
 CREATE INDEX messages_text_trgm_idx ON public.messages USING gin (workspace_id, text extensions.gin_trgm_ops);
 CREATE INDEX messages_thread_idx ON public.messages USING btree (conversation_id, created_at DESC, id DESC);
 CREATE INDEX pending_receipts_message_idx ON public.pending_receipts USING btree (channel_account_id, provider_message_id);
-CREATE INDEX webhook_events_replay_idx ON public.webhook_events USING btree (received_at) WHERE (outcome = ANY (ARRAY['received'::text, 'failed'::text]));
+CREATE INDEX webhook_events_replay_idx ON public.webhook_events USING btree (received_at) WHERE (outcome = 'failed'::text);
 CREATE INDEX webhook_events_workspace_idx ON public.webhook_events USING btree (workspace_id, received_at DESC);
 
 -- ── functions ───────────────────────────────────────────────────────────────────────────────────────────
@@ -357,21 +366,21 @@ begin
   -- Type every event once and resolve its channel account; the statements below read only the routed
   -- events. Under the locks above, whether a member is new or renamed is settled here.
   select coalesce(array_agg(row(x.n, x.type, x.provider, ca.id, ca.workspace_id, x.user_id,
-                                to_timestamp(x.occurred_at / 1000), x.member_message, x.mid, x.direction,
+                                to_timestamp(x.occurred_at / 1000), x.stores_message, x.mid, x.direction,
                                 x.sender, x.kind, x.text, x.attachments, x.metadata, x.reply_to, x.preview,
                                 x.profile_name, x.reference, x.status, x.mids, to_timestamp(x.watermark / 1000),
                                 x.error, x.target_mid, x.emoji, x.reaction, coalesce(x.webhook, 1))::app.routed_event
                       order by x.n)
                       filter (where ca.id is not null), '{}'),
          coalesce(array_agg(coalesce(x.webhook, 1)) filter (where ca.id is null), '{}'),
-         count(*) filter (where ca.id is not null and x.member_message),
-         count(*) filter (where ca.id is not null and x.member_message
+         count(*) filter (where ca.id is not null and x.stores_message),
+         count(*) filter (where ca.id is not null and x.stores_message
                           and (ci.id is null or (x.profile_name is not null and ci.profile_name is distinct from x.profile_name))),
-         count(*) filter (where ca.id is not null and not x.member_message),
+         count(*) filter (where ca.id is not null and not x.stores_message),
          count(*) filter (where ca.id is not null and x.reference is not null)
   into routed, unroutable_webhooks, message_events, member_changes, other_events, send_references
   from (
-    select e.*, (e.type = 'message' and e.sender <> 'app') as member_message
+    select e.*, (e.type = 'message' and e.sender <> 'app') as stores_message
     from rows from (jsonb_to_recordset(events) as (
            type text, provider text, "accountId" text, "userId" text, "occurredAt" double precision, mid text,
            direction text, sender text, kind text, text text, attachments jsonb, metadata jsonb, "replyTo" text,
@@ -391,14 +400,14 @@ begin
     select ci.id, ci.profile_name from public.contact_identities ci
     where ci.channel_account_id = ca.id and ci.provider_user_id = x.user_id
     limit 1
-  ) ci on x.member_message;
+  ) ci on x.stores_message;
   if member_changes > 0 then
     -- Members writing for the first time get a contact, an identity and a conversation, all at once.
     with members as (
       select e.account_id, e.workspace_id, e.provider, e.user_id as member_id,
              max(e.profile_name) as profile_name, min(e.occurred_at) as first_at
       from unnest(routed) e
-      where e.member_message
+      where e.stores_message
       group by 1, 2, 3, 4
     ), missing as materialized (
       select m.*, gen_random_uuid() as contact_id, gen_random_uuid() as identity_id
@@ -439,7 +448,7 @@ begin
         where ci.channel_account_id = e.account_id and ci.provider_user_id = e.user_id
         limit 1
       ) c
-      where e.member_message
+      where e.stores_message
       order by e.account_id, e.mid, e.n
     ), stored as (
       insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, text,
@@ -511,7 +520,7 @@ begin
 
   -- Everything else, in the order Meta sent it: receipts, echoes of our own sends, reactions, unsends, edits.
   if other_events > 0 then
-    for ev in select * from unnest(routed) e where not e.member_message order by e.n
+    for ev in select * from unnest(routed) e where not e.stores_message order by e.n
     loop
       case ev.type
       when 'message' then
@@ -724,7 +733,7 @@ begin
   with tagged as (
     -- One pass over each list, whatever the number of webhooks: a row per routed event, per unroutable
     -- event, per stored message, and one per webhook so that a webhook without events still gets a row.
-    select r.webhook as w, 1 as routed, r.member_message::integer as message_event,
+    select r.webhook as w, 1 as routed, r.stores_message::integer as message_event,
            r.workspace_id, 0 as unroutable, 0 as inserted
     from unnest(routed) r
     union all select u, 0, 0, null, 1, 0 from unnest(unroutable_webhooks) u
@@ -1007,33 +1016,110 @@ AS $function$
   where kind = 'channel' and c.id = target and app.member_role(c.workspace_id) = 'admin'
 $function$;
 
-CREATE OR REPLACE FUNCTION app.search_conversation_ids(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text)
- RETURNS SETOF uuid
+CREATE OR REPLACE FUNCTION app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer)
+ RETURNS SETOF app.search_hit
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
+declare
+  -- The list's filters and cursor, as SQL on public.conversations c (every value quoted by format's %L).
+  eligible text := format('c.workspace_id = %L', target_workspace)
+    || case when status is not null then format(' and c.status = %L', status) else '' end
+    || case when channel is not null then format(' and c.channel_account_id = %L', channel) else '' end
+    || case assignee_kind when 'unassigned' then ' and c.assignee_id is null'
+                          when 'user' then format(' and c.assignee_id = %L', assignee) else '' end
+    || case when unread_only then ' and c.unread_count > 0' else '' end
+    || case when after_at is not null
+            then format(' and (c.last_message_at, c.id) < (%L::timestamptz, %L::uuid)', after_at, after_id) else '' end;
+  -- The archive filter on its own: the walk reads the inbox and the archive each by its own ordered index.
+  inbox_part text := case when archived in ('no', 'any') then ' and c.archived_at is null' end;
+  archive_part text := case when archived in ('yes', 'any') then ' and c.archived_at is not null' end;
+  archived_filter text := case archived when 'no' then ' and c.archived_at is null'
+                                        when 'yes' then ' and c.archived_at is not null' else '' end;
+  walk_rows integer := app.search_walk_rows();
+  walk_order text := format('order by c.last_message_at desc, c.id desc limit %s', walk_rows);
+  walked integer;
+  hits app.search_hit[] := '{}';
+  more app.search_hit[];
+  bound_at timestamptz;
+  bound_id uuid;
 begin
   if not (target_workspace = any (array(select app.member_workspace_ids()))) then
     return;
   end if;
-  -- `= any(array(...))` keeps each branch an index lookup by the matched ids.
+
+  -- Messages first, from the trigram index.
+  if include_messages then
+    execute format($messages$
+      select coalesce(array_agg((c.id, c.last_message_at)::app.search_hit), '{}') from public.conversations c
+      where c.id = any (array(
+          select m.conversation_id from public.messages m
+          where m.workspace_id = %1$L and m.text ilike %2$L and m.deleted_at is null))
+        and %3$s%4$s$messages$, target_workspace, pattern, eligible, archived_filter)
+    into hits;
+    -- A full page of message matches bounds the walk: a name match older than the page's last cannot be on it.
+    select h.last_message_at, h.id into bound_at, bound_id from unnest(hits) h
+    order by h.last_message_at desc, h.id desc offset page_size - 1 limit 1;
+  end if;
+
+  -- Names, handles and phones. With a page of message matches already, the names are looked up by index (a term
+  -- that fills a page from messages rarely matches many names); otherwise the inbox is walked in its order, up to
+  -- walk_rows conversations, each checked by key: a broad name fills the page within the first rows.
+  if bound_at is null then
+    execute format($walk$
+      with walk as materialized (
+        select c.* from (
+          (select c.id, c.last_message_at, c.contact_id, c.contact_identity_id from public.conversations c
+           where %1$s %3$s %2$s)
+          union all
+          (select c.id, c.last_message_at, c.contact_id, c.contact_identity_id from public.conversations c
+           where %1$s %4$s %2$s)
+        ) c
+        %2$s
+      )
+      select (select count(*)::integer from walk),
+             coalesce((select array_agg((w.id, w.last_message_at)::app.search_hit) from walk w
+                       cross join lateral (select ct.display_name, ct.phone_digits from public.contacts ct
+                                           where ct.id = w.contact_id limit 1) ct
+                       cross join lateral (select ci.handle from public.contact_identities ci
+                                           where ci.id = w.contact_identity_id limit 1) ci
+                       where ct.display_name ilike %5$L or ci.handle ilike %5$L or ct.phone_digits like %6$L), '{}')$walk$,
+      eligible, walk_order, coalesce(inbox_part, ' and false'), coalesce(archive_part, ' and false'), pattern, digits_pattern)
+    into walked, more;
+    hits := hits || more;
+  end if;
+
+  if bound_at is not null or (walked = walk_rows and cardinality(more) < page_size) then
+    -- By index: after a page of message matches, or when the walk stopped at its limit with less than a page of
+    -- name matches (some may lie beyond it; the term is rare, so they are few).
+    execute format($names$
+      select coalesce(array_agg((c.id, c.last_message_at)::app.search_hit), '{}') from public.conversations c
+      where c.id = any (array(
+          select x.id from public.conversations x where x.contact_id = any (array(
+            select ct.id from public.contacts ct where ct.workspace_id = %1$L and ct.display_name ilike %2$L
+            union
+            select ct.id from public.contacts ct where ct.workspace_id = %1$L and ct.phone_digits like %3$L))
+          union
+          select x.id from public.conversations x where x.contact_identity_id = any (array(
+            select ci.id from public.contact_identities ci where ci.workspace_id = %1$L and ci.handle ilike %2$L))))
+        and %4$s%5$s$names$, target_workspace, pattern, digits_pattern, eligible, archived_filter)
+    into more;
+    hits := hits || more;
+  end if;
+
   return query
-    select c.id from public.conversations c
-    where c.contact_id = any (array(
-      select ct.id from public.contacts ct where ct.workspace_id = target_workspace and ct.display_name ilike pattern
-      union
-      select ct.id from public.contacts ct
-      where digits_pattern is not null and ct.workspace_id = target_workspace and ct.phone_digits like digits_pattern))
-    union
-    select c.id from public.conversations c
-    where c.contact_identity_id = any (array(
-      select ci.id from public.contact_identities ci where ci.workspace_id = target_workspace and ci.handle ilike pattern))
-    union
-    select m.conversation_id from public.messages m
-    where include_messages and m.workspace_id = target_workspace and m.text ilike pattern and m.deleted_at is null;
+    select distinct on (h.last_message_at, h.id) h.id, h.last_message_at from unnest(hits) h
+    order by h.last_message_at desc, h.id desc
+    limit page_size;
 end
 $function$;
+
+CREATE OR REPLACE FUNCTION app.search_walk_rows()
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$ select 1500 $function$;
 
 CREATE OR REPLACE FUNCTION app.send_conversation_events(changed public.conversations[])
  RETURNS void
@@ -1138,9 +1224,6 @@ create policy memberships_select_member on public.memberships as permissive for 
 create policy messages_select_member on public.messages as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
-create policy pending_receipts_select_member on public.pending_receipts as permissive for select to authenticated
-  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
-
 create policy webhook_events_select_admin on public.webhook_events as permissive for select to authenticated
   using ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
 
@@ -1172,22 +1255,20 @@ grant select on public.memberships to authenticated;
 grant all on public.memberships to service_role;
 grant select on public.messages to authenticated;
 grant all on public.messages to service_role;
-grant select on public.pending_receipts to authenticated;
 grant all on public.pending_receipts to service_role;
 grant select on public.webhook_events to authenticated;
 grant all on public.webhook_events to service_role;
 grant select on public.workspaces to authenticated;
 grant all on public.workspaces to service_role;
 grant insert (workspace_id, actor_user_id, entity, entity_id, action, metadata) on public.audit_logs to authenticated;
-grant insert (id, workspace_id, provider, provider_account_id, display_name, display_handle, access_token_ciphertext, access_token_key_id, status, subscribed_fields, subscribed_at, updated_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, status_reason) on public.channel_accounts to authenticated;
-grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status, subscribed_fields, subscribed_at, created_at, updated_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, status_reason) on public.channel_accounts to authenticated;
-grant update (display_name, display_handle, access_token_ciphertext, access_token_key_id, status, subscribed_fields, subscribed_at, updated_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, status_reason) on public.channel_accounts to authenticated;
+grant insert (id, workspace_id, provider, provider_account_id, display_name, display_handle, access_token_ciphertext, access_token_key_id, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, updated_at) on public.channel_accounts to authenticated;
+grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, created_at, updated_at) on public.channel_accounts to authenticated;
+grant update (display_name, display_handle, access_token_ciphertext, access_token_key_id, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, updated_at) on public.channel_accounts to authenticated;
 grant insert (workspace_id, user_id) on public.channel_connect_attempts to authenticated;
 grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages, created_at) on public.channel_connect_attempts to authenticated;
 grant update (callback_at, user_token_ciphertext, user_token_key_id, granted_pages) on public.channel_connect_attempts to authenticated;
 grant update (display_name, notes, tags, updated_at) on public.contacts to authenticated;
 grant update (status, archived_at, assignee_id, unread_count, updated_at) on public.conversations to authenticated;
-grant execute on function app.apply_pending_receipts() to public;
 grant execute on function app.conversation_event(c public.conversations) to public;
 grant execute on function app.flag_channel_for_reconnect(channel uuid, reason text) to service_role;
 grant execute on function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint) to service_role;
@@ -1203,8 +1284,8 @@ grant execute on function app.queue_outgoing_message(target_conversation uuid, c
 grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.reopen_sends_after_reconnect(channel uuid) to authenticated;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to authenticated;
-grant execute on function app.search_conversation_ids(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text) to authenticated;
-grant execute on function app.search_conversation_ids(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text) to service_role;
+grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to authenticated;
+grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to service_role;
 grant execute on function app.team_members(target_workspace uuid) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to service_role;
 grant authenticated to frontdesk_api;

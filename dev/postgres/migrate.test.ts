@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { superuserSql } from "../test/fixtures";
-import { applyMigrations, MigrationError } from "./migrate";
+import { applyMigrations, MigrationError, StaleDatabaseError } from "./migrate";
 import { prepareDatabase } from "./prepare";
 
 /** A fresh database on the test cluster, so these tests see migrations from nothing. */
@@ -80,6 +80,18 @@ describe("migrations", () => {
     expect(tables.map((t) => t.name)).toEqual(["good"]);
     const versions = await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`;
     expect(versions.map((v) => v.version)).toEqual(["20260101000000"]);
+  });
+
+  it("refuse a database built by migrations that are gone (a rebased schema), saying how to start afresh", async () => {
+    const url = await freshDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
+    await writeFile(path.join(dir, "20260101000000_first.sql"), "create table public.first (id int);");
+    const sql = connect(url);
+    await applyMigrations(sql, dir);
+    await rename(path.join(dir, "20260101000000_first.sql"), path.join(dir, "20260201000000_baseline.sql"));
+    const failure = await applyMigrations(sql, dir).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StaleDatabaseError);
+    expect((failure as Error).message).toMatch(/20260101000000.*delete \.local\//);
   });
 
   it("seed the demo workspaces only into an empty database", async () => {

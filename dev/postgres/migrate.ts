@@ -28,6 +28,12 @@ export async function applyMigrations(sql: Sql, migrationsDir: string): Promise<
   );
 
   const files = (await readdir(migrationsDir)).filter((file) => MIGRATION_FILE.test(file)).sort();
+  const known = new Set(files.map((file) => MIGRATION_FILE.exec(file)?.[1]));
+  const unknown = [...applied].filter((version) => !known.has(version));
+  if (unknown.length > 0) {
+    // A database made by migrations that are gone (the schema was rebased) cannot be brought forward.
+    throw new StaleDatabaseError(unknown);
+  }
   const newlyApplied: string[] = [];
   for (const file of files) {
     const [, version, name] = MIGRATION_FILE.exec(file) ?? [];
@@ -45,6 +51,15 @@ export async function applyMigrations(sql: Sql, migrationsDir: string): Promise<
     newlyApplied.push(file);
   }
   return newlyApplied;
+}
+
+export class StaleDatabaseError extends Error {
+  constructor(readonly versions: string[]) {
+    super(
+      `this database was built by migrations that are no longer in supabase/migrations (${versions.join(", ")}): ` +
+        "the schema has been rebased since. For the local stack, delete .local/ and start again.",
+    );
+  }
 }
 
 function describePostgresError(error: unknown): string {

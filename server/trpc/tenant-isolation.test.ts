@@ -102,9 +102,10 @@ describe("SQL as authenticated with B's claims", () => {
       const total = await superuserSql().unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [
         a.workspaceId,
       ]);
+      // A table user requests may not read at all (pending_receipts) shows nothing either.
       const seen = await withUser(intruder.claims, (tx) =>
         tx.unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [a.workspaceId]),
-      );
+      ).catch((error: Error) => (/permission denied/.test(error.message) ? [{ n: 0 }] : Promise.reject(error)));
       expect({ table, seen: seen[0]?.n }).toEqual({ table, seen: 0 });
       expect({ table, exists: total[0]?.n > 0 }).toEqual({ table, exists: true });
     }

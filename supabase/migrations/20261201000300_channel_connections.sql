@@ -1,18 +1,7 @@
--- Connecting channels (issue #7): admins connect Facebook Pages (and their Instagram accounts) through
--- Meta's OAuth dialog and WhatsApp numbers with a permanent token; disconnecting keeps the history.
--- Tokens stay write-only for user requests: admins may set them, nobody may select them.
+-- Connecting channels: admins connect Facebook Pages (and their Instagram accounts) through Meta's OAuth dialog
+-- and WhatsApp numbers with a permanent token; disconnecting keeps the history, removing deletes it. Tokens
+-- stay write-only for user requests: admins may set them, nobody may select them (ADR 008).
 
-alter table public.channel_accounts
-  add column linked_page_id text,
-  add column waba_id text,
-  add column connected_by uuid references auth.users (id) on delete set null,
-  add column connected_at timestamptz,
-  add column disconnected_at timestamptz,
-  -- Why a channel needs reconnecting, in words an admin can act on (never a token or a raw Graph body).
-  add column status_reason text;
-
-grant select (linked_page_id, waba_id, connected_by, connected_at, disconnected_at, status_reason)
-  on public.channel_accounts to authenticated;
 grant insert (id, workspace_id, provider, provider_account_id, display_name, display_handle, status,
               access_token_ciphertext, access_token_key_id, subscribed_fields, subscribed_at, linked_page_id,
               waba_id, connected_by, connected_at, disconnected_at, status_reason, updated_at)
@@ -87,19 +76,54 @@ $$;
 revoke execute on function app.flag_channel_for_reconnect(uuid, text) from public;
 grant execute on function app.flag_channel_for_reconnect(uuid, text) to service_role;
 
--- Channel changes reach open inboxes too (the token-health banner).
-create function app.broadcast_channels() returns trigger
+-- Replies refused because Meta stopped accepting the channel's token can go once an admin has reconnected it.
+-- Returns how many became retryable.
+create function app.reopen_sends_after_reconnect(channel uuid) returns integer
+language sql security definer set search_path = ''
+as $$
+  with reopened as (
+    update public.messages m
+    set error = m.error || jsonb_build_object('retryable', true,
+                                              'message', 'The channel has been reconnected: retry to send this reply.')
+    from public.channel_accounts ca
+    where ca.id = channel and ca.status = 'active' and app.member_role(ca.workspace_id) = 'admin'
+      and m.channel_account_id = ca.id and m.status = 'failed' and m.error ->> 'code' = 'TOKEN_EXPIRED'
+    returning m.id
+  )
+  select count(*)::integer from reopened
+$$;
+revoke execute on function app.reopen_sends_after_reconnect(uuid) from public;
+grant execute on function app.reopen_sends_after_reconnect(uuid) to authenticated;
+
+-- Deletes a disconnected channel with its conversations, messages and members' identities (the audit log
+-- keeps that it happened). Admins only; a live channel must be disconnected first. Returns the conversations
+-- removed, or null when the caller may not remove it.
+create function app.remove_channel(channel uuid) returns integer
 language plpgsql security definer set search_path = ''
 as $$
+declare
+  target record;
+  removed integer;
 begin
-  perform realtime.send(
-    jsonb_build_object('id', n.id, 'workspaceId', n.workspace_id, 'status', n.status),
-    'channel', 'workspace:' || n.workspace_id, true)
-  from new_rows n left join old_rows o on o.id = n.id
-  where o.id is null or o.status is distinct from n.status;
-  return null;
-end;
+  select ca.id, ca.workspace_id, ca.provider, ca.display_name into target
+  from public.channel_accounts ca
+  where ca.id = channel and ca.status = 'disconnected' and app.member_role(ca.workspace_id) = 'admin'
+  for update;
+  if not found then
+    return null;
+  end if;
+  select count(*)::integer into removed from public.conversations c where c.channel_account_id = target.id;
+  -- Contacts reached only through this channel go with it; contacts with other channels stay.
+  delete from public.contacts ct
+  where ct.workspace_id = target.workspace_id
+    and exists (select 1 from public.contact_identities ci where ci.contact_id = ct.id and ci.channel_account_id = target.id)
+    and not exists (select 1 from public.contact_identities ci where ci.contact_id = ct.id and ci.channel_account_id <> target.id);
+  delete from public.channel_accounts ca where ca.id = target.id;
+  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+  values (target.workspace_id, (select auth.uid()), 'channel_account', target.id, 'channel.removed',
+          jsonb_build_object('provider', target.provider, 'conversations', removed));
+  return removed;
+end
 $$;
-revoke execute on function app.broadcast_channels() from public;
-create trigger channel_accounts_broadcast_update after update on public.channel_accounts
-  referencing old table as old_rows new table as new_rows for each statement execute function app.broadcast_channels();
+revoke execute on function app.remove_channel(uuid) from public;
+grant execute on function app.remove_channel(uuid) to authenticated;

@@ -1,22 +1,174 @@
--- Webhooks that arrive together are applied together (issue #4; ADR 012).
---
--- The edge function hands Postgres every webhook that is waiting when a connection comes free, as one call
--- and one transaction: under load each webhook no longer pays its own statements, executor start-ups and
--- commit. Each webhook still gets its own webhook_events row and its own outcome, and is answered only
--- after that transaction commits. If applying them together fails, nothing is stored and the edge function
--- applies each on its own, so a webhook that cannot be applied is marked failed alone and the others land.
---
--- The body of migration …0900's app.ingest_meta_webhook is split: app.apply_meta_events applies events
--- (unchanged but for tracking which webhook each event came from) and app.ingest_meta_webhooks stores the
--- webhooks and their outcomes. app.ingest_meta_webhook stays, for one webhook (replays and tests).
+-- Webhook ingest (ADR 005, 010–012): one call stores the raw webhook and applies its normalized events
+-- (supabase/functions/_shared/meta-events.ts) in one transaction: idempotent (Meta redelivers), race-free (a
+-- per-member advisory lock), statuses only move forward, and receipts that beat their message are parked and
+-- applied when it appears. Webhooks that arrive together are applied together, each keeping its own row.
 
--- Which webhook of a call an event came from, numbered from 1 (a single webhook's events carry none).
-alter type app.routed_event add attribute webhook integer;
+-- Every signed webhook, kept: the durable record and the replay source. Only a single-workspace webhook is
+-- shown to that workspace's admins.
+create table public.webhook_events (
+  id bigint generated always as identity primary key,
+  -- Null for webhooks no connected channel claims, or that name several workspaces.
+  workspace_id uuid references public.workspaces (id) on delete cascade,
+  object text not null,
+  payload jsonb not null,
+  received_at timestamptz not null default now(),
+  processed_at timestamptz,
+  outcome text not null check (outcome in ('processed', 'unroutable', 'failed')),
+  -- `SQLSTATE: message` of the failure, when applying failed.
+  error text,
+  attempts integer not null default 0
+);
+create index webhook_events_replay_idx on public.webhook_events (received_at) where outcome = 'failed';
+create index webhook_events_workspace_idx on public.webhook_events (workspace_id, received_at desc);
+
+-- Raw payloads are written once and read only to replay: lz4 costs a fraction of pglz's CPU per webhook.
+do $$
+begin
+  alter table public.webhook_events alter column payload set compression lz4;
+exception when feature_not_supported then
+  raise notice 'lz4 unavailable: webhook payloads keep the default compression';
+end
+$$;
+
+alter table public.webhook_events enable row level security;
+-- Raw payloads are for admins debugging their channels.
+create policy webhook_events_select_admin on public.webhook_events
+  for select to authenticated using (app.member_role(workspace_id) = 'admin');
+grant select on public.webhook_events to authenticated;
+grant all on public.webhook_events to service_role;
+
+-- Receipts and echoes for outbound messages not stored yet (a WhatsApp status or a Messenger echo can arrive
+-- before the Send API call has returned). Ingest's own: no user request reads them.
+create table public.pending_receipts (
+  id bigint generated always as identity primary key,
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  channel_account_id uuid not null,
+  provider_message_id text not null,
+  status public.message_status not null,
+  error jsonb,
+  occurred_at timestamptz not null,
+  received_at timestamptz not null default now(),
+  foreign key (workspace_id, channel_account_id) references public.channel_accounts (workspace_id, id) on delete cascade
+);
+create index pending_receipts_message_idx on public.pending_receipts (channel_account_id, provider_message_id);
+alter table public.pending_receipts enable row level security;
+grant all on public.pending_receipts to service_role;
+
+-- pending < sent < delivered < read; failed replaces only pending or sent.
+create function app.status_rank(status public.message_status) returns integer
+language sql immutable parallel safe set search_path = ''
+as $$
+  select case status when 'pending' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else -1 end
+$$;
+
+-- Moves one message's status forward (never back), stamping when each step happened.
+create function app.advance_message_status(
+  target_message uuid, new_status public.message_status, occurred_at timestamptz, failure jsonb
+) returns void
+language sql security definer set search_path = ''
+as $$
+  update public.messages m set
+    status = new_status,
+    sent_at = case when new_status in ('sent', 'delivered', 'read') then coalesce(m.sent_at, occurred_at) else m.sent_at end,
+    delivered_at = case when new_status in ('delivered', 'read') then coalesce(m.delivered_at, occurred_at) else m.delivered_at end,
+    read_at = case when new_status = 'read' then coalesce(m.read_at, occurred_at) else m.read_at end,
+    failed_at = case when new_status = 'failed' then occurred_at else m.failed_at end,
+    error = case when new_status = 'failed' then failure else m.error end
+  where m.id = target_message
+    and m.direction = 'outbound'
+    and (
+      (new_status = 'failed' and m.status in ('pending', 'sent'))
+      or (new_status <> 'failed' and m.status <> 'failed' and app.status_rank(new_status) > app.status_rank(m.status))
+    )
+$$;
+
+-- When an outbound message gets its provider id, apply whatever receipts were waiting for it.
+create function app.apply_pending_receipts() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  receipt record;
+begin
+  for receipt in
+    delete from public.pending_receipts r
+    where r.channel_account_id = new.channel_account_id and r.provider_message_id = new.provider_message_id
+    returning r.status, r.occurred_at, r.error
+  loop
+    perform app.advance_message_status(new.id, receipt.status, receipt.occurred_at, receipt.error);
+  end loop;
+  return null;
+end
+$$;
+
+create trigger messages_apply_pending_receipts
+  after insert or update of provider_message_id on public.messages
+  for each row when (new.provider_message_id is not null and new.direction = 'outbound')
+  execute function app.apply_pending_receipts();
+
+-- Applies a receipt to the message it names, or parks it until that message exists.
+create function app.receive_status(
+  target_workspace uuid, account uuid, provider_message text,
+  new_status public.message_status, occurred_at timestamptz, failure jsonb
+) returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  found_message uuid;
+begin
+  select m.id into found_message from public.messages m
+  where m.channel_account_id = account and m.provider_message_id = provider_message;
+  if found_message is null then
+    insert into public.pending_receipts (workspace_id, channel_account_id, provider_message_id, status, error, occurred_at)
+    values (target_workspace, account, provider_message, new_status, failure, occurred_at);
+  else
+    perform app.advance_message_status(found_message, new_status, occurred_at, failure);
+  end if;
+end
+$$;
+revoke execute on function app.status_rank(public.message_status),
+  app.advance_message_status(uuid, public.message_status, timestamptz, jsonb),
+  app.receive_status(uuid, uuid, text, public.message_status, timestamptz, jsonb), app.apply_pending_receipts()
+  from public;
+
+-- One normalized event (supabase/functions/_shared/meta-events.ts) with the channel account it routed to.
+create type app.routed_event as (
+  n integer,
+  type text,
+  provider text,
+  account_id uuid,
+  workspace_id uuid,
+  user_id text,
+  occurred_at timestamptz,
+  -- A message to store: a member's, or one sent from Meta's own inbox (our own sends echoed back are receipts).
+  stores_message boolean,
+  mid text,
+  direction text,
+  sender text,
+  kind text,
+  text text,
+  attachments jsonb,
+  metadata jsonb,
+  reply_to text,
+  preview text,
+  profile_name text,
+  reference text,
+  status text,
+  mids jsonb,
+  watermark timestamptz,
+  error jsonb,
+  target_mid text,
+  emoji text,
+  reaction text,
+  -- Which webhook of a call the event came from, numbered from 1 (ADR 012).
+  webhook integer
+);
 
 /*
  * Applies normalized events (supabase/functions/_shared/meta-events.ts) — one webhook's or several's — and
  * says, for each event that routed nowhere and each message it stored, which webhook it came from.
  * Statements that have nothing to do are not run: most webhooks are messages from members already known.
+ * Lookups by key are LATERAL ... LIMIT 1, an index probe per event whatever the tables' sizes, and the
+ * statements are planned once per session (plan_cache_mode = force_generic_plan): ADR 011.
  */
 create function app.apply_meta_events(events jsonb, out routed app.routed_event[], out unroutable_webhooks integer[],
                                       out inserted_webhooks integer[], out new_identities uuid[])
@@ -28,6 +180,8 @@ declare
   member_changes integer := 0;
   other_events integer := 0;
   send_references integer := 0;
+  changed_conversation uuid;
+  rethought_previews uuid[] := '{}';
 begin
   inserted_webhooks := '{}';
   new_identities := '{}';
@@ -42,21 +196,21 @@ begin
   -- Type every event once and resolve its channel account; the statements below read only the routed
   -- events. Under the locks above, whether a member is new or renamed is settled here.
   select coalesce(array_agg(row(x.n, x.type, x.provider, ca.id, ca.workspace_id, x.user_id,
-                                to_timestamp(x.occurred_at / 1000), x.member_message, x.mid, x.direction,
+                                to_timestamp(x.occurred_at / 1000), x.stores_message, x.mid, x.direction,
                                 x.sender, x.kind, x.text, x.attachments, x.metadata, x.reply_to, x.preview,
                                 x.profile_name, x.reference, x.status, x.mids, to_timestamp(x.watermark / 1000),
                                 x.error, x.target_mid, x.emoji, x.reaction, coalesce(x.webhook, 1))::app.routed_event
                       order by x.n)
                       filter (where ca.id is not null), '{}'),
          coalesce(array_agg(coalesce(x.webhook, 1)) filter (where ca.id is null), '{}'),
-         count(*) filter (where ca.id is not null and x.member_message),
-         count(*) filter (where ca.id is not null and x.member_message
+         count(*) filter (where ca.id is not null and x.stores_message),
+         count(*) filter (where ca.id is not null and x.stores_message
                           and (ci.id is null or (x.profile_name is not null and ci.profile_name is distinct from x.profile_name))),
-         count(*) filter (where ca.id is not null and not x.member_message),
+         count(*) filter (where ca.id is not null and not x.stores_message),
          count(*) filter (where ca.id is not null and x.reference is not null)
   into routed, unroutable_webhooks, message_events, member_changes, other_events, send_references
   from (
-    select e.*, (e.type = 'message' and e.sender <> 'app') as member_message
+    select e.*, (e.type = 'message' and e.sender <> 'app') as stores_message
     from rows from (jsonb_to_recordset(events) as (
            type text, provider text, "accountId" text, "userId" text, "occurredAt" double precision, mid text,
            direction text, sender text, kind text, text text, attachments jsonb, metadata jsonb, "replyTo" text,
@@ -76,14 +230,14 @@ begin
     select ci.id, ci.profile_name from public.contact_identities ci
     where ci.channel_account_id = ca.id and ci.provider_user_id = x.user_id
     limit 1
-  ) ci on x.member_message;
+  ) ci on x.stores_message;
   if member_changes > 0 then
     -- Members writing for the first time get a contact, an identity and a conversation, all at once.
     with members as (
       select e.account_id, e.workspace_id, e.provider, e.user_id as member_id,
              max(e.profile_name) as profile_name, min(e.occurred_at) as first_at
       from unnest(routed) e
-      where e.member_message
+      where e.stores_message
       group by 1, 2, 3, 4
     ), missing as materialized (
       select m.*, gen_random_uuid() as contact_id, gen_random_uuid() as identity_id
@@ -124,14 +278,14 @@ begin
         where ci.channel_account_id = e.account_id and ci.provider_user_id = e.user_id
         limit 1
       ) c
-      where e.member_message
+      where e.stores_message
       order by e.account_id, e.mid, e.n
     ), stored as (
       insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, text,
-                                   attachments, metadata, provider_message_id, reply_to_provider_message_id, status,
-                                   sent_at, created_at)
+                                   preview, attachments, metadata, provider_message_id, reply_to_provider_message_id,
+                                   status, sent_at, created_at)
       select me.workspace_id, me.conversation_id, me.account_id, me.direction::public.message_direction,
-             me.kind::public.message_kind, me.sender::public.message_sender, me.text,
+             me.kind::public.message_kind, me.sender::public.message_sender, me.text, nullif(me.preview, me.text),
              coalesce(me.attachments, '[]'), coalesce(me.metadata, '{}'), me.mid, me.reply_to,
              case when me.direction = 'inbound' then 'delivered' else 'sent' end::public.message_status,
              me.occurred_at, me.occurred_at
@@ -196,7 +350,7 @@ begin
 
   -- Everything else, in the order Meta sent it: receipts, echoes of our own sends, reactions, unsends, edits.
   if other_events > 0 then
-    for ev in select * from unnest(routed) e where not e.member_message order by e.n
+    for ev in select * from unnest(routed) e where not e.stores_message order by e.n
     loop
       case ev.type
       when 'message' then
@@ -226,16 +380,23 @@ begin
 
       when 'unsend' then
         update public.messages m set deleted_at = coalesce(m.deleted_at, ev.occurred_at)
-        where m.channel_account_id = ev.account_id and m.provider_message_id = ev.mid and m.direction = 'inbound';
+        where m.channel_account_id = ev.account_id and m.provider_message_id = ev.mid and m.direction = 'inbound'
+        returning m.conversation_id into changed_conversation;
+        if found then rethought_previews := rethought_previews || changed_conversation; end if;
 
       when 'edit' then
-        update public.messages m set text = ev.text, edited_at = ev.occurred_at
-        where m.channel_account_id = ev.account_id and m.provider_message_id = ev.mid and m.direction = 'inbound';
+        update public.messages m set text = ev.text, preview = nullif(ev.preview, ev.text), edited_at = ev.occurred_at
+        where m.channel_account_id = ev.account_id and m.provider_message_id = ev.mid and m.direction = 'inbound'
+        returning m.conversation_id into changed_conversation;
+        if found then rethought_previews := rethought_previews || changed_conversation; end if;
 
       else
         raise exception 'unknown normalized event type %', ev.type;
       end case;
     end loop;
+    if cardinality(rethought_previews) > 0 then
+      perform app.refresh_conversation_previews(rethought_previews);
+    end if;
   end if;
 
 end
@@ -276,7 +437,7 @@ begin
   with tagged as (
     -- One pass over each list, whatever the number of webhooks: a row per routed event, per unroutable
     -- event, per stored message, and one per webhook so that a webhook without events still gets a row.
-    select r.webhook as w, 1 as routed, r.member_message::integer as message_event,
+    select r.webhook as w, 1 as routed, r.stores_message::integer as message_event,
            r.workspace_id, 0 as unroutable, 0 as inserted
     from unnest(routed) r
     union all select u, 0, 0, null, 1, 0 from unnest(unroutable_webhooks) u
@@ -325,12 +486,56 @@ end
 $$;
 
 /* One webhook: the form replays and tests use. */
-create or replace function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint default null)
+create function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint default null)
 returns jsonb
 language sql security definer set search_path = ''
 as $$
   select app.ingest_meta_webhooks(array[webhook_object], array[payload], events, replay_of) -> 0
 $$;
 
-revoke execute on function app.apply_meta_events(jsonb), app.ingest_meta_webhooks(text[], jsonb[], jsonb, bigint) from public;
-grant execute on function app.ingest_meta_webhooks(text[], jsonb[], jsonb, bigint) to service_role;
+revoke execute on function app.apply_meta_events(jsonb), app.ingest_meta_webhooks(text[], jsonb[], jsonb, bigint),
+  app.ingest_meta_webhook(text, jsonb, jsonb, bigint) from public;
+grant execute on function app.ingest_meta_webhooks(text[], jsonb[], jsonb, bigint), app.ingest_meta_webhook(text, jsonb, jsonb, bigint)
+  to service_role;
+
+-- ── webhooks kept when they cannot be applied ──
+-- The raw row is the durable record and the replay source: when the call that stores and applies a webhook
+-- fails (its events refused, a bug), the payload is stored alone as failed. A payload Postgres will not take as
+-- jsonb is kept as a JSON string of the raw body, so nothing Meta signed is ever dropped.
+create function app.keep_unapplied_webhook(webhook_object text, raw_payload text, failure text) returns bigint
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  payload jsonb;
+  kept bigint;
+begin
+  begin
+    payload := raw_payload::jsonb;
+  exception when others then
+    payload := to_jsonb(raw_payload);
+  end;
+  insert into public.webhook_events (object, payload, outcome, error, attempts)
+  values (webhook_object, payload, 'failed', failure, 1)
+  returning id into kept;
+  return kept;
+end
+$$;
+revoke execute on function app.keep_unapplied_webhook(text, text, text) from public;
+grant execute on function app.keep_unapplied_webhook(text, text, text) to service_role;
+
+-- ── previews that follow the latest message (ADR 014) ──
+-- Each conversation's preview, from its latest message that the member has not unsent.
+create function app.refresh_conversation_previews(conversation_ids uuid[]) returns void
+language sql security definer set search_path = ''
+as $$
+  update public.conversations c set last_message_preview = latest.preview, updated_at = now()
+  from unnest(conversation_ids) as changed (id)
+  left join lateral (
+    select coalesce(m.preview, m.text) as preview from public.messages m
+    where m.conversation_id = changed.id and m.deleted_at is null
+    order by m.created_at desc, m.id desc
+    limit 1
+  ) latest on true
+  where c.id = changed.id and c.last_message_preview is distinct from latest.preview
+$$;
+revoke execute on function app.refresh_conversation_previews(uuid[]) from public;

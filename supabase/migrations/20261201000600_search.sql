@@ -1,11 +1,8 @@
--- A search's page of conversations, chosen in one call (issue #15: search p95 at 1M messages).
---
--- app.search_conversation_ids returns every match, which the list then orders: for a broad term (a common
--- first name matches 3% of the inbox) that is thousands of contact → conversation probes and a join with the
--- whole inbox index, to show 31 rows. Here the inbox is walked in its own order for name, handle and phone
--- matches (a broad term fills the page within the first rows walked); only when that walk ends without a full
--- page are the name matches looked up by index instead (then they are few). Message matches always come from
--- the trigram index. The page is the first `page_size` of both, in the inbox's order.
+-- Search: a page of conversations whose contact name, phone digits or handle, or (when asked) message text,
+-- matches, chosen in one call (ADR 015). Looking up every match and ordering them costs thousands of probes for
+-- a broad term (a common first name matches 3% of the inbox) to show 31 rows; so message matches come from the
+-- trigram index, and names from a walk of the inbox in its own order (a broad name fills the page within the
+-- first rows), or by index when the walk ends without a full page or messages filled it already.
 
 -- How many conversations the walk reads before it falls back to the indexes.
 create function app.search_walk_rows() returns integer language sql immutable as $$ select 1500 $$;
@@ -13,6 +10,8 @@ create function app.search_walk_rows() returns integer language sql immutable as
 -- One conversation a search found, with its place in the inbox's order.
 create type app.search_hit as (id uuid, last_message_at timestamptz);
 
+-- Security definer because ILIKE is not leakproof: under RLS Postgres may not use it as an index condition and
+-- would filter every row of the workspace. Tenancy is enforced here instead: nothing unless the caller is a member.
 create function app.search_conversation_page(
   target_workspace uuid, pattern text, include_messages boolean, digits_pattern text,
   archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid,
@@ -118,4 +117,3 @@ revoke execute on function app.search_conversation_page(uuid, text, boolean, tex
 grant execute on function app.search_conversation_page(uuid, text, boolean, text, text, public.conversation_status, uuid, text,
   uuid, boolean, timestamptz, uuid, integer) to authenticated, service_role;
 
-drop function app.search_conversation_ids(uuid, text, boolean, text);

@@ -1,19 +1,15 @@
--- The inbox: channel accounts, contacts and their provider identities, conversations, messages,
--- raw webhook events and the audit log. Every table leads with workspace_id, is reachable only through
--- RLS, and children reference their parents together with workspace_id so no row can point across tenants.
+-- The inbox: channel accounts, contacts and their provider identities, conversations, messages and the audit
+-- log. Every table leads with workspace_id, is reachable only through RLS, and children reference their parents
+-- together with workspace_id so that no row can point across tenants.
 
 create extension if not exists pg_trgm with schema extensions;
 create extension if not exists btree_gin with schema extensions;
-
-alter table public.workspaces
-  add column human_agent_enabled boolean not null default false;
-comment on column public.workspaces.human_agent_enabled is
-  'Messenger/Instagram replies up to 7 days after the member''s last message, with the HUMAN_AGENT tag.';
 
 create type public.channel_provider as enum ('messenger', 'instagram', 'whatsapp');
 create type public.channel_status as enum ('active', 'needs_reconnect', 'disconnected');
 create type public.conversation_status as enum ('open', 'pending', 'resolved');
 create type public.message_direction as enum ('inbound', 'outbound');
+-- The kinds ingest stores (supabase/functions/_shared/message-kinds.ts) plus what only Frontdesk creates.
 create type public.message_kind as enum (
   'text', 'image', 'file', 'audio', 'video', 'sticker', 'location', 'share', 'story_mention', 'reaction', 'postback',
   'template', 'system', 'unsupported'
@@ -31,11 +27,20 @@ create table public.channel_accounts (
   provider_account_id text not null check (provider_account_id <> ''),
   display_name text not null,
   display_handle text,
+  -- Sealed with AES-256-GCM by the app (token-crypto.ts); user SQL can neither read nor decrypt them.
   access_token_ciphertext text,
   access_token_key_id text,
   status public.channel_status not null default 'active',
+  -- Why a channel needs reconnecting, in words an admin can act on (never a token or a raw Graph body).
+  status_reason text,
   subscribed_fields text[] not null default '{}',
   subscribed_at timestamptz,
+  -- An Instagram account's Facebook Page; a WhatsApp number's Business Account.
+  linked_page_id text,
+  waba_id text,
+  connected_by uuid references auth.users (id) on delete set null,
+  connected_at timestamptz,
+  disconnected_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (workspace_id, id),
@@ -52,6 +57,8 @@ create table public.contacts (
   display_name text,
   avatar_url text,
   phone text,
+  -- "+1 415 555 0142", "(415) 555-0142" and "4155550142" all search the same digits.
+  phone_digits text generated always as (nullif(regexp_replace(phone, '[^0-9]', '', 'g'), '')) stored,
   email text,
   notes text not null default '' check (length(notes) <= 10000),
   tags text[] not null default '{}' check (cardinality(tags) <= 50),
@@ -61,8 +68,8 @@ create table public.contacts (
 );
 create index contacts_display_name_trgm_idx on public.contacts
   using gin (workspace_id, display_name extensions.gin_trgm_ops);
-create index contacts_phone_trgm_idx on public.contacts
-  using gin (workspace_id, phone extensions.gin_trgm_ops);
+create index contacts_phone_digits_trgm_idx on public.contacts
+  using gin (workspace_id, phone_digits extensions.gin_trgm_ops);
 
 create table public.contact_identities (
   id uuid primary key default gen_random_uuid(),
@@ -98,7 +105,12 @@ create table public.conversations (
   unread_count integer not null default 0 check (unread_count >= 0),
   last_message_at timestamptz not null default now(),
   last_inbound_at timestamptz,
+  -- The preview of the latest message that still exists (messages.preview, or its text).
   last_message_preview text,
+  -- When Meta last refused a reply because the messaging window had closed; closed until last_inbound_at passes it.
+  window_closed_at timestamptz,
+  -- Replies in this conversation that are failed now; the list marks the conversation while any are.
+  failed_sends integer not null default 0 check (failed_sends >= 0),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (workspace_id, id),
@@ -129,9 +141,12 @@ create table public.messages (
   sender public.message_sender not null,
   sender_user_id uuid references auth.users (id) on delete set null,
   text text,
+  -- The list preview (supabase/functions/_shared/message-preview.ts) when it is not the text itself: long,
+  -- multi-line, or an attachment's label. Most messages are one short line, their own preview (ADR 014).
+  preview text,
   attachments jsonb not null default '[]' check (jsonb_typeof(attachments) = 'array'),
   reactions jsonb not null default '[]' check (jsonb_typeof(reactions) = 'array'),
-  -- Provider extras worth keeping: quick-reply / postback payloads, WhatsApp context, story replies.
+  -- Provider extras worth keeping: quick-reply / postback payloads, WhatsApp context, story replies, standby.
   metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
   provider_message_id text,
   client_message_id text,
@@ -141,7 +156,7 @@ create table public.messages (
   delivered_at timestamptz,
   read_at timestamptz,
   failed_at timestamptz,
-  -- { code, message, retryable, providerCode } when status = 'failed'.
+  -- { code, message, retryable, providerCode, mayHaveBeenDelivered? } when status = 'failed'.
   error jsonb,
   edited_at timestamptz,
   deleted_at timestamptz,
@@ -158,22 +173,6 @@ create table public.messages (
 create index messages_thread_idx on public.messages (conversation_id, created_at desc, id desc);
 create index messages_text_trgm_idx on public.messages using gin (workspace_id, text extensions.gin_trgm_ops);
 
--- ── webhook events ────────────────────────────────────────────────────────────
-create table public.webhook_events (
-  id bigint generated always as identity primary key,
-  -- Null until routed; stays null for events no connected channel claims.
-  workspace_id uuid references public.workspaces (id) on delete cascade,
-  object text not null,
-  payload jsonb not null,
-  received_at timestamptz not null default now(),
-  processed_at timestamptz,
-  outcome text not null default 'received' check (outcome in ('received', 'processed', 'unroutable', 'failed')),
-  error text,
-  attempts integer not null default 0
-);
-create index webhook_events_replay_idx on public.webhook_events (received_at) where outcome in ('received', 'failed');
-create index webhook_events_workspace_idx on public.webhook_events (workspace_id, received_at desc);
-
 -- ── audit log ─────────────────────────────────────────────────────────────────
 create table public.audit_logs (
   id bigint generated always as identity primary key,
@@ -188,62 +187,12 @@ create table public.audit_logs (
 create index audit_logs_workspace_idx on public.audit_logs (workspace_id, created_at desc);
 create index audit_logs_entity_idx on public.audit_logs (entity_id, created_at desc);
 
--- ── team ──────────────────────────────────────────────────────────────────────
--- Members of a workspace the caller belongs to, with the name and email staff know them by.
--- Security definer because `auth.users` is not readable by `authenticated`.
-create function app.team_members(target_workspace uuid)
-returns table (user_id uuid, email text, full_name text, role public.workspace_role)
-language sql stable security definer set search_path = ''
-as $$
-  select m.user_id, u.email::text, nullif(u.raw_user_meta_data ->> 'full_name', ''), m.role
-  from public.memberships m
-  join auth.users u on u.id = m.user_id
-  where m.workspace_id = target_workspace
-    and target_workspace = any (array(select app.member_workspace_ids()))
-  order by coalesce(nullif(u.raw_user_meta_data ->> 'full_name', ''), u.email), m.user_id
-$$;
-revoke execute on function app.team_members(uuid) from public;
-grant execute on function app.team_members(uuid) to authenticated, service_role;
-
--- ── search ────────────────────────────────────────────────────────────────────
--- Conversations whose contact name, phone, handle or (when asked) message text contains `pattern`
--- (an ILIKE pattern). Security definer because ILIKE is not leakproof: under RLS Postgres may not use
--- it as an index condition and would filter every row of the workspace. Tenancy is enforced here
--- instead, by returning nothing unless the caller is a member of `target_workspace`.
-create function app.search_conversation_ids(target_workspace uuid, pattern text, include_messages boolean)
-returns setof uuid
-language plpgsql stable security definer set search_path = ''
-as $$
-begin
-  if not (target_workspace = any (array(select app.member_workspace_ids()))) then
-    return;
-  end if;
-  -- `= any(array(...))` keeps each branch an index lookup by the matched ids.
-  return query
-    select c.id from public.conversations c
-    where c.contact_id = any (array(
-      select ct.id from public.contacts ct where ct.workspace_id = target_workspace and ct.display_name ilike pattern
-      union
-      select ct.id from public.contacts ct where ct.workspace_id = target_workspace and ct.phone ilike pattern))
-    union
-    select c.id from public.conversations c
-    where c.contact_identity_id = any (array(
-      select ci.id from public.contact_identities ci where ci.workspace_id = target_workspace and ci.handle ilike pattern))
-    union
-    select m.conversation_id from public.messages m
-    where include_messages and m.workspace_id = target_workspace and m.text ilike pattern and m.deleted_at is null;
-end
-$$;
-revoke execute on function app.search_conversation_ids(uuid, text, boolean) from public;
-grant execute on function app.search_conversation_ids(uuid, text, boolean) to authenticated, service_role;
-
 -- ── row-level security ────────────────────────────────────────────────────────
 alter table public.channel_accounts enable row level security;
 alter table public.contacts enable row level security;
 alter table public.contact_identities enable row level security;
 alter table public.conversations enable row level security;
 alter table public.messages enable row level security;
-alter table public.webhook_events enable row level security;
 alter table public.audit_logs enable row level security;
 
 create policy channel_accounts_select_member on public.channel_accounts
@@ -269,10 +218,6 @@ create policy conversations_update_member on public.conversations
 create policy messages_select_member on public.messages
   for select to authenticated using (workspace_id = any (array(select app.member_workspace_ids())));
 
--- Raw payloads are for admins debugging their channels.
-create policy webhook_events_select_admin on public.webhook_events
-  for select to authenticated using (app.member_role(workspace_id) = 'admin');
-
 create policy audit_logs_select_manager on public.audit_logs
   for select to authenticated using (app.member_role(workspace_id) in ('admin', 'manager'));
 create policy audit_logs_insert_self on public.audit_logs
@@ -281,14 +226,30 @@ create policy audit_logs_insert_self on public.audit_logs
 
 -- ── grants (new projects grant nothing on public by default) ───────────────────
 -- Tokens are never readable by user requests: only the columns below are granted.
-grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status,
-              subscribed_fields, subscribed_at, created_at, updated_at)
+grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status, status_reason,
+              subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at,
+              created_at, updated_at)
   on public.channel_accounts to authenticated;
-grant select on public.contacts, public.contact_identities, public.conversations, public.messages,
-                public.webhook_events, public.audit_logs to authenticated;
+grant select on public.contacts, public.contact_identities, public.conversations, public.messages, public.audit_logs
+  to authenticated;
 grant update (display_name, notes, tags, updated_at) on public.contacts to authenticated;
 grant update (status, archived_at, assignee_id, unread_count, updated_at) on public.conversations to authenticated;
 grant insert (workspace_id, actor_user_id, entity, entity_id, action, metadata) on public.audit_logs to authenticated;
 
 grant all on public.channel_accounts, public.contacts, public.contact_identities, public.conversations,
-             public.messages, public.webhook_events, public.audit_logs to service_role;
+             public.messages, public.audit_logs to service_role;
+
+-- ── what the schema snapshot (supabase/schema.sql) says of the columns that need saying ──
+comment on column public.channel_accounts.access_token_ciphertext is
+  'AES-256-GCM, sealed by the app to the row id (token-crypto.ts); never granted to user requests.';
+comment on column public.channel_accounts.status_reason is
+  'Why the channel needs reconnecting, in words an admin can act on (never a token or a raw Graph body).';
+comment on column public.contacts.phone_digits is 'The phone''s digits only: what phone search matches.';
+comment on column public.conversations.last_message_preview is
+  'The preview of the latest message that still exists (its messages.preview, or its text).';
+comment on column public.conversations.window_closed_at is
+  'When Meta last refused a reply because the messaging window had closed; closed until last_inbound_at passes it.';
+comment on column public.conversations.failed_sends is
+  'Replies in this conversation that are failed now; the list marks the conversation while any are.';
+comment on column public.messages.preview is
+  'The list preview of this message when it is not the text itself (long, multi-line, or an attachment label).';

@@ -1,6 +1,6 @@
--- Live updates through Supabase Realtime broadcast (DESIGN §7): triggers publish a summary of each
--- changed conversation on `workspace:<id>` (the inbox list) and of each changed message on
--- `conversation:<id>` (its thread), as private topics that only workspace members may join.
+-- Live updates through Supabase Realtime broadcast (ADR 006, 010): triggers publish a summary of each changed
+-- conversation on `workspace:<id>` (the inbox list), of each changed message on `conversation:<id>` (its thread),
+-- and of each channel whose status changed on `workspace:<id>`, as private topics only members may join.
 
 -- Who may join a topic. Realtime asks once per join (and per refreshed token) by selecting probe rows
 -- from realtime.messages as the joining user with `realtime.topic` set.
@@ -26,20 +26,22 @@ create policy frontdesk_members_receive on realtime.messages
   for select to authenticated
   using (extension = 'broadcast' and app.may_receive_topic((select realtime.topic())));
 
--- What the inbox list needs to patch a row in place; joined names stay with the client's cache.
+-- What the inbox list needs to patch a row in place (app/inbox/live-cache.ts ConversationEvent); joined names stay
+-- with the client's cache. Inlinable: a SET clause (even search_path) would make every call a separate function
+-- execution, which the broadcast statements pay per row. These name only built-ins and columns of their argument.
 create function app.conversation_event(c public.conversations) returns jsonb
-language sql stable set search_path = ''
+language sql stable
 as $$
   select jsonb_build_object(
     'id', c.id, 'workspaceId', c.workspace_id, 'status', c.status, 'archivedAt', c.archived_at,
     'unreadCount', c.unread_count, 'lastMessageAt', c.last_message_at, 'lastInboundAt', c.last_inbound_at,
-    'preview', c.last_message_preview, 'assigneeId', c.assignee_id, 'contactId', c.contact_id,
-    'channelAccountId', c.channel_account_id)
+    'windowClosedAt', c.window_closed_at, 'failedSends', c.failed_sends, 'preview', c.last_message_preview,
+    'assigneeId', c.assignee_id, 'contactId', c.contact_id, 'channelAccountId', c.channel_account_id)
 $$;
 
--- The thread's message shape (server/services/messages.ts toMessage), unsent text withheld alike.
+-- The thread's message shape (server/services/messages.ts), unsent text withheld alike.
 create function app.message_event(m public.messages) returns jsonb
-language sql stable set search_path = ''
+language sql stable
 as $$
   select jsonb_build_object(
     'id', m.id, 'conversationId', m.conversation_id, 'direction', m.direction, 'kind', m.kind,
@@ -53,16 +55,21 @@ as $$
     'createdAt', m.created_at)
 $$;
 
--- Statement-level with transition tables: a webhook that stores ten messages runs each trigger once,
--- and the list gets one broadcast per workspace carrying every changed conversation (up to 100 each).
--- Security definer because realtime.send inserts into realtime.messages, which users may not write.
+-- The rows realtime.send() would write (an `id` in every payload, extension `broadcast`, private), written by one
+-- insert per statement: realtime.send() guards each call with an exception block, a subtransaction per message
+-- that cost a fifth of webhook throughput. The guard is one per statement: a broadcast that cannot be written is
+-- a warning, never why a change is not stored. Statement-level triggers with transition tables: a webhook that
+-- stores ten messages runs each once, and the list gets one broadcast per workspace carrying every changed
+-- conversation (up to 100 each). jsonb_agg would copy every string of every element; to_jsonb over an array does not.
 create function app.send_conversation_events(changed public.conversations[]) returns void
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform realtime.send(jsonb_build_object('conversations', batch.items), 'conversations', 'workspace:' || batch.workspace_id, true)
+  insert into realtime.messages (id, topic, extension, event, private, payload)
+  select batch.id, 'workspace:' || batch.workspace_id, 'broadcast', 'conversations', true,
+         jsonb_build_object('conversations', to_jsonb(batch.items), 'id', batch.id)
   from (
-    select c.workspace_id, jsonb_agg(c.event order by c.last_message_at) as items
+    select c.workspace_id, gen_random_uuid() as id, array_agg(c.event order by c.last_message_at) as items
     from (
       select x.workspace_id, x.last_message_at, app.conversation_event(x) as event,
              (row_number() over (partition by x.workspace_id order by x.id) - 1) / 100 as chunk
@@ -70,9 +77,13 @@ begin
     ) c
     group by c.workspace_id, c.chunk
   ) batch;
+exception when others then
+  raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
 end;
 $$;
 
+-- A conversation's broadcast is built once per row; whether it changed is decided on the columns
+-- app.conversation_event shows (updated_at alone is not news), without building the old one.
 create function app.broadcast_conversations() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
@@ -82,7 +93,11 @@ begin
   else
     perform app.send_conversation_events(array(
       select n::public.conversations from new_rows n join old_rows o on o.id = n.id
-      where app.conversation_event(n) is distinct from app.conversation_event(o)));
+      where (n.workspace_id, n.status, n.archived_at, n.unread_count, n.last_message_at, n.last_inbound_at,
+             n.window_closed_at, n.failed_sends, n.last_message_preview, n.assignee_id, n.contact_id, n.channel_account_id)
+            is distinct from
+            (o.workspace_id, o.status, o.archived_at, o.unread_count, o.last_message_at, o.last_inbound_at,
+             o.window_closed_at, o.failed_sends, o.last_message_preview, o.assignee_id, o.contact_id, o.channel_account_id)));
   end if;
   return null;
 end;
@@ -93,16 +108,25 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   if tg_op = 'INSERT' then
-    perform realtime.send(app.message_event(n), 'message', 'conversation:' || n.conversation_id, true)
+    insert into realtime.messages (topic, extension, event, private, payload)
+    select 'conversation:' || n.conversation_id, 'broadcast', 'message', true, app.message_event(n)
     from new_rows n;
   else
-    perform realtime.send(app.message_event(n), 'message', 'conversation:' || n.conversation_id, true)
-    from new_rows n join old_rows o on o.id = n.id
-    where app.message_event(n) is distinct from app.message_event(o);
+    insert into realtime.messages (topic, extension, event, private, payload)
+    select 'conversation:' || changed.conversation_id, 'broadcast', 'message', true, changed.event
+    from (
+      select n.conversation_id, app.message_event(n) as event, app.message_event(o) as previous
+      from new_rows n join old_rows o on o.id = n.id
+    ) changed
+    where changed.event is distinct from changed.previous;
   end if;
+  return null;
+exception when others then
+  raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
   return null;
 end;
 $$;
+
 revoke execute on function app.broadcast_conversations(), app.broadcast_messages(),
   app.send_conversation_events(public.conversations[]) from public;
 
@@ -114,3 +138,20 @@ create trigger messages_broadcast_insert after insert on public.messages
   referencing new table as new_rows for each statement execute function app.broadcast_messages();
 create trigger messages_broadcast_update after update on public.messages
   referencing old table as old_rows new table as new_rows for each statement execute function app.broadcast_messages();
+
+-- Channel changes reach open inboxes too (the token-health banner).
+create function app.broadcast_channels() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform realtime.send(
+    jsonb_build_object('id', n.id, 'workspaceId', n.workspace_id, 'status', n.status),
+    'channel', 'workspace:' || n.workspace_id, true)
+  from new_rows n left join old_rows o on o.id = n.id
+  where o.id is null or o.status is distinct from n.status;
+  return null;
+end;
+$$;
+revoke execute on function app.broadcast_channels() from public;
+create trigger channel_accounts_broadcast_update after update on public.channel_accounts
+  referencing old table as old_rows new table as new_rows for each statement execute function app.broadcast_channels();

@@ -1,4 +1,4 @@
--- Workspaces (one per gym), who belongs to them, and the one membership check every policy uses.
+-- Workspaces (one per gym), who belongs to them with which role, and the membership checks every policy uses.
 
 create schema if not exists app;
 grant usage on schema app to authenticated, service_role;
@@ -8,8 +8,11 @@ create type public.workspace_role as enum ('admin', 'manager', 'agent');
 create table public.workspaces (
   id uuid primary key default gen_random_uuid(),
   name text not null check (length(btrim(name)) between 1 and 100),
+  human_agent_enabled boolean not null default false,
   created_at timestamptz not null default now()
 );
+comment on column public.workspaces.human_agent_enabled is
+  'Messenger/Instagram replies up to 7 days after the member''s last message, with the HUMAN_AGENT tag.';
 
 create table public.memberships (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
@@ -37,8 +40,22 @@ as $$
   where m.workspace_id = target_workspace and m.user_id = (select auth.uid())
 $$;
 
-revoke execute on function app.member_workspace_ids(), app.member_role(uuid) from public;
-grant execute on function app.member_workspace_ids(), app.member_role(uuid) to authenticated, service_role;
+-- Members of a workspace the caller belongs to, with the name and email staff know them by.
+-- Security definer because `auth.users` is not readable by `authenticated`.
+create function app.team_members(target_workspace uuid)
+returns table (user_id uuid, email text, full_name text, role public.workspace_role)
+language sql stable security definer set search_path = ''
+as $$
+  select m.user_id, u.email::text, nullif(u.raw_user_meta_data ->> 'full_name', ''), m.role
+  from public.memberships m
+  join auth.users u on u.id = m.user_id
+  where m.workspace_id = target_workspace
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  order by coalesce(nullif(u.raw_user_meta_data ->> 'full_name', ''), u.email), m.user_id
+$$;
+
+revoke execute on function app.member_workspace_ids(), app.member_role(uuid), app.team_members(uuid) from public;
+grant execute on function app.member_workspace_ids(), app.member_role(uuid), app.team_members(uuid) to authenticated, service_role;
 
 alter table public.workspaces enable row level security;
 alter table public.memberships enable row level security;
