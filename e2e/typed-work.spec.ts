@@ -83,6 +83,7 @@ test("with Unread ticked, the conversation you open stays in place until you mov
   // Read now, yet still listed, selected, in its place.
   await expect(rows.nth(1)).toHaveAttribute("aria-current", "page");
   await expect(rows.nth(1)).toContainText("Unread two");
+  await expect(rows.nth(1).getByTestId("unread-badge")).toHaveCount(0);
   await expect(rows).toHaveCount(3);
   await page.keyboard.press("j");
   await expect(page.getByRole("region", { name: /Conversation with/ })).toContainText("Unread one");

@@ -7,7 +7,7 @@ import type { ConversationListItem, ConversationPageResult, ConversationSummary,
  * list has never seen needs its contact and channel names).
  */
 
-/** One of the summaries `app.send_conversation_events()` (migration 20261201000100) broadcasts on `workspace:<id>`. */
+/** One of the summaries `app.send_conversation_events()` (supabase/migrations/…_realtime.sql) broadcasts on `workspace:<id>`. */
 export interface ConversationEvent {
   id: string;
   workspaceId: string;
@@ -22,6 +22,22 @@ export interface ConversationEvent {
   assigneeId: string | null;
   channelAccountId: string;
 }
+
+/** Every field of a ConversationEvent: app.conversation_event builds exactly these (a test compares). */
+export const CONVERSATION_EVENT_FIELDS = {
+  id: true,
+  workspaceId: true,
+  status: true,
+  archivedAt: true,
+  unreadCount: true,
+  lastMessageAt: true,
+  lastInboundAt: true,
+  windowClosedAt: true,
+  failedSends: true,
+  preview: true,
+  assigneeId: true,
+  channelAccountId: true,
+} as const satisfies Record<keyof ConversationEvent, true>;
 
 /** The list's filters as the conversation list sends them. */
 export interface ListFilters {
@@ -38,7 +54,17 @@ export type ListOutcome<T> = { kind: "unchanged" } | { kind: "patched"; data: T 
 
 type Assignee = ConversationSummary["assignee"];
 
-const MESSAGE_DATES = ["sentAt", "deliveredAt", "readAt", "failedAt", "editedAt", "deletedAt", "createdAt"] as const;
+type DateFieldOf<T> = { [K in keyof T]-?: NonNullable<T[K]> extends Date ? K : never }[keyof T];
+/** The Message fields that are dates, which a broadcast carries as ISO strings: all of them, or this does not compile. */
+const MESSAGE_DATES = Object.keys({
+  sentAt: true,
+  deliveredAt: true,
+  readAt: true,
+  failedAt: true,
+  editedAt: true,
+  deletedAt: true,
+  createdAt: true,
+} as const satisfies Record<DateFieldOf<Message>, true>) as DateFieldOf<Message>[];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

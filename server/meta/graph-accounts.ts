@@ -1,3 +1,4 @@
+import { TOKEN_EXPIRED_CODE } from "../../supabase/functions/_shared/graph-errors";
 import { config } from "../lib/config";
 import { graphRequest } from "./graph-http";
 
@@ -80,8 +81,8 @@ async function graphCall<T>(
     ok: false,
     failure: {
       code,
-      tokenInvalid: code === 190,
-      message: code === 190 ? "Meta no longer accepts this access token." : "Meta refused the request.",
+      tokenInvalid: code === TOKEN_EXPIRED_CODE,
+      message: code === TOKEN_EXPIRED_CODE ? "Meta no longer accepts this access token." : "Meta refused the request.",
     },
   };
 }

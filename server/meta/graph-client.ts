@@ -1,5 +1,6 @@
+import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
+import { RATE_LIMIT_CODES, TOKEN_EXPIRED_CODE, WINDOW_CLOSED_CODES } from "../../supabase/functions/_shared/graph-errors";
 import { type GraphError, graphRequest } from "./graph-http";
-import type { ChannelProvider } from "./messaging-window";
 
 /** The one module that calls Meta's Send APIs. Knows HTTP and Graph error codes, nothing of our database. */
 export type OutgoingContent = { text: string } | { attachment: { type: "image" | "file"; url: string } };
@@ -33,9 +34,6 @@ export type SendOutcome =
       /** Meta never answered a request it may have received: sending again could send twice. */
       mayHaveBeenDelivered?: boolean;
     };
-
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80007, 130429]);
-const WINDOW_CODES = new Set([10, 2018278, 131047]);
 
 function requestBody(request: SendRequest): unknown {
   const { content } = request;
@@ -74,12 +72,13 @@ export function classifyGraphError(status: number, error: GraphError | undefined
     code: kind,
     message,
     retryable,
-    providerCode: subcode && WINDOW_CODES.has(subcode) ? subcode : code,
+    providerCode: subcode && WINDOW_CLOSED_CODES.has(subcode) ? subcode : code,
   });
-  if (code === 190) return failure("TOKEN_EXPIRED", "The channel's access expired. An admin needs to reconnect it.", false);
+  if (code === TOKEN_EXPIRED_CODE)
+    return failure("TOKEN_EXPIRED", "The channel's access expired. An admin needs to reconnect it.", false);
   if (code !== null && RATE_LIMIT_CODES.has(code))
     return failure("RATE_LIMITED", "Meta is rate limiting this channel. Try again shortly.", true);
-  if ((code !== null && WINDOW_CODES.has(code)) || (subcode !== null && WINDOW_CODES.has(subcode))) {
+  if ((code !== null && WINDOW_CLOSED_CODES.has(code)) || (subcode !== null && WINDOW_CLOSED_CODES.has(subcode))) {
     return failure("WINDOW_CLOSED", "The messaging window for this member has closed.", false);
   }
   if (status >= 500 || status === 429) return failure("PROVIDER_ERROR", "Meta did not accept the message right now.", true);

@@ -1,19 +1,23 @@
+import { z } from "zod";
+import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
+
 /**
  * When Meta lets a business reply: Messenger and Instagram within 24 h of the member's last message
  * (up to 7 days with the HUMAN_AGENT tag, when the workspace enables it); WhatsApp within 24 h, then
  * only approved templates.
  */
-export type ChannelProvider = "messenger" | "instagram" | "whatsapp";
-
-export type MessagingWindow =
-  | { state: "open"; closesAt: Date }
-  | { state: "human_agent"; closesAt: Date }
-  | {
-      state: "closed";
-      closedAt: Date | null;
-      /** reengagement_required: Meta refused a reply for the window (131047, 10, 2018278) after the member's last message. */
-      reason: "no_inbound" | "expired" | "template_required" | "reengagement_required";
-    };
+export const messagingWindowSchema = z.discriminatedUnion("state", [
+  z.object({ state: z.literal("open"), closesAt: z.date() }),
+  /** Messenger/Instagram past 24 h: replies go with the HUMAN_AGENT tag until day 7. */
+  z.object({ state: z.literal("human_agent"), closesAt: z.date() }),
+  z.object({
+    state: z.literal("closed"),
+    closedAt: z.date().nullable(),
+    /** reengagement_required: Meta refused a reply for the window (131047, 10, 2018278) after the member's last message. */
+    reason: z.enum(["no_inbound", "expired", "template_required", "reengagement_required"]),
+  }),
+]);
+export type MessagingWindow = z.infer<typeof messagingWindowSchema>;
 
 export interface WindowFacts {
   provider: ChannelProvider;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ChannelProvider, ChannelStatus } from "../../supabase/functions/_shared/channel-providers";
 import { decryptToken, encryptToken } from "../../supabase/functions/_shared/token-crypto";
 import type { Tx, UserClaims } from "../db/client";
 import { config } from "../lib/config";
@@ -20,9 +21,7 @@ import {
   whatsappAccountNumbers,
   whatsappNumber,
 } from "../meta/graph-accounts";
-import type { ChannelProvider } from "../meta/messaging-window";
 import { recordAudit } from "./audit";
-import type { ChannelStatus } from "./conversations";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
 

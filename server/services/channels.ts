@@ -1,8 +1,7 @@
+import type { ChannelProvider, ChannelStatus } from "../../supabase/functions/_shared/channel-providers";
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
-import type { ChannelProvider } from "../meta/messaging-window";
-import type { ChannelStatus } from "./conversations";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
 

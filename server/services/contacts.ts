@@ -1,7 +1,7 @@
+import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
-import type { ChannelProvider } from "../meta/messaging-window";
 import { recordAudit } from "./audit";
 import { userTransaction } from "./user-transaction";
 

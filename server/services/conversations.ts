@@ -1,42 +1,17 @@
 import type postgres from "postgres";
+import type { ChannelProvider, ChannelStatus } from "../../supabase/functions/_shared/channel-providers";
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { TEXT_LIMITS } from "../meta/graph-client";
-import { type ChannelProvider, type MessagingWindow, messagingWindow } from "../meta/messaging-window";
+import { messagingWindow } from "../meta/messaging-window";
 import type { WorkspaceRole } from "./account";
 import { type AuditEntry, recordAudit } from "./audit";
+import type { ConversationListItem, ConversationPage, ConversationStatus, ConversationSummary } from "./conversation-shape";
 import { decodeCursor, encodeCursor } from "./keyset-cursor";
 import { snippetAround } from "./search-snippet";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
-
-export type ConversationStatus = "open" | "pending" | "resolved";
-export type ChannelStatus = "active" | "needs_reconnect" | "disconnected";
-
-export interface ConversationSummary {
-  id: string;
-  workspaceId: string;
-  status: ConversationStatus;
-  archivedAt: Date | null;
-  unreadCount: number;
-  lastMessageAt: Date;
-  lastInboundAt: Date | null;
-  /** When Meta last refused a reply for the window: closed until the member writes again. */
-  windowClosedAt: Date | null;
-  /** Replies that failed to send and have not gone since. */
-  failedSends: number;
-  preview: string | null;
-  assignee: { id: string; name: string | null; email: string | null } | null;
-  contact: { id: string; displayName: string | null; avatarUrl: string | null; phone: string | null; handle: string | null };
-  channel: { id: string; provider: ChannelProvider; displayName: string; status: ChannelStatus; textLimit: number };
-  window: MessagingWindow;
-}
-
-/** A list item found by search: the newest message that matched, around the match, when one did. */
-export interface ConversationListItem extends ConversationSummary {
-  match: { messageId: string; snippet: string; at: Date } | null;
-}
 
 export type AssigneeFilter = { kind: "me" } | { kind: "unassigned" } | { kind: "anyone" } | { kind: "user"; userId: string };
 
@@ -51,11 +26,6 @@ export interface ListConversationsInput {
   search?: string;
   cursor?: string;
   limit: number;
-}
-
-export interface ConversationPage {
-  items: ConversationListItem[];
-  nextCursor: string | null;
 }
 
 interface SummaryRow {

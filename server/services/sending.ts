@@ -1,4 +1,4 @@
-import { previewOf } from "../../supabase/functions/_shared/meta-events";
+import { previewOf } from "../../supabase/functions/_shared/message-preview";
 import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
 import { asService, type UserClaims } from "../db/client";
 import { describeError, type Logger } from "../lib/logger";

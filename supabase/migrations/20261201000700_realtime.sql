@@ -36,7 +36,7 @@ as $$
     'id', c.id, 'workspaceId', c.workspace_id, 'status', c.status, 'archivedAt', c.archived_at,
     'unreadCount', c.unread_count, 'lastMessageAt', c.last_message_at, 'lastInboundAt', c.last_inbound_at,
     'windowClosedAt', c.window_closed_at, 'failedSends', c.failed_sends, 'preview', c.last_message_preview,
-    'assigneeId', c.assignee_id, 'contactId', c.contact_id, 'channelAccountId', c.channel_account_id)
+    'assigneeId', c.assignee_id, 'channelAccountId', c.channel_account_id)
 $$;
 
 -- The thread's message shape (server/services/messages.ts), unsent text withheld alike.
@@ -94,10 +94,10 @@ begin
     perform app.send_conversation_events(array(
       select n::public.conversations from new_rows n join old_rows o on o.id = n.id
       where (n.workspace_id, n.status, n.archived_at, n.unread_count, n.last_message_at, n.last_inbound_at,
-             n.window_closed_at, n.failed_sends, n.last_message_preview, n.assignee_id, n.contact_id, n.channel_account_id)
+             n.window_closed_at, n.failed_sends, n.last_message_preview, n.assignee_id, n.channel_account_id)
             is distinct from
             (o.workspace_id, o.status, o.archived_at, o.unread_count, o.last_message_at, o.last_inbound_at,
-             o.window_closed_at, o.failed_sends, o.last_message_preview, o.assignee_id, o.contact_id, o.channel_account_id)));
+             o.window_closed_at, o.failed_sends, o.last_message_preview, o.assignee_id, o.channel_account_id)));
   end if;
   return null;
 end;

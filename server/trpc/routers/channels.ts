@@ -11,10 +11,8 @@ import {
   removeChannel,
 } from "../../services/channel-connections";
 import { type ChannelAccount, listChannels } from "../../services/channels";
+import { channelStatusSchema, providerSchema } from "../../services/conversation-shape";
 import { authedProcedure, router } from "../trpc";
-
-export const providerSchema = z.enum(["messenger", "instagram", "whatsapp"]);
-export const channelStatusSchema = z.enum(["active", "needs_reconnect", "disconnected"]);
 
 const channelSchema = z.object({
   id: z.uuid(),

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
 import { CONTACT_LIMITS, type Contact, getContact, updateContact } from "../../services/contacts";
+import { providerSchema } from "../../services/conversation-shape";
 import { authedProcedure, router } from "../trpc";
-import { providerSchema } from "./channels";
 
 const contactSchema = z.object({
   id: z.uuid(),

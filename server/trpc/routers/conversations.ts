@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
-import type { MessagingWindow } from "../../meta/messaging-window";
+import { conversationPageSchema, conversationStatusSchema, conversationSummarySchema } from "../../services/conversation-shape";
 import {
   type AssigneeFilter,
   assignConversation,
-  type ConversationListItem,
-  type ConversationPage,
-  type ConversationSummary,
   countUnreadConversations,
   getConversation,
   listConversations,
@@ -15,57 +12,6 @@ import {
   setConversationStatus,
 } from "../../services/conversations";
 import { authedProcedure, router } from "../trpc";
-import { channelStatusSchema, providerSchema } from "./channels";
-
-const conversationStatusSchema = z.enum(["open", "pending", "resolved"]);
-
-const windowSchema = z.discriminatedUnion("state", [
-  z.object({ state: z.literal("open"), closesAt: z.date() }),
-  z.object({ state: z.literal("human_agent"), closesAt: z.date() }),
-  z.object({
-    state: z.literal("closed"),
-    closedAt: z.date().nullable(),
-    reason: z.enum(["no_inbound", "expired", "template_required", "reengagement_required"]),
-  }),
-]) satisfies z.ZodType<MessagingWindow>;
-
-const summarySchema = z.object({
-  id: z.uuid(),
-  workspaceId: z.uuid(),
-  status: conversationStatusSchema,
-  archivedAt: z.date().nullable(),
-  unreadCount: z.number().int(),
-  lastMessageAt: z.date(),
-  lastInboundAt: z.date().nullable(),
-  windowClosedAt: z.date().nullable(),
-  failedSends: z.number().int(),
-  preview: z.string().nullable(),
-  assignee: z.object({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
-  contact: z.object({
-    id: z.uuid(),
-    displayName: z.string().nullable(),
-    avatarUrl: z.string().nullable(),
-    phone: z.string().nullable(),
-    handle: z.string().nullable(),
-  }),
-  channel: z.object({
-    id: z.uuid(),
-    provider: providerSchema,
-    displayName: z.string(),
-    status: channelStatusSchema,
-    textLimit: z.number().int(),
-  }),
-  window: windowSchema,
-}) satisfies z.ZodType<ConversationSummary>;
-
-const listItemSchema = summarySchema.extend({
-  match: z.object({ messageId: z.uuid(), snippet: z.string(), at: z.date() }).nullable(),
-}) satisfies z.ZodType<ConversationListItem>;
-
-const pageSchema = z.object({
-  items: z.array(listItemSchema),
-  nextCursor: z.string().nullable(),
-}) satisfies z.ZodType<ConversationPage>;
 
 const listInput = z.object({
   workspaceId: z.uuid(),
@@ -94,7 +40,7 @@ function assigneeFilter(assignee: z.infer<typeof listInput>["assignee"]): Assign
 export const conversationsRouter = router({
   list: authedProcedure
     .input(listInput)
-    .output(resultOf(pageSchema))
+    .output(resultOf(conversationPageSchema))
     .query(({ ctx, input }) =>
       listConversations(
         ctx.claims,
@@ -110,31 +56,31 @@ export const conversationsRouter = router({
 
   get: authedProcedure
     .input(byId)
-    .output(resultOf(summarySchema))
+    .output(resultOf(conversationSummarySchema))
     .query(({ ctx, input }) => getConversation(ctx.claims, input.conversationId, ctx.log)),
 
   markRead: authedProcedure
     .input(byId)
-    .output(resultOf(summarySchema))
+    .output(resultOf(conversationSummarySchema))
     .mutation(({ ctx, input }) => markConversationRead(ctx.claims, input.conversationId, ctx.log)),
 
   assign: authedProcedure
     .input(byId.extend({ assigneeId: z.uuid().nullable() }))
-    .output(resultOf(summarySchema))
+    .output(resultOf(conversationSummarySchema))
     .mutation(({ ctx, input }) => assignConversation(ctx.claims, input.conversationId, input.assigneeId, ctx.log)),
 
   setStatus: authedProcedure
     .input(byId.extend({ status: conversationStatusSchema }))
-    .output(resultOf(summarySchema))
+    .output(resultOf(conversationSummarySchema))
     .mutation(({ ctx, input }) => setConversationStatus(ctx.claims, input.conversationId, input.status, ctx.log)),
 
   archive: authedProcedure
     .input(byId)
-    .output(resultOf(summarySchema))
+    .output(resultOf(conversationSummarySchema))
     .mutation(({ ctx, input }) => setConversationArchived(ctx.claims, input.conversationId, true, ctx.log)),
 
   unarchive: authedProcedure
     .input(byId)
-    .output(resultOf(summarySchema))
+    .output(resultOf(conversationSummarySchema))
     .mutation(({ ctx, input }) => setConversationArchived(ctx.claims, input.conversationId, false, ctx.log)),
 });

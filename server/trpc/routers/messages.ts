@@ -1,64 +1,9 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
-import { listMessages, type Message, type MessagePage } from "../../services/messages";
+import { messageSchema } from "../../services/message-shape";
+import { listMessages, type MessagePage } from "../../services/messages";
 import { retryMessage, sendMessage } from "../../services/sending";
 import { authedProcedure, router } from "../trpc";
-
-const messageSchema = z.object({
-  id: z.uuid(),
-  conversationId: z.uuid(),
-  direction: z.enum(["inbound", "outbound"]),
-  kind: z.enum([
-    "text",
-    "image",
-    "file",
-    "audio",
-    "video",
-    "sticker",
-    "location",
-    "share",
-    "story_mention",
-    "reaction",
-    "postback",
-    "template",
-    "system",
-    "unsupported",
-  ]),
-  sender: z.enum(["member", "staff", "page"]),
-  senderUserId: z.uuid().nullable(),
-  text: z.string().nullable(),
-  attachments: z.array(
-    z.object({
-      type: z.string(),
-      url: z.string().nullish(),
-      mediaId: z.string().nullish(),
-      mimeType: z.string().nullish(),
-      caption: z.string().nullish(),
-      title: z.string().nullish(),
-    }),
-  ),
-  reactions: z.array(z.object({ emoji: z.string(), reaction: z.string().nullish(), by: z.enum(["member", "staff"]) })),
-  providerMessageId: z.string().nullable(),
-  clientMessageId: z.string().nullable(),
-  replyToProviderMessageId: z.string().nullable(),
-  status: z.enum(["pending", "sent", "delivered", "read", "failed"]),
-  sentAt: z.date().nullable(),
-  deliveredAt: z.date().nullable(),
-  readAt: z.date().nullable(),
-  failedAt: z.date().nullable(),
-  error: z
-    .object({
-      code: z.string(),
-      message: z.string(),
-      retryable: z.boolean(),
-      providerCode: z.number().nullish(),
-      mayHaveBeenDelivered: z.boolean().optional(),
-    })
-    .nullable(),
-  editedAt: z.date().nullable(),
-  deletedAt: z.date().nullable(),
-  createdAt: z.date(),
-}) satisfies z.ZodType<Message>;
 
 const pageSchema = z.object({
   items: z.array(messageSchema),

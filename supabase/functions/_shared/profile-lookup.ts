@@ -1,3 +1,4 @@
+import { RATE_LIMIT_CODES, TOKEN_EXPIRED_CODE } from "./graph-errors.ts";
 import { decryptToken, type Keyring } from "./token-crypto.ts";
 
 /** A member identity that has no profile yet, with what is needed to ask Meta for one. */
@@ -31,7 +32,6 @@ export interface ProfileLookupDependencies {
 }
 
 const FIELDS = { messenger: "name,profile_pic", instagram: "name,username,profile_pic" } as const;
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
 
 /**
  * Names and avatars for new members, looked up after the webhook was answered so it never slows
@@ -98,7 +98,7 @@ async function fetchProfile(url: string, token: string): Promise<FetchOutcome> {
     };
   }
   const code = body.error?.code;
-  if (code === 190) return { kind: "token_expired" };
+  if (code === TOKEN_EXPIRED_CODE) return { kind: "token_expired" };
   if (response.status >= 500 || response.status === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code))) {
     return { kind: "retryable", status: response.status };
   }

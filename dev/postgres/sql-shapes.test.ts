@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { CONVERSATION_EVENT_FIELDS } from "../../app/inbox/live-cache";
+import { messageSchema } from "../../server/services/message-shape";
+import { CHANNEL_PROVIDERS, CHANNEL_STATUSES } from "../../supabase/functions/_shared/channel-providers";
+import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
+import { EVENT_FIELDS } from "../../supabase/functions/_shared/meta-events";
+import { superuserSql } from "../test/fixtures";
+
+/**
+ * Where SQL must spell out a shape TypeScript defines (an enum, a record's fields, a broadcast's keys), the two
+ * are compared here: a field added on one side only fails a test instead of vanishing quietly.
+ */
+const sorted = (values: Iterable<string>) => [...values].sort();
+
+const enumLabels = async (type: string) =>
+  (
+    await superuserSql()<{ label: string }[]>`
+      select e.enumlabel as label from pg_enum e where e.enumtypid = ${type}::regtype order by e.enumsortorder`
+  ).map((row) => row.label);
+
+const functionSource = async (signature: string) =>
+  (await superuserSql()<{ source: string }[]>`select pg_get_functiondef(${signature}::regprocedure) as source`)[0]?.source ?? "";
+
+/** The keys a jsonb_build_object(...) in a function's source names ('key', value), in order. */
+const builtKeys = (source: string) => [...source.matchAll(/'(\w+)',\s/g)].map((match) => match[1] ?? "");
+
+describe("SQL and TypeScript agree", () => {
+  it("on the enums: message kinds, channel providers and statuses", async () => {
+    expect(sorted(await enumLabels("public.message_kind"))).toEqual(sorted(MESSAGE_KINDS));
+    expect(await enumLabels("public.channel_provider")).toEqual([...CHANNEL_PROVIDERS]);
+    expect(await enumLabels("public.channel_status")).toEqual([...CHANNEL_STATUSES]);
+  });
+
+  it("on the normalized event: app.apply_meta_events reads every field and nothing else", async () => {
+    const source = await functionSource("app.apply_meta_events(jsonb)");
+    const columns = /jsonb_to_recordset\(events\) as \(([^)]*)\)/s.exec(source)?.[1] ?? "";
+    const names = columns
+      .split(",")
+      .map((column) => column.trim().split(/\s+/)[0]?.replaceAll('"', "") ?? "")
+      .filter(Boolean);
+    // `webhook` rides along only inside a call of several (ingest-together.ts eventsOfCall).
+    expect(sorted(names)).toEqual(sorted([...Object.keys(EVENT_FIELDS), "webhook"]));
+  });
+
+  it("on the message: app.message_event builds exactly the fields of the message schema", async () => {
+    const keys = builtKeys(await functionSource("app.message_event(public.messages)"));
+    expect(sorted(keys)).toEqual(sorted(Object.keys(messageSchema.shape)));
+  });
+
+  it("on the conversation broadcast: app.conversation_event's keys, and the columns whose change is news", async () => {
+    const source = await functionSource("app.conversation_event(public.conversations)");
+    expect(sorted(builtKeys(source))).toEqual(sorted(Object.keys(CONVERSATION_EVENT_FIELDS)));
+    const shown = [...source.matchAll(/'\w+',\s*c\.(\w+)/g)].map((match) => match[1] ?? "");
+    const compared =
+      /where \(([^)]*)\)\s*is distinct from/s.exec(await functionSource("app.broadcast_conversations()"))?.[1] ?? "";
+    const columns = compared.split(",").map((column) => column.trim().replace(/^n\./, ""));
+    // The id never changes; every other column it shows is compared.
+    expect(sorted(columns)).toEqual(sorted(shown.filter((column) => column !== "id")));
+  });
+});

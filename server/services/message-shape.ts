@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
+
+/**
+ * A message as the thread shows it, defined once: this schema validates the API's answers and reads what
+ * Postgres builds with app.message_event (the same jsonb Realtime broadcasts), and the TypeScript type is
+ * inferred from it. Unsent messages come without their text and attachments.
+ */
+const date = z.coerce.date();
+
+export const messageAttachmentSchema = z.object({
+  type: z.string(),
+  url: z.string().nullish(),
+  mediaId: z.string().nullish(),
+  mimeType: z.string().nullish(),
+  caption: z.string().nullish(),
+  title: z.string().nullish(),
+});
+
+export const messageFailureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  providerCode: z.number().nullish(),
+  /** Meta never answered the send: it may have been delivered, so a retry needs the user's confirmation. */
+  mayHaveBeenDelivered: z.boolean().optional(),
+});
+
+export const messageSchema = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  direction: z.enum(["inbound", "outbound"]),
+  kind: z.enum(MESSAGE_KINDS),
+  sender: z.enum(["member", "staff", "page"]),
+  senderUserId: z.uuid().nullable(),
+  /** Null for attachments-only messages and for messages the member unsent. */
+  text: z.string().nullable(),
+  attachments: z.array(messageAttachmentSchema),
+  reactions: z.array(z.object({ emoji: z.string(), reaction: z.string().nullish(), by: z.enum(["member", "staff"]) })),
+  providerMessageId: z.string().nullable(),
+  clientMessageId: z.string().nullable(),
+  replyToProviderMessageId: z.string().nullable(),
+  status: z.enum(["pending", "sent", "delivered", "read", "failed"]),
+  sentAt: date.nullable(),
+  deliveredAt: date.nullable(),
+  readAt: date.nullable(),
+  failedAt: date.nullable(),
+  error: messageFailureSchema.nullable(),
+  editedAt: date.nullable(),
+  deletedAt: date.nullable(),
+  createdAt: date,
+});
+
+export type Message = z.infer<typeof messageSchema>;
+export type MessageFailure = z.infer<typeof messageFailureSchema>;
+export type MessageStatus = Message["status"];

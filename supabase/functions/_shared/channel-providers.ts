@@ -1,0 +1,7 @@
+/** The channels a gym connects; the SQL enum public.channel_provider holds exactly these (a test checks). */
+export const CHANNEL_PROVIDERS = ["messenger", "instagram", "whatsapp"] as const;
+export type ChannelProvider = (typeof CHANNEL_PROVIDERS)[number];
+
+/** A channel's health; public.channel_status holds exactly these. */
+export const CHANNEL_STATUSES = ["active", "needs_reconnect", "disconnected"] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
