@@ -5,7 +5,10 @@ import { useState } from "react";
 import stylesheet from "./tailwind.css";
 import { createQueryClient, createTrpcClient, TRPCProvider } from "./trpc";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 export const meta: MetaFunction = () => [{ title: "Frontdesk" }];
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -5,8 +5,8 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { LOCAL_DEFAULTS } from "../server/lib/config";
 import { DEMO_FACEBOOK_USER } from "./meta/accounts";
-import { startDemoTraffic } from "./meta/demo-members";
-import { startMetaSimulator } from "./meta/simulator";
+import { startDemoMembers } from "./meta/demo-members";
+import { type SimulatedSend, startMetaSimulator } from "./meta/simulator";
 import { pipeLines } from "./stack/child-processes";
 import { type LocalStack, ROOT, startApp, startLocalStack } from "./stack/local-stack";
 
@@ -50,6 +50,8 @@ let stack: LocalStack | undefined;
 let app: Awaited<ReturnType<typeof startApp>> | undefined;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>> | undefined;
 let stopDemo: (() => void) | undefined;
+/** Where the simulator reports a reply Meta accepted: the demo members, once they exist. */
+let replyReached: (send: SimulatedSend) => void = () => {};
 
 async function shutdown(reason: string, exitCode: number) {
   log("start", `${reason}: stopping…`);
@@ -80,18 +82,23 @@ async function main() {
     });
     for (const file of stack.database.migrationsApplied) log("postgres", `applied migration ${file}`);
     if (stack.database.seeded) log("postgres", "seeded the demo workspaces");
-    meta = await startMetaSimulator({ port: Number(new URL(LOCAL_DEFAULTS.META_GRAPH_URL).port) });
+    meta = await startMetaSimulator({
+      port: Number(new URL(LOCAL_DEFAULTS.META_GRAPH_URL).port),
+      onSend: (send) => replyReached(send),
+    });
   }
   await build;
   app = await startApp({ port, env: stack?.env ?? {}, log });
 
   if (stack && process.env.DEMO_TRAFFIC !== "off") {
-    stopDemo = startDemoTraffic({
+    const members = startDemoMembers({
       webhookUrl: `${stack.supabaseUrl}/functions/v1/meta-webhook`,
       appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
       everyMs: 6_000,
       onLog: (line) => log("meta", line),
     });
+    replyReached = members.received;
+    stopDemo = members.stop;
   }
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

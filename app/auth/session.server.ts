@@ -1,8 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { createServerClient, parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
 import WebSocket from "ws";
-import type { UserClaims } from "../../server/db/client";
-import { verifyAccessToken } from "../../server/lib/access-tokens";
 import { config } from "../../server/lib/config";
 
 /**
@@ -47,18 +45,6 @@ export async function requireUser(request: Request) {
     throw redirect(`/login?next=${encodeURIComponent(next)}`, { headers });
   }
   return { claims: data.claims, headers };
-}
-
-/** For loaders that call services directly: the verified claims services take, or a redirect to /login. */
-export async function requireClaims(request: Request): Promise<{ claims: UserClaims; headers: Headers }> {
-  const { supabase, headers } = supabaseForRequest(request);
-  const token = await accessTokenFrom(supabase);
-  const check = token ? await verifyAccessToken(token) : null;
-  if (!check?.valid) {
-    const url = new URL(request.url);
-    throw redirect(`/login?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`, { headers });
-  }
-  return { claims: check.claims, headers };
 }
 
 /** Only same-site paths, so `?next=` cannot send someone to another origin. */

@@ -1,9 +1,9 @@
 import { type KeyboardEvent, useRef, useState } from "react";
+import type { ConversationSummary } from "../api/types";
+import { untilLabel } from "../ui/time";
 import { useDraft } from "./drafts";
 import { useFinePointer } from "./pointer";
 import { type ReplyContent, useSendReply } from "./send-reply";
-import { untilLabel } from "./time";
-import type { ConversationSummary } from "./types";
 
 const CLOSED_REASONS = {
   no_inbound: "The member has not written yet, so Meta does not allow a reply.",

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Contact } from "../api/types";
 import { useTRPC } from "../trpc";
+import type { ToastAction } from "../ui/toast";
 import { useDraft } from "./drafts";
-import type { ToastAction } from "./toast";
-import type { Contact } from "./types";
 
 /** The limit the server holds notes to (server/services/contacts.ts CONTACT_LIMITS). */
 const NOTES_LIMIT = 10_000;

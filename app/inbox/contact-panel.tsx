@@ -1,14 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
+import type { ConversationSummary } from "../api/types";
 import { useTRPC } from "../trpc";
-import { Avatar, ChannelBadge } from "./channel-badge";
+import { Avatar, ChannelBadge } from "../ui/channel-badge";
+import { FailureNotice, failureOf } from "../ui/failure-notice";
+import type { ToastAction } from "../ui/toast";
 import { ContactNotes } from "./contact-notes";
 import { ContactTags } from "./contact-tags";
 import type { useConversationActions } from "./conversation-actions";
-import { FailureNotice, failureOf } from "./failure-notice";
 import { useFinePointer } from "./pointer";
 import { useTeamNames } from "./team-names";
-import type { ToastAction } from "./toast";
-import type { ConversationSummary } from "./types";
 
 /** Right panel: who this is, their notes and tags, and the conversation's assignment, status and archive. */
 export function ContactPanel({

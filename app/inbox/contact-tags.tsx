@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import type { Contact } from "../api/types";
 import { useTRPC } from "../trpc";
-import type { Contact } from "./types";
 
 /** The limits the server holds tags to (server/services/contacts.ts CONTACT_LIMITS). */
 const TAG_LENGTH = 40;

@@ -1,8 +1,8 @@
 import { type InfiniteData, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ConversationPageResult, ConversationSummary } from "../api/types";
 import { useTRPC } from "../trpc";
+import type { ToastAction } from "../ui/toast";
 import { applyToList, eventOf, type ListFilters } from "./live-cache";
-import type { ToastAction } from "./toast";
-import type { ConversationPageResult, ConversationSummary } from "./types";
 
 const STATUS_WORDS = { open: "open", pending: "pending", resolved: "resolved" } as const;
 

@@ -1,7 +1,7 @@
 import { Link, useLocation } from "@remix-run/react";
-import { ChannelBadge } from "./channel-badge";
-import { untilLabel } from "./time";
-import type { ConversationSummary } from "./types";
+import type { ConversationSummary } from "../api/types";
+import { ChannelBadge } from "../ui/channel-badge";
+import { untilLabel } from "../ui/time";
 
 /**
  * Who the conversation is with, first and in full where it fits; then, on one small line, the channel, who

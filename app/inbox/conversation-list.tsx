@@ -1,13 +1,13 @@
 import { useLocation, useNavigate, useParams } from "@remix-run/react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
+import type { ConversationListItem, ConversationSummary } from "../api/types";
 import { useTRPC } from "../trpc";
+import { FailureNotice, pagesFailureOf } from "../ui/failure-notice";
 import { ConversationRow } from "./conversation-row";
-import { FailureNotice, pagesFailureOf } from "./failure-notice";
 import { ListFilterBar } from "./list-filter-bar";
 import { isDefault, listFiltersOf, searchTerm, useFilterChoices } from "./list-filters";
 import { LIST_POLL_MS, useLiveState } from "./live-updates";
-import type { ConversationListItem, ConversationSummary } from "./types";
 
 export function ConversationList({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();

@@ -1,8 +1,8 @@
 import { Link, useLocation } from "@remix-run/react";
-import { Avatar, ChannelBadge } from "./channel-badge";
+import type { ConversationListItem } from "../api/types";
+import { Avatar, ChannelBadge } from "../ui/channel-badge";
+import { relativeTime } from "../ui/time";
 import { HighlightedText } from "./highlighted-text";
-import { relativeTime } from "./time";
-import type { ConversationListItem } from "./types";
 
 const STATUS_LABELS = { open: "Open", pending: "Pending", resolved: "Resolved" } as const;
 

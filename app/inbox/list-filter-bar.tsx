@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useState } from "react";
 import { useTRPC } from "../trpc";
-import { failureOf } from "./failure-notice";
+import { failureOf } from "../ui/failure-notice";
 import { type FilterChoices, searchTerm } from "./list-filters";
 
 const PROVIDER_NAMES = { whatsapp: "WhatsApp", instagram: "Instagram", messenger: "Messenger" } as const;

@@ -26,7 +26,7 @@ const DEFAULTS: FilterChoices = {
   search: "",
 };
 
-export function choicesFrom(params: URLSearchParams): FilterChoices {
+function choicesFrom(params: URLSearchParams): FilterChoices {
   const pick = <T extends string>(value: string | null, allowed: T[], fallback: T) =>
     allowed.includes(value as T) ? (value as T) : fallback;
   return {

@@ -1,5 +1,6 @@
 import type { InfiniteData } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
+import type { ConversationListItem, ConversationPageResult, Message, MessagePageResult } from "../api/types";
 import {
   applyToList,
   applyToThread,
@@ -10,7 +11,6 @@ import {
   type ListFilters,
   messageEventFrom,
 } from "./live-cache";
-import type { ConversationListItem, ConversationPageResult, Message, MessagePageResult } from "./types";
 
 const OPEN_INBOX: ListFilters = { archived: false, assignee: "anyone", unreadOnly: false, status: "open" };
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 23, 9, minute));

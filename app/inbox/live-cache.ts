@@ -1,5 +1,5 @@
 import type { InfiniteData } from "@tanstack/react-query";
-import type { ConversationListItem, ConversationPageResult, ConversationSummary, Message, MessagePageResult } from "./types";
+import type { ConversationListItem, ConversationPageResult, ConversationSummary, Message, MessagePageResult } from "../api/types";
 
 /**
  * How a Realtime broadcast changes what the inbox already shows. Pure functions over React Query's

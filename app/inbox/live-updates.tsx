@@ -1,6 +1,7 @@
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
 import { type InfiniteData, type QueryKey, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { ConversationPageResult, ConversationSummary, MessagePageResult, TeamMember } from "../api/types";
 import { useTRPC } from "../trpc";
 import {
   applyToList,
@@ -13,10 +14,9 @@ import {
   patchChannelInList,
   patchSummary,
 } from "./live-cache";
-import type { ConversationPageResult, ConversationSummary, MessagePageResult, TeamMember } from "./types";
 
 /**
- * Live inbox updates over Supabase Realtime (DESIGN §7): one private channel for the workspace's
+ * Live inbox updates over Supabase Realtime (ADR 006, docs/architecture.md): one private channel for the workspace's
  * list, one for the open thread. Broadcasts patch the React Query cache; while a channel is down
  * the queries poll instead (the intervals below) and a rejoin refetches what was missed.
  */

@@ -1,8 +1,8 @@
 import { useState } from "react";
+import type { Message } from "../api/types";
+import { clockTime } from "../ui/time";
 import { LinkifiedText } from "./linkified-text";
 import { useOffline } from "./live-updates";
-import { clockTime } from "./time";
-import type { Message } from "./types";
 
 /** Delivery marks, at AA contrast; read also says so in words, so it never depends on colour alone. */
 const TICKS: Record<Message["status"], { mark: string; label: string; className: string }> = {

@@ -1,8 +1,8 @@
 import { type InfiniteData, type QueryKey, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
+import type { Message, MessagePageResult } from "../api/types";
 import { useTRPC } from "../trpc";
 import { applyToThread } from "./live-cache";
-import type { Message, MessagePageResult } from "./types";
 
 export type ReplyContent = { text: string } | { attachment: { type: "image" | "file"; url: string } };
 

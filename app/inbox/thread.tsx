@@ -1,16 +1,16 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useEffect, useRef } from "react";
+import type { ConversationSummary, Message } from "../api/types";
 import { useTRPC } from "../trpc";
+import { FailureNotice, pagesFailureOf } from "../ui/failure-notice";
+import { dayLabel } from "../ui/time";
 import { Composer } from "./composer";
 import type { useConversationActions } from "./conversation-actions";
 import { ConversationHeader } from "./conversation-header";
-import { FailureNotice, pagesFailureOf } from "./failure-notice";
 import { THREAD_POLL_MS, useLiveThread } from "./live-updates";
 import { MessageBubble } from "./message-bubble";
 import { isUnstored, useSendReply, useUnsentReplies } from "./send-reply";
 import { useTeamNames } from "./team-names";
-import { dayLabel } from "./time";
-import type { ConversationSummary, Message } from "./types";
 
 export function Thread({
   conversation,

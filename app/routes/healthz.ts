@@ -1,11 +1,3 @@
-import { json } from "@remix-run/node";
-import { databaseStatus } from "../../server/db/client";
+import { healthResponse } from "../api/health.server";
 
-/** Liveness for supervisors and load balancers: is the database reachable, and which Postgres is it. */
-export async function loader() {
-  const database = await databaseStatus();
-  return json(
-    { status: database.reachable ? "ok" : "degraded", database },
-    { status: database.reachable ? 200 : 503, headers: { "cache-control": "no-store" } },
-  );
-}
+export const loader = () => healthResponse();

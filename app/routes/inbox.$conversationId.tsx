@@ -2,15 +2,15 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useParams } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import type { ConversationSummary } from "../api/types";
 import { ContactPanel } from "../inbox/contact-panel";
 import { useConversationActions } from "../inbox/conversation-actions";
-import { useCurrentUser } from "../inbox/current-user";
-import { FailureNotice, failureOf } from "../inbox/failure-notice";
 import { THREAD_POLL_MS, useLiveState } from "../inbox/live-updates";
 import { Thread } from "../inbox/thread";
-import { useToast } from "../inbox/toast";
-import type { ConversationSummary } from "../inbox/types";
 import { useTRPC } from "../trpc";
+import { useCurrentUser } from "../ui/current-user";
+import { FailureNotice, failureOf } from "../ui/failure-notice";
+import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Conversation · Frontdesk" }];
 

@@ -3,12 +3,12 @@ import { Form, Link, Outlet, type ShouldRevalidateFunction, useLoaderData, usePa
 import { useQuery } from "@tanstack/react-query";
 import { browserSupabaseSettings, requireUser } from "../auth/session.server";
 import { ConversationList } from "../inbox/conversation-list";
-import { useCurrentUser } from "../inbox/current-user";
-import { FailureNotice, failureOf } from "../inbox/failure-notice";
 import { LiveIndicator, LiveUpdates } from "../inbox/live-updates";
 import { ShortcutSheet } from "../inbox/shortcut-sheet";
 import { UnreadTotal } from "../inbox/unread-total";
 import { useTRPC } from "../trpc";
+import { useCurrentUser } from "../ui/current-user";
+import { FailureNotice, failureOf } from "../ui/failure-notice";
 
 export const meta: MetaFunction = () => [{ title: "Inbox · Frontdesk" }];
 

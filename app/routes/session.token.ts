@@ -4,7 +4,7 @@ import { supabaseForRequest } from "../auth/session.server";
 /**
  * The signed-in user's current access token, for the browser's Realtime connection (realtime-js asks
  * on connect and on every heartbeat). The session stays in its cookies and is refreshed here, on the
- * server, so the browser never holds the refresh token.
+ * server: the browser's code never handles the refresh token (ADR 007).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { supabase, headers } = supabaseForRequest(request);

@@ -2,12 +2,12 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { requireUser } from "../auth/session.server";
-import { useCurrentUser } from "../inbox/current-user";
-import { FailureNotice, failureOf } from "../inbox/failure-notice";
-import { useToast } from "../inbox/toast";
 import { ChannelList } from "../settings/channel-list";
 import { PagePicker } from "../settings/page-picker";
 import { WhatsAppForm, type WhatsAppIds } from "../settings/whatsapp-form";
+import { useCurrentUser } from "../ui/current-user";
+import { FailureNotice, failureOf } from "../ui/failure-notice";
+import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Channels · Settings · Frontdesk" }];
 

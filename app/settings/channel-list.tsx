@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { FailureNotice, failureOf } from "../inbox/failure-notice";
-import type { Channel } from "../inbox/types";
+import type { Channel } from "../api/types";
 import { useTRPC } from "../trpc";
+import { FailureNotice, failureOf } from "../ui/failure-notice";
 import { ChannelRow } from "./channel-row";
 import { ConnectWithFacebook } from "./connect-with-facebook";
 

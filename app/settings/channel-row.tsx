@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
-import { ChannelBadge } from "../inbox/channel-badge";
-import { sinceLabel } from "../inbox/time";
-import type { Channel } from "../inbox/types";
+import type { Channel } from "../api/types";
+import { ChannelBadge } from "../ui/channel-badge";
+import { sinceLabel } from "../ui/time";
 import { STATUS_LABELS } from "./channel-status";
 import { ConnectWithFacebook } from "./connect-with-facebook";
 

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ChannelBadge } from "../inbox/channel-badge";
-import { failureOf } from "../inbox/failure-notice";
 import { useTRPC } from "../trpc";
+import { ChannelBadge } from "../ui/channel-badge";
+import { failureOf } from "../ui/failure-notice";
 import { STATUS_LABELS } from "./channel-status";
 
 const OUTCOME_STYLES = {

@@ -1,7 +1,8 @@
-import { deliverWebhook, messengerText, whatsappText } from "./webhooks";
+import type { SimulatedSend } from "./simulator";
+import { deliverWebhook, messengerReceipt, messengerText, whatsappStatus, whatsappText } from "./webhooks";
 
 /** The demo gym's channels, as supabase/seed.sql connects them. */
-export const DEMO_CHANNELS = {
+const DEMO_CHANNELS = {
   messengerPageId: "105550000000001",
   instagramAccountId: "17841400000000001",
   whatsappPhoneNumberId: "106540352242922",
@@ -30,23 +31,33 @@ const LINES = [
   "Could Coach Casey adapt my plan? Knee is sore again",
 ];
 
+const ANSWERS = ["Great, thanks!", "Perfect 👍", "See you then!", "Thank you so much", "Ok, I'll try that"];
+
+/** When a reply reaches a demo member: delivered, then read (the ticks move), and now and then an answer. */
+const DELIVERED_AFTER_MS = 1_500;
+const READ_AFTER_MS = 4_000;
+const ANSWER_AFTER_MS = 7_000;
+
 /**
- * Simulated members writing to the demo gym every few seconds, through the real webhook: what a new
- * user of `npm start` sees arriving. Returns a stop function.
+ * Simulated members of the demo gym, through the real signed webhook: they write every few seconds, and their
+ * phones receive the replies staff send them (the simulator's `onSend`). What a new user of `npm start` sees.
  */
-export function startDemoTraffic(options: {
+export function startDemoMembers(options: {
   webhookUrl: string;
   appSecret: string;
   everyMs: number;
   onLog: (line: string) => void;
 }) {
-  let turn = 0;
-  const timer = setInterval(async () => {
-    const member = MEMBERS[turn % MEMBERS.length];
-    const text = LINES[(turn * 7) % LINES.length] ?? "Hi!";
-    turn += 1;
-    if (!member) return;
-    const payload =
+  const send = async (payload: unknown, what: string) => {
+    try {
+      const response = await deliverWebhook(options.webhookUrl, payload, { appSecret: options.appSecret });
+      options.onLog(`demo member ${what} → webhook ${response.status}`);
+    } catch (error) {
+      options.onLog(`demo webhook failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const write = (member: (typeof MEMBERS)[number], text: string) =>
+    send(
       member.channel === "whatsapp"
         ? whatsappText({ phoneNumberId: DEMO_CHANNELS.whatsappPhoneNumberId, waId: member.id, name: member.name, text })
         : messengerText({
@@ -54,13 +65,57 @@ export function startDemoTraffic(options: {
             pageId: member.channel === "instagram" ? DEMO_CHANNELS.instagramAccountId : DEMO_CHANNELS.messengerPageId,
             psid: member.id,
             text,
-          });
-    try {
-      const response = await deliverWebhook(options.webhookUrl, payload, { appSecret: options.appSecret });
-      options.onLog(`demo member on ${member.channel} wrote → webhook ${response.status}`);
-    } catch (error) {
-      options.onLog(`demo webhook failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+          }),
+      `on ${member.channel} wrote`,
+    );
+
+  let turn = 0;
+  const writing = setInterval(() => {
+    const member = MEMBERS[turn % MEMBERS.length];
+    const text = LINES[(turn * 7) % LINES.length] ?? "Hi!";
+    turn += 1;
+    if (member) void write(member, text);
   }, options.everyMs);
-  return () => clearInterval(timer);
+
+  const pending = new Set<ReturnType<typeof setTimeout>>();
+  const later = (ms: number, work: () => void) => {
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      work();
+    }, ms);
+    pending.add(timer);
+  };
+  let answers = 0;
+
+  return {
+    /** A reply left the gym: if it went to one of the demo members, their phone acts on it. */
+    received(reply: SimulatedSend) {
+      const member = MEMBERS.find((m) => m.id === reply.recipientId);
+      if (!member) return;
+      if (reply.whatsapp) {
+        const status = (state: "delivered" | "read") =>
+          whatsappStatus({
+            phoneNumberId: reply.accountId,
+            waId: reply.recipientId,
+            id: reply.providerMessageId,
+            status: state,
+          });
+        later(DELIVERED_AFTER_MS, () => void send(status("delivered"), "received a reply"));
+        later(READ_AFTER_MS, () => void send(status("read"), "read a reply"));
+      } else {
+        const object = reply.accountId === DEMO_CHANNELS.instagramAccountId ? "instagram" : "page";
+        const receipt = (kind: "delivery" | "read") =>
+          messengerReceipt({ pageId: reply.accountId, psid: reply.recipientId, kind, mids: [reply.providerMessageId], object });
+        // Instagram sends no delivery receipts, only reads.
+        if (object === "page") later(DELIVERED_AFTER_MS, () => void send(receipt("delivery"), "received a reply"));
+        later(READ_AFTER_MS, () => void send(receipt("read"), "read a reply"));
+      }
+      answers += 1;
+      if (answers % 3 === 1) later(ANSWER_AFTER_MS, () => void write(member, ANSWERS[answers % ANSWERS.length] ?? "Thanks!"));
+    },
+    stop() {
+      clearInterval(writing);
+      for (const timer of pending) clearTimeout(timer);
+    },
+  };
 }

@@ -52,7 +52,16 @@ const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
  * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`,
  * `POST|GET /__test-users`, `GET /__subscriptions`, `GET /__login-as/{user-id}`.
  */
-export async function startMetaSimulator(options: { port: number; host?: string }) {
+/** A message a Send API call accepted, as the members' side of the world sees it. */
+export interface SimulatedSend {
+  /** The Page, Instagram account or WhatsApp phone number id that sent it. */
+  accountId: string;
+  recipientId: string;
+  providerMessageId: string;
+  whatsapp: boolean;
+}
+
+export async function startMetaSimulator(options: { port: number; host?: string; onSend?: (send: SimulatedSend) => void }) {
   const calls: RecordedCall[] = [];
   let failures: (InjectedFailure & { remaining: number })[] = [];
   const accounts = createSimulatedAccounts();
@@ -110,14 +119,19 @@ export async function startMetaSimulator(options: { port: number; host?: string 
     const [, , id, edge] = url.pathname.split("/");
     if (req.method === "POST" && edge === "messages") {
       const request = (body ?? {}) as { messaging_product?: string; to?: string; recipient?: { id?: string } };
-      if (request.messaging_product === "whatsapp") {
+      const whatsapp = request.messaging_product === "whatsapp";
+      const providerMessageId = whatsapp ? newWamid() : newMid();
+      const recipientId = (whatsapp ? request.to : request.recipient?.id) ?? "";
+      // After the answer: whoever watches the members' side (the demo) sees a message leave.
+      setImmediate(() => options.onSend?.({ accountId: id ?? "", recipientId, providerMessageId, whatsapp }));
+      if (whatsapp) {
         return json(200, {
           messaging_product: "whatsapp",
           contacts: [{ input: request.to, wa_id: request.to }],
-          messages: [{ id: newWamid() }],
+          messages: [{ id: providerMessageId }],
         });
       }
-      return json(200, { recipient_id: request.recipient?.id, message_id: newMid() });
+      return json(200, { recipient_id: recipientId, message_id: providerMessageId });
     }
     if (req.method === "GET" && id && !edge) {
       if (query.fields?.includes("url")) {

@@ -90,7 +90,13 @@ export function messengerEcho(options: {
 }
 
 /** A delivery (of the given mids) or read receipt, covering everything up to now. */
-export function messengerReceipt(options: { pageId: string; psid: string; kind: "delivery" | "read"; mids?: string[] }) {
+export function messengerReceipt(options: {
+  pageId: string;
+  psid: string;
+  kind: "delivery" | "read";
+  mids?: string[];
+  object?: "page" | "instagram";
+}) {
   const watermark = Date.now();
   return messagingWebhook({
     ...options,

@@ -6,12 +6,12 @@ import { encryptToken, parseKeyring } from "../../supabase/functions/_shared/tok
 import { applyMigrations } from "./migrate";
 
 const root = path.resolve(import.meta.dirname, "../..");
-export const MIGRATIONS_DIR = path.join(root, "supabase/migrations");
+const MIGRATIONS_DIR = path.join(root, "supabase/migrations");
 const SURFACE_SQL = path.join(import.meta.dirname, "supabase-surface.sql");
 const SEED_SQL = path.join(root, "supabase/seed.sql");
 
 /** Local password of the `frontdesk_api` login role (hosted projects set their own). */
-export const LOCAL_API_ROLE_PASSWORD = "frontdesk-api-local";
+const LOCAL_API_ROLE_PASSWORD = "frontdesk-api-local";
 
 export interface PreparedDatabase {
   migrationsApplied: string[];

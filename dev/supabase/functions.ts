@@ -11,7 +11,7 @@ export interface FunctionsServer {
 const root = path.resolve(import.meta.dirname, "../..");
 
 /** The `deno` binary shipped by the `deno` npm package: no global install. */
-export function denoBinary(): string {
+function denoBinary(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve("deno/package.json")), "deno");
 }

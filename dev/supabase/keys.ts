@@ -10,7 +10,7 @@ export interface SigningKeys {
   publicJwk: JWK;
 }
 
-export async function generateSigningKeys(): Promise<{ keys: SigningKeys; privateJwk: JWK }> {
+async function generateSigningKeys(): Promise<{ keys: SigningKeys; privateJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
   const kid = crypto.randomUUID();
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: "ES256", use: "sig" };

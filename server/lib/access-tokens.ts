@@ -16,7 +16,7 @@ export interface AccessTokenVerifierOptions {
  * Verifies a Supabase Auth access token locally (signature, issuer, audience, expiry) with `jose`,
  * so authenticating a request needs no network call once the JWKS is cached.
  */
-export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): (token: string) => Promise<AccessTokenCheck> {
+function createAccessTokenVerifier(options: AccessTokenVerifierOptions): (token: string) => Promise<AccessTokenCheck> {
   const issuer = `${options.supabaseUrl.replace(/\/$/, "")}/auth/v1`;
   const key: Uint8Array | JWTVerifyGetKey = options.jwtSecret
     ? new TextEncoder().encode(options.jwtSecret)

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The closed set of ways a service or procedure can fail; the UI switches on these. */
-export const FAILURE_CODES = [
+const FAILURE_CODES = [
   "UNAUTHORIZED",
   "FORBIDDEN",
   "NOT_FOUND",

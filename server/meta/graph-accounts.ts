@@ -40,7 +40,7 @@ export const PAGE_SUBSCRIBED_FIELDS = [
 ];
 
 /** Messenger and Instagram messaging, listing and subscribing Pages, reading the linked Instagram account. */
-export const OAUTH_SCOPES = [
+const OAUTH_SCOPES = [
   "pages_show_list",
   "pages_messaging",
   "pages_manage_metadata",

@@ -64,7 +64,7 @@ function requestBody(request: SendRequest): unknown {
 }
 
 /** Maps a Graph error to what the inbox can act on: reconnect, wait and retry, or a closed window. */
-export function classifyGraphError(status: number, error: GraphError | undefined): SendOutcome {
+function classifyGraphError(status: number, error: GraphError | undefined): SendOutcome {
   const code = error?.code ?? null;
   const subcode = error?.error_subcode ?? null;
   const failure = (kind: SendFailureCode, message: string, retryable: boolean): SendOutcome => ({

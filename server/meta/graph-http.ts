@@ -21,8 +21,9 @@ export type GraphResponse = {
 export type GraphNoAnswer = { answered: false; timedOut: boolean };
 
 /**
- * One Graph API call: versioned URL, the token in a header (never in a URL that could reach a log),
- * a timeout (META_GRAPH_TIMEOUT_MS), the JSON body whatever the status.
+ * One Graph API call: versioned URL, the token in an Authorization header, a timeout (META_GRAPH_TIMEOUT_MS),
+ * the JSON body whatever the status. `query` goes into the URL as given: the OAuth code exchange still puts
+ * the app secret and the user token there (graph-accounts.ts), which issue #17 moves out.
  */
 export async function graphRequest(
   method: "GET" | "POST" | "DELETE",

@@ -223,7 +223,7 @@ async function newestMatches(
 }
 
 /** Counting stops here: a header badge says "999+" rather than count a huge backlog on every change. */
-export const UNREAD_COUNT_CAP = 999;
+const UNREAD_COUNT_CAP = 999;
 
 /** How many conversations in the inbox (not archived) have messages nobody has read, up to UNREAD_COUNT_CAP + 1. */
 export function countUnreadConversations(claims: UserClaims, workspaceId: string, log: Logger): Promise<Result<number>> {

@@ -8,7 +8,7 @@ import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
  */
 const date = z.coerce.date();
 
-export const messageAttachmentSchema = z.object({
+const messageAttachmentSchema = z.object({
   type: z.string(),
   url: z.string().nullish(),
   mediaId: z.string().nullish(),

@@ -1,7 +1,7 @@
 import { decryptToken, encryptToken, type Keyring } from "../../supabase/functions/_shared/token-crypto";
 import { asService } from "../db/client";
 import type { Logger } from "../lib/logger";
-import { attemptAad } from "./channel-connections";
+import { attemptAad } from "./facebook-connect";
 
 export interface RotationReport {
   rotated: number;

@@ -56,7 +56,7 @@ function toFailure(error: TRPCError, ctx: Context, path: string): AppFailure {
   return { code: "UNKNOWN", message: "Something went wrong. Try again.", details: { requestId: ctx.requestId } };
 }
 
-export const publicProcedure = t.procedure.use(resultBoundary);
+const publicProcedure = t.procedure.use(resultBoundary);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.claims) {

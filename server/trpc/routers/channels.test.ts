@@ -18,7 +18,7 @@ import { verifyAccessToken } from "../../lib/access-tokens";
 import { LOCAL_DEFAULTS } from "../../lib/config";
 import { logger } from "../../lib/logger";
 import { signState } from "../../lib/signed-state";
-import { completeFacebookConnect } from "../../services/channel-connections";
+import { completeFacebookConnect } from "../../services/facebook-connect";
 import { rotateTokenKeys } from "../../services/token-rotation";
 
 const { metaUrl, supabaseUrl } = inject("stack");

@@ -1,17 +1,17 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
-import {
-  beginFacebookConnect,
-  type ChannelConnectOutcome,
-  type ConnectAttempt,
-  connectPages,
-  connectWhatsApp,
-  disconnectChannel,
-  loadConnectAttempt,
-  removeChannel,
-} from "../../services/channel-connections";
+import { disconnectChannel, removeChannel } from "../../services/channel-disconnect";
+import type { ChannelConnectOutcome } from "../../services/channel-save";
 import { type ChannelAccount, listChannels } from "../../services/channels";
 import { channelStatusSchema, providerSchema } from "../../services/conversation-shape";
+import {
+  beginFacebookConnect,
+  type ConnectAttempt,
+  completeFacebookConnect,
+  connectPages,
+  loadConnectAttempt,
+} from "../../services/facebook-connect";
+import { connectWhatsApp } from "../../services/whatsapp-connect";
 import { authedProcedure, router } from "../trpc";
 
 const channelSchema = z.object({
@@ -62,6 +62,18 @@ export const channelsRouter = router({
     .input(z.object({ workspaceId: z.uuid() }))
     .output(resultOf(z.object({ dialogUrl: z.url() })))
     .mutation(({ ctx, input }) => beginFacebookConnect(ctx.claims, input.workspaceId, ctx.log)),
+
+  /** Meta's OAuth dialog came back (app/routes/settings.channels.callback.tsx calls this in-process). */
+  completeConnect: authedProcedure
+    .input(
+      z.object({
+        state: z.string().max(500),
+        code: z.string().max(2000).optional(),
+        error: z.string().max(200).optional(),
+      }),
+    )
+    .output(resultOf(z.object({ attemptId: z.uuid(), workspaceId: z.uuid() })))
+    .mutation(({ ctx, input }) => completeFacebookConnect(ctx.claims, input, ctx.log)),
 
   connectAttempt: authedProcedure
     .input(z.object({ attemptId: z.uuid() }))

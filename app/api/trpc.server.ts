@@ -1,0 +1,35 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter, createCaller } from "../../server/trpc/router";
+import { createContext } from "../../server/trpc/trpc";
+import { accessTokenFrom, supabaseForRequest } from "../auth/session.server";
+
+/**
+ * The app's one door to the server (app/ imports server/ runtime code only in *.server.ts modules): tRPC over
+ * HTTP for the browser, and the same procedures called in-process for a route that must answer with a redirect.
+ * Both authenticate by the session cookie (or a Bearer token) and run the same validation and Result contract.
+ */
+async function contextFor(request: Request) {
+  const { supabase, headers } = supabaseForRequest(request);
+  const bearer = request.headers.get("authorization")?.match(/^Bearer (.+)$/i)?.[1];
+  const accessToken = bearer ?? (await accessTokenFrom(supabase));
+  const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
+  headers.set("x-request-id", requestId);
+  return { context: await createContext({ accessToken, requestId }), headers };
+}
+
+export async function handleTrpcRequest(request: Request): Promise<Response> {
+  const { context, headers } = await contextFor(request);
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: request,
+    router: appRouter,
+    createContext: () => context,
+    responseMeta: () => ({ headers }),
+  });
+}
+
+/** The procedures, called in-process with this request's session; `headers` carries any refreshed cookies. */
+export async function trpcCallerFor(request: Request) {
+  const { context, headers } = await contextFor(request);
+  return { caller: createCaller(context), headers };
+}
