@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useRef, useState } from "react";
 import type { ConversationSummary } from "../api/types";
+import { providerName } from "../ui/channel-badge";
 import { untilLabel } from "../ui/time";
 import { useDraft } from "./drafts";
 import { useFinePointer } from "./pointer";
@@ -12,7 +13,6 @@ const CLOSED_REASONS = {
   reengagement_required: "Meta refused the last reply: the reply window has closed. The member has to write again first.",
 } as const;
 
-const PROVIDER_NAMES = { messenger: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" } as const;
 /** The counter shows from this share of the channel's limit on. */
 const COUNTER_FROM = 0.8;
 
@@ -162,7 +162,7 @@ export function Composer({
           className={`mt-1 text-right text-xs ${tooLong ? "font-semibold text-red-700" : "text-slate-600"}`}
         >
           {tooLong
-            ? `Too long for ${PROVIDER_NAMES[conversation.channel.provider]}: ${body.length.toLocaleString("en")} of ${limit.toLocaleString("en")} characters.`
+            ? `Too long for ${providerName(conversation.channel.provider)}: ${body.length.toLocaleString("en")} of ${limit.toLocaleString("en")} characters.`
             : `${body.length.toLocaleString("en")} / ${limit.toLocaleString("en")}`}
         </p>
       ) : null}

@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useState } from "react";
 import { useTRPC } from "../trpc";
+import { providerName } from "../ui/channel-badge";
 import { failureOf } from "../ui/failure-notice";
 import { type FilterChoices, searchTerm } from "./list-filters";
 
-const PROVIDER_NAMES = { whatsapp: "WhatsApp", instagram: "Instagram", messenger: "Messenger" } as const;
 const SEARCH_DEBOUNCE_MS = 300;
 
 /** Search and filters above the list; every choice goes into the URL. */
@@ -56,7 +56,7 @@ export function ListFilterBar({
           <option value="">All channels</option>
           {live.map((channel) => (
             <option key={channel.id} value={channel.id}>
-              {PROVIDER_NAMES[channel.provider]} · {channel.displayHandle ?? channel.displayName}
+              {providerName(channel.provider)} · {channel.displayHandle ?? channel.displayName}
             </option>
           ))}
         </select>

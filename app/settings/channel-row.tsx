@@ -75,43 +75,29 @@ export function ChannelRow(props: {
       {props.isAdmin ? (
         <div className="flex w-full flex-wrap items-center justify-end gap-2 sm:w-auto">
           {confirming === "disconnect" ? (
-            <fieldset aria-label="Confirm disconnecting" className="flex flex-wrap items-center gap-2">
-              <span className="text-sm text-slate-800" data-testid="disconnect-warning">
-                Webhooks stop and the token is wiped; conversations stay.
-                {props.linked.length > 0
+            <ConfirmDanger
+              label="Confirm disconnecting"
+              testId="disconnect-warning"
+              warning={`Webhooks stop and the token is wiped; conversations stay.${
+                props.linked.length > 0
                   ? ` This also disconnects ${props.linked.map((ig) => `${ig.displayHandle ?? ig.displayName} (Instagram)`).join(", ")}, reached through this Page.`
-                  : ""}
-              </span>
-              <button
-                type="button"
-                onClick={props.onDisconnect}
-                disabled={props.busy}
-                className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
-              >
-                {props.busy ? "Disconnecting…" : `Disconnect ${channel.displayName}`}
-              </button>
-              <button type="button" onClick={() => setConfirming(null)} className="text-sm underline">
-                Keep it
-              </button>
-            </fieldset>
+                  : ""
+              }`}
+              action={props.busy ? "Disconnecting…" : `Disconnect ${channel.displayName}`}
+              busy={props.busy}
+              onConfirm={props.onDisconnect}
+              onCancel={() => setConfirming(null)}
+            />
           ) : confirming === "remove" ? (
-            <fieldset aria-label="Confirm removing" className="flex flex-wrap items-center gap-2">
-              <span className="text-sm text-slate-800" data-testid="remove-warning">
-                This deletes {channel.conversations} conversation{channel.conversations === 1 ? "" : "s"} and their messages for
-                good.
-              </span>
-              <button
-                type="button"
-                onClick={props.onRemove}
-                disabled={props.busy}
-                className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
-              >
-                {props.busy ? "Removing…" : `Remove ${channel.displayName}`}
-              </button>
-              <button type="button" onClick={() => setConfirming(null)} className="text-sm underline">
-                Keep it
-              </button>
-            </fieldset>
+            <ConfirmDanger
+              label="Confirm removing"
+              testId="remove-warning"
+              warning={`This deletes ${channel.conversations} conversation${channel.conversations === 1 ? "" : "s"} and their messages for good.`}
+              action={props.busy ? "Removing…" : `Remove ${channel.displayName}`}
+              busy={props.busy}
+              onConfirm={props.onRemove}
+              onCancel={() => setConfirming(null)}
+            />
           ) : disconnected ? (
             <>
               {reconnect}
@@ -130,5 +116,35 @@ export function ChannelRow(props: {
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** "Are you sure?" for what cannot be undone: what it will do, the action named, and a way out. */
+function ConfirmDanger(props: {
+  label: string;
+  testId: string;
+  warning: string;
+  action: string;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <fieldset aria-label={props.label} className="flex flex-wrap items-center gap-2">
+      <span className="text-sm text-slate-800" data-testid={props.testId}>
+        {props.warning}
+      </span>
+      <button
+        type="button"
+        onClick={props.onConfirm}
+        disabled={props.busy}
+        className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+      >
+        {props.action}
+      </button>
+      <button type="button" onClick={props.onCancel} className="text-sm underline">
+        Keep it
+      </button>
+    </fieldset>
   );
 }

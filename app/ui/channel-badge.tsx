@@ -6,6 +6,9 @@ const STYLES = {
 
 export type Provider = keyof typeof STYLES;
 
+/** "Messenger", "Instagram", "WhatsApp": how the UI names a channel's kind. */
+export const providerName = (provider: Provider) => STYLES[provider].label;
+
 export function ChannelBadge({ provider, long = false }: { provider: Provider; long?: boolean }) {
   const style = STYLES[provider];
   return (
