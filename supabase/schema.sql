@@ -312,10 +312,44 @@ CREATE INDEX memberships_user_id_idx ON public.memberships USING btree (user_id)
 CREATE INDEX messages_text_trgm_idx ON public.messages USING gin (workspace_id, text extensions.gin_trgm_ops);
 CREATE INDEX messages_thread_idx ON public.messages USING btree (conversation_id, created_at DESC, id DESC);
 CREATE INDEX pending_receipts_message_idx ON public.pending_receipts USING btree (channel_account_id, provider_message_id);
+CREATE INDEX webhook_events_processed_brin ON public.webhook_events USING brin (processed_at);
+CREATE INDEX webhook_events_received_brin ON public.webhook_events USING brin (received_at);
 CREATE INDEX webhook_events_replay_idx ON public.webhook_events USING btree (received_at) WHERE (outcome = 'failed'::text);
 CREATE INDEX webhook_events_workspace_idx ON public.webhook_events USING btree (workspace_id, received_at DESC);
 
 -- ── functions ───────────────────────────────────────────────────────────────────────────────────────────
+
+CREATE OR REPLACE FUNCTION app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  workspace uuid;
+  kind public.channel_provider;
+begin
+  select ca.workspace_id, ca.provider into workspace, kind from public.channel_accounts ca
+  where ca.id = channel and app.member_role(ca.workspace_id) = 'admin';
+  if not found then
+    raise exception 'channel % is not this admin''s to activate', channel using errcode = '42501';
+  end if;
+  update public.channel_accounts set
+    display_name = name, display_handle = handle,
+    access_token_ciphertext = token_ciphertext, access_token_key_id = token_key_id,
+    status = case when subscribed then 'active' else 'needs_reconnect' end::public.channel_status, status_reason = reason,
+    subscribed_fields = fields, subscribed_at = case when subscribed then now() end,
+    linked_page_id = linked_page, waba_id = waba,
+    connected_by = (select auth.uid()), connected_at = now(), disconnected_at = null, updated_at = now()
+  where id = channel;
+  if subscribed then
+    perform app.reopen_sends_after_reconnect(channel);
+  end if;
+  perform app.audit(workspace, 'channel_account', channel,
+                    case when reconnected then 'channel.reconnected' else 'channel.connected' end,
+                    jsonb_build_object('provider', kind, 'subscribed', subscribed));
+end
+$function$;
 
 CREATE OR REPLACE FUNCTION app.advance_message_status(target_message uuid, new_status public.message_status, occurred_at timestamp with time zone, failure jsonb)
  RETURNS void
@@ -592,6 +626,59 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.assign_conversation(target uuid, assignee uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  current record;
+  me uuid := (select auth.uid());
+begin
+  select * into current from app.lock_conversation(target);
+  if not found then return 'not_found'; end if;
+  if current.assignee_id is not distinct from assignee then return 'unchanged'; end if;
+  if current.role = 'agent'
+     and not ((assignee = me and current.assignee_id is null) or (assignee is null and current.assignee_id = me)) then
+    return 'forbidden';
+  end if;
+  if assignee is not null
+     and not exists (select 1 from public.memberships m where m.workspace_id = current.workspace_id and m.user_id = assignee) then
+    return 'invalid';
+  end if;
+  update public.conversations set assignee_id = assignee, updated_at = now() where id = target;
+  perform app.audit(current.workspace_id, 'conversation', target, 'conversation.assigned',
+                    jsonb_build_object('from', current.assignee_id, 'to', assignee));
+  return 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.audit(workspace uuid, entity text, entity_id uuid, action text, metadata jsonb DEFAULT '{}'::jsonb)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+  values (workspace, (select auth.uid()), entity, entity_id, action, coalesce(metadata, '{}'))
+$function$;
+
+CREATE OR REPLACE FUNCTION app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if app.member_role(workspace) is distinct from 'admin' then return; end if;
+  update public.channel_connect_attempts a set user_token_ciphertext = null, user_token_key_id = null
+  where a.user_token_ciphertext is not null and a.callback_at + app.connect_pick_window() < now();
+  insert into public.channel_connect_attempts (workspace_id, user_id) values (workspace, (select auth.uid()))
+  returning id, channel_connect_attempts.expires_at into attempt, begin_channel_connect.expires_at;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.broadcast_channels()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -657,6 +744,59 @@ exception when others then
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if app.member_role(workspace) is distinct from 'admin' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  select ca.id into channel from public.channel_accounts ca
+  where ca.workspace_id = workspace and ca.provider = claim_channel.provider and ca.provider_account_id = account
+  order by ca.status = 'disconnected', ca.updated_at desc
+  limit 1
+  for update;
+  begin
+    if found then
+      update public.channel_accounts set status = 'needs_reconnect', updated_at = now()
+      where id = channel and status = 'disconnected';
+      outcome := 'reclaimed';
+    else
+      insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name, status)
+      values (workspace, claim_channel.provider, account, name, 'needs_reconnect')
+      returning id into channel;
+      outcome := 'claimed';
+    end if;
+  exception when unique_violation then
+    channel := null;
+    outcome := 'conflict';
+  end;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.claim_connect_callback(attempt uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.channel_connect_attempts a set callback_at = now()
+  where a.id = attempt and a.user_id = (select auth.uid()) and app.member_role(a.workspace_id) = 'admin'
+    and a.callback_at is null and a.expires_at > now()
+  returning a.workspace_id
+$function$;
+
+CREATE OR REPLACE FUNCTION app.connect_pick_window()
+ RETURNS interval
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select interval '30 minutes' $function$;
+
 CREATE OR REPLACE FUNCTION app.conversation_event(c public.conversations)
  RETURNS jsonb
  LANGUAGE sql
@@ -681,6 +821,128 @@ begin
   where c.id = new.conversation_id;
   return null;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.disconnect_channel(channel uuid)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target record;
+  gone uuid;
+begin
+  select ca.id, ca.workspace_id, ca.provider, ca.provider_account_id into target from public.channel_accounts ca
+  where ca.id = channel and app.member_role(ca.workspace_id) = 'admin' and ca.status <> 'disconnected'
+  for update;
+  if not found then return; end if;
+  for gone in
+    update public.channel_accounts ca
+    set status = 'disconnected', access_token_ciphertext = null, access_token_key_id = null, subscribed_fields = '{}',
+        subscribed_at = null, status_reason = null, disconnected_at = now(), updated_at = now()
+    where ca.status <> 'disconnected' and ca.workspace_id = target.workspace_id
+      and (ca.id = target.id
+           or (target.provider = 'messenger' and ca.provider = 'instagram' and ca.linked_page_id = target.provider_account_id))
+    returning ca.id
+  loop
+    perform app.audit(target.workspace_id, 'channel_account', gone, 'channel.disconnected',
+                      jsonb_build_object('provider', case when gone = target.id then target.provider::text else 'instagram' end));
+    return next gone;
+  end loop;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.erase_message_from_payload(payload jsonb, mid text)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case when jsonb_typeof(payload -> 'entry') is distinct from 'array' then payload else
+    jsonb_set(payload, '{entry}', (
+      select coalesce(jsonb_agg(
+        case when jsonb_typeof(en.entry) <> 'object' then en.entry else
+          (select coalesce(jsonb_object_agg(f.key,
+             case when f.key in ('messaging', 'standby') and jsonb_typeof(f.value) = 'array' then
+               (select coalesce(jsonb_agg(
+                  case when it.item -> 'message' ->> 'mid' = mid
+                         then jsonb_set(it.item, '{message}', jsonb_build_object('mid', mid, 'is_deleted', true))
+                       when it.item -> 'message_edit' ->> 'mid' = mid
+                         then jsonb_set(it.item, '{message_edit}', (it.item -> 'message_edit') - 'text')
+                       else it.item end
+                  order by it.n), '[]')
+                from jsonb_array_elements(f.value) with ordinality as it (item, n))
+             else f.value end), '{}')
+           from jsonb_each(en.entry) as f (key, value))
+        end
+        order by en.n), '[]')
+      from jsonb_array_elements(payload -> 'entry') with ordinality as en (entry, n)))
+  end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.erase_unsent_from_new_webhook()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  mid text;
+begin
+  for mid in select jsonb_array_elements_text(current_setting('frontdesk.unsent_mids')::jsonb) loop
+    new.payload := app.erase_message_from_payload(new.payload, mid);
+  end loop;
+  return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.erase_unsent_from_webhooks()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  carries jsonb[] := array[
+    jsonb_build_object('entry', jsonb_build_array(jsonb_build_object('messaging', jsonb_build_array(jsonb_build_object('message', jsonb_build_object('mid', new.provider_message_id)))))),
+    jsonb_build_object('entry', jsonb_build_array(jsonb_build_object('standby', jsonb_build_array(jsonb_build_object('message', jsonb_build_object('mid', new.provider_message_id)))))),
+    jsonb_build_object('entry', jsonb_build_array(jsonb_build_object('messaging', jsonb_build_array(jsonb_build_object('message_edit', jsonb_build_object('mid', new.provider_message_id)))))),
+    jsonb_build_object('entry', jsonb_build_array(jsonb_build_object('standby', jsonb_build_array(jsonb_build_object('message_edit', jsonb_build_object('mid', new.provider_message_id))))))
+  ];
+begin
+  update public.webhook_events w set payload = app.erase_message_from_payload(w.payload, new.provider_message_id)
+  where (w.received_at >= new.inserted_at or w.processed_at >= new.inserted_at)
+    and (w.workspace_id = new.workspace_id or w.workspace_id is null)
+    and w.payload @> any (carries);
+  -- The webhooks of this transaction are stored after their events are applied: noted for the trigger below.
+  perform set_config('frontdesk.unsent_mids',
+                     (coalesce(nullif(current_setting('frontdesk.unsent_mids', true), ''), '[]')::jsonb
+                      || to_jsonb(new.provider_message_id))::text, true);
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.erase_unsent_message()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  new.text := null;
+  new.preview := null;
+  new.attachments := '[]';
+  return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.finish_connect_attempt(attempt uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.channel_connect_attempts a set user_token_ciphertext = null, user_token_key_id = null
+  where a.id = attempt and a.user_id = (select auth.uid())
 $function$;
 
 CREATE OR REPLACE FUNCTION app.flag_channel_for_reconnect(channel uuid, reason text)
@@ -729,7 +991,8 @@ begin
   end;
 
   -- Stored in the same transaction as what they produced, so each is durable exactly when they are.
-  -- Only a single-workspace webhook is shown to that workspace's admins.
+  -- Only a webhook wholly about one workspace is shown to its admins: one that also names an account no
+  -- channel claims (another business's Page, say) is kept without a workspace.
   with tagged as (
     -- One pass over each list, whatever the number of webhooks: a row per routed event, per unroutable
     -- event, per stored message, and one per webhook so that a webhook without events still gets a row.
@@ -746,7 +1009,7 @@ begin
     from tagged t
     group by t.w
   ), outcomes as (
-    select p.*, case when cardinality(p.workspaces) = 1 then p.workspaces[1] end as workspace_id,
+    select p.*, case when cardinality(p.workspaces) = 1 and p.unroutable = 0 then p.workspaces[1] end as workspace_id,
            case when failure is not null then 'failed'
                 when p.routed = 0 and p.unroutable > 0 then 'unroutable'
                 else 'processed' end as outcome
@@ -800,6 +1063,37 @@ begin
   values (webhook_object, payload, 'failed', failure, 1)
   returning id into kept;
   return kept;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.lock_conversation(target uuid)
+ RETURNS TABLE(workspace_id uuid, status public.conversation_status, archived_at timestamp with time zone, assignee_id uuid, unread_count integer, role public.workspace_role)
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.workspace_id, c.status, c.archived_at, c.assignee_id, c.unread_count, app.member_role(c.workspace_id)
+  from public.conversations c
+  where c.id = target and app.member_role(c.workspace_id) is not null
+  for update of c
+$function$;
+
+CREATE OR REPLACE FUNCTION app.mark_conversation_read(target uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  current record;
+begin
+  select * into current from app.lock_conversation(target);
+  if not found then return 'not_found'; end if;
+  if current.unread_count = 0 then return 'unchanged'; end if;
+  update public.conversations set unread_count = 0, updated_at = now() where id = target;
+  perform app.audit(current.workspace_id, 'conversation', target, 'conversation.marked_read',
+                    jsonb_build_object('unreadCount', current.unread_count));
+  return 'changed';
 end
 $function$;
 
@@ -975,9 +1269,8 @@ begin
     and exists (select 1 from public.contact_identities ci where ci.contact_id = ct.id and ci.channel_account_id = target.id)
     and not exists (select 1 from public.contact_identities ci where ci.contact_id = ct.id and ci.channel_account_id <> target.id);
   delete from public.channel_accounts ca where ca.id = target.id;
-  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
-  values (target.workspace_id, (select auth.uid()), 'channel_account', target.id, 'channel.removed',
-          jsonb_build_object('provider', target.provider, 'conversations', removed));
+  perform app.audit(target.workspace_id, 'channel_account', target.id, 'channel.removed',
+                    jsonb_build_object('provider', target.provider, 'conversations', removed));
   return removed;
 end
 $function$;
@@ -1145,6 +1438,48 @@ exception when others then
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.set_conversation_archived(target uuid, archived boolean)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  current record;
+begin
+  select * into current from app.lock_conversation(target);
+  if not found then return 'not_found'; end if;
+  if (current.archived_at is not null) = archived then return 'unchanged'; end if;
+  update public.conversations set archived_at = case when archived then now() end, updated_at = now() where id = target;
+  perform app.audit(current.workspace_id, 'conversation', target,
+                    case when archived then 'conversation.archived' else 'conversation.unarchived' end);
+  return 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.set_conversation_status(target uuid, new_status public.conversation_status)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  current record;
+begin
+  select * into current from app.lock_conversation(target);
+  if not found then return 'not_found'; end if;
+  if current.status = new_status then return 'unchanged'; end if;
+  if current.role = 'agent' and current.status = 'resolved' and current.assignee_id is distinct from (select auth.uid())
+     and current.assignee_id is not null then
+    return 'forbidden';
+  end if;
+  update public.conversations set status = new_status, updated_at = now() where id = target;
+  perform app.audit(current.workspace_id, 'conversation', target, 'conversation.status_changed',
+                    jsonb_build_object('from', current.status, 'to', new_status));
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.status_rank(status public.message_status)
  RETURNS integer
  LANGUAGE sql
@@ -1152,6 +1487,18 @@ CREATE OR REPLACE FUNCTION app.status_rank(status public.message_status)
  SET search_path TO ''
 AS $function$
   select case status when 'pending' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else -1 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.channel_connect_attempts a
+  set user_token_ciphertext = ciphertext, user_token_key_id = key_id, granted_pages = pages
+  where a.id = attempt and a.user_id = (select auth.uid()) and app.member_role(a.workspace_id) = 'admin'
+    and a.callback_at is not null
 $function$;
 
 CREATE OR REPLACE FUNCTION app.team_members(target_workspace uuid)
@@ -1168,6 +1515,38 @@ AS $function$
   order by coalesce(nullif(u.raw_user_meta_data ->> 'full_name', ''), u.email), m.user_id
 $function$;
 
+CREATE OR REPLACE FUNCTION app.update_contact(target uuid, changes jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  workspace uuid;
+  new_tags text[];
+begin
+  select ct.workspace_id into workspace from public.contacts ct
+  where ct.id = target and ct.workspace_id = any (array(select app.member_workspace_ids()))
+  for update;
+  if not found then return 'not_found'; end if;
+  if changes ? 'tags' then
+    new_tags := array(select jsonb_array_elements_text(changes -> 'tags'));
+    if exists (select 1 from unnest(new_tags) t where length(t) > 40 or btrim(t) = '') then return 'invalid'; end if;
+  end if;
+  update public.contacts set
+    display_name = case when changes ? 'displayName' then nullif(btrim(changes ->> 'displayName'), '') else display_name end,
+    notes = case when changes ? 'notes' then coalesce(changes ->> 'notes', '') else notes end,
+    tags = case when changes ? 'tags' then new_tags else tags end,
+    updated_at = now()
+  where id = target;
+  perform app.audit(workspace, 'contact', target, 'contact.updated',
+                    jsonb_build_object('fields', array(select case k when 'displayName' then 'display_name' else k end
+                                                       from jsonb_object_keys(changes) k
+                                                       where k in ('displayName', 'notes', 'tags') order by k)));
+  return 'changed';
+end
+$function$;
+
 -- ── triggers ────────────────────────────────────────────────────────────────────────────────────────────
 
 CREATE TRIGGER channel_accounts_broadcast_update AFTER UPDATE ON public.channel_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_channels();
@@ -1177,29 +1556,21 @@ CREATE TRIGGER messages_apply_pending_receipts AFTER INSERT OR UPDATE OF provide
 CREATE TRIGGER messages_broadcast_insert AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
 CREATE TRIGGER messages_broadcast_update AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
 CREATE TRIGGER messages_count_failed_sends AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((old.status = 'failed'::public.message_status) IS DISTINCT FROM (new.status = 'failed'::public.message_status))) EXECUTE FUNCTION app.count_failed_sends();
+CREATE TRIGGER messages_erase_unsent BEFORE INSERT OR UPDATE ON public.messages FOR EACH ROW WHEN ((new.deleted_at IS NOT NULL)) EXECUTE FUNCTION app.erase_unsent_message();
+CREATE TRIGGER messages_erase_unsent_from_webhooks AFTER UPDATE OF deleted_at ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL) AND (new.direction = 'inbound'::public.message_direction) AND (new.provider_message_id IS NOT NULL))) EXECUTE FUNCTION app.erase_unsent_from_webhooks();
 CREATE TRIGGER messages_note_window_closed AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((new.status = 'failed'::public.message_status) AND (old.status <> 'failed'::public.message_status) AND ((new.error ->> 'code'::text) = 'WINDOW_CLOSED'::text))) EXECUTE FUNCTION app.note_window_closed();
+CREATE TRIGGER webhook_events_erase_unsent BEFORE INSERT OR UPDATE OF payload, processed_at ON public.webhook_events FOR EACH ROW WHEN ((COALESCE(current_setting('frontdesk.unsent_mids'::text, true), ''::text) <> ''::text)) EXECUTE FUNCTION app.erase_unsent_from_new_webhook();
 
 -- ── row-level security policies ─────────────────────────────────────────────────────────────────────────
 
-create policy audit_logs_insert_self on public.audit_logs as permissive for insert to authenticated
-  with check (((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))) AND (actor_user_id = ( SELECT auth.uid() AS uid))));
-
-create policy audit_logs_select_manager on public.audit_logs as permissive for select to authenticated
-  using ((app.member_role(workspace_id) = ANY (ARRAY['admin'::public.workspace_role, 'manager'::public.workspace_role])));
-
-create policy channel_accounts_insert_admin on public.channel_accounts as permissive for insert to authenticated
-  with check ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
+create policy audit_logs_select_admin on public.audit_logs as permissive for select to authenticated
+  using ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
 
 create policy channel_accounts_select_member on public.channel_accounts as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
-create policy channel_accounts_update_admin on public.channel_accounts as permissive for update to authenticated
-  using ((app.member_role(workspace_id) = 'admin'::public.workspace_role))
-  with check ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
-
-create policy channel_connect_attempts_own on public.channel_connect_attempts as permissive for all to authenticated
-  using (((user_id = ( SELECT auth.uid() AS uid)) AND (app.member_role(workspace_id) = 'admin'::public.workspace_role)))
-  with check (((user_id = ( SELECT auth.uid() AS uid)) AND (app.member_role(workspace_id) = 'admin'::public.workspace_role)));
+create policy channel_connect_attempts_select_own on public.channel_connect_attempts as permissive for select to authenticated
+  using (((user_id = ( SELECT auth.uid() AS uid)) AND (app.member_role(workspace_id) = 'admin'::public.workspace_role)));
 
 create policy contact_identities_select_member on public.contact_identities as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
@@ -1207,16 +1578,8 @@ create policy contact_identities_select_member on public.contact_identities as p
 create policy contacts_select_member on public.contacts as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
-create policy contacts_update_member on public.contacts as permissive for update to authenticated
-  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))))
-  with check ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
-
 create policy conversations_select_member on public.conversations as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
-
-create policy conversations_update_member on public.conversations as permissive for update to authenticated
-  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))))
-  with check ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
 create policy memberships_select_member on public.memberships as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
@@ -1260,20 +1623,26 @@ grant select on public.webhook_events to authenticated;
 grant all on public.webhook_events to service_role;
 grant select on public.workspaces to authenticated;
 grant all on public.workspaces to service_role;
-grant insert (workspace_id, actor_user_id, entity, entity_id, action, metadata) on public.audit_logs to authenticated;
-grant insert (id, workspace_id, provider, provider_account_id, display_name, display_handle, access_token_ciphertext, access_token_key_id, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, updated_at) on public.channel_accounts to authenticated;
 grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, created_at, updated_at) on public.channel_accounts to authenticated;
-grant update (display_name, display_handle, access_token_ciphertext, access_token_key_id, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, updated_at) on public.channel_accounts to authenticated;
-grant insert (workspace_id, user_id) on public.channel_connect_attempts to authenticated;
 grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages, created_at) on public.channel_connect_attempts to authenticated;
-grant update (callback_at, user_token_ciphertext, user_token_key_id, granted_pages) on public.channel_connect_attempts to authenticated;
-grant update (display_name, notes, tags, updated_at) on public.contacts to authenticated;
-grant update (status, archived_at, assignee_id, unread_count, updated_at) on public.conversations to authenticated;
+grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
+grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
+grant execute on function app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone) to authenticated;
+grant execute on function app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text) to service_role;
+grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;
+grant execute on function app.connect_pick_window() to public;
 grant execute on function app.conversation_event(c public.conversations) to public;
+grant execute on function app.disconnect_channel(channel uuid) to authenticated;
+grant execute on function app.erase_message_from_payload(payload jsonb, mid text) to public;
+grant execute on function app.erase_unsent_from_new_webhook() to public;
+grant execute on function app.erase_unsent_from_webhooks() to public;
+grant execute on function app.erase_unsent_message() to public;
+grant execute on function app.finish_connect_attempt(attempt uuid) to authenticated;
 grant execute on function app.flag_channel_for_reconnect(channel uuid, reason text) to service_role;
 grant execute on function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint) to service_role;
 grant execute on function app.ingest_meta_webhooks(objects text[], payloads jsonb[], events jsonb, replay_of bigint) to service_role;
 grant execute on function app.keep_unapplied_webhook(webhook_object text, raw_payload text, failure text) to service_role;
+grant execute on function app.mark_conversation_read(target uuid) to authenticated;
 grant execute on function app.may_receive_topic(topic text) to authenticated;
 grant execute on function app.member_role(target_workspace uuid) to authenticated;
 grant execute on function app.member_role(target_workspace uuid) to service_role;
@@ -1282,10 +1651,13 @@ grant execute on function app.member_workspace_ids() to service_role;
 grant execute on function app.message_event(m public.messages) to public;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
-grant execute on function app.reopen_sends_after_reconnect(channel uuid) to authenticated;
-grant execute on function app.sealed_token_for_admin(kind text, target uuid) to authenticated;
+grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to authenticated;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to service_role;
+grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
+grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
+grant execute on function app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to service_role;
+grant execute on function app.update_contact(target uuid, changes jsonb) to authenticated;
 grant authenticated to frontdesk_api;

@@ -132,7 +132,7 @@ function MessageBody({ message }: { message: Message }) {
     return (
       <span key={key} className="mt-1 block opacity-80">
         📎 {attachment.type}
-        {attachment.mediaId ? " (WhatsApp media)" : ""}
+        {attachment.mediaId ? " (WhatsApp media)" : " (not available)"}
       </span>
     );
   });

@@ -37,6 +37,13 @@ function getPools(): Pools {
 }
 
 /**
+ * A user request's bounds: no statement runs longer, and no transaction sits idle (waiting on something
+ * outside the database) longer. Graph calls happen outside transactions, so neither is ever reached by design.
+ */
+const USER_STATEMENT_TIMEOUT = "5s";
+const USER_IDLE_IN_TRANSACTION_TIMEOUT = "10s";
+
+/**
  * Runs `fn` in one transaction as `authenticated` with the user's claims, as PostgREST does, so RLS
  * decides what it sees. The connection's login role can become nothing else.
  */
@@ -44,7 +51,9 @@ export function withUser<T>(claims: UserClaims, fn: (tx: Tx) => Promise<T>): Pro
   return getPools().api.begin(async (tx) => {
     await tx`select set_config('role', 'authenticated', true),
                     set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                    set_config('request.jwt.claim.sub', ${claims.sub}, true)`;
+                    set_config('request.jwt.claim.sub', ${claims.sub}, true),
+                    set_config('statement_timeout', ${USER_STATEMENT_TIMEOUT}, true),
+                    set_config('idle_in_transaction_session_timeout', ${USER_IDLE_IN_TRANSACTION_TIMEOUT}, true)`;
     return fn(tx);
   }) as Promise<T>;
 }
@@ -53,6 +62,21 @@ export function withUser<T>(claims: UserClaims, fn: (tx: Tx) => Promise<T>): Pro
 export function asService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   return getPools().service.begin(async (tx) => {
     await tx`select set_config('role', 'service_role', true)`;
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+/**
+ * Runs `fn` as `service_role` on behalf of a user: for the few writes only the server may make after it
+ * has verified something with Meta (claiming a channel). The user's claims stay on the transaction, so
+ * the functions called still check their role and audit them as the actor.
+ */
+export function asServiceFor<T>(claims: UserClaims, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return getPools().service.begin(async (tx) => {
+    await tx`select set_config('role', 'service_role', true),
+                    set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                    set_config('request.jwt.claim.sub', ${claims.sub}, true),
+                    set_config('statement_timeout', ${USER_STATEMENT_TIMEOUT}, true)`;
     return fn(tx);
   }) as Promise<T>;
 }

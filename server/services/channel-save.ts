@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
 import { encryptToken } from "../../supabase/functions/_shared/token-crypto";
 import type { Tx, UserClaims } from "../db/client";
@@ -6,8 +5,7 @@ import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { tokenKeyring } from "../lib/token-keyring";
 import { type GraphFailure, PAGE_SUBSCRIBED_FIELDS } from "../meta/graph-accounts";
-import { recordAudit } from "./audit";
-import { userTransaction } from "./user-transaction";
+import { verifiedTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
 
 /** What connecting one channel came to, as the admin is told. */
@@ -18,8 +16,6 @@ export interface ChannelConnectOutcome {
   outcome: "connected" | "needs_reconnect" | "conflict";
   message: string;
 }
-
-const UNIQUE_VIOLATION = "23505";
 
 export async function requireAdmin(tx: Tx, workspaceId: string): Promise<Result<true>> {
   const membership = await membershipIn(tx, workspaceId);
@@ -41,72 +37,50 @@ interface ChannelToSave {
 }
 
 /**
- * Claims the channel row for this workspace (a unique index refuses one that is live in another
- * workspace), subscribes it, and stores its token sealed to the row's id, in one transaction.
- * Reconnecting reuses the workspace's row, so its conversations stay attached. Callers have checked
- * the admin role already; the row policies enforce it again.
+ * Connects one channel Meta has confirmed, in two short transactions with the Graph subscription between
+ * them (no transaction waits on Meta): app.claim_channel takes this workspace's row for the account (a
+ * unique index refuses one live in another workspace; reconnecting reuses the row, so its conversations
+ * stay attached), then app.activate_channel stores the token sealed to the row's id and audits. Both are
+ * service-role functions run on the admin's behalf: a user's token cannot create a channel row.
  */
-export function connectChannel(
+export async function connectChannel(
   claims: UserClaims,
   log: Logger,
   workspaceId: string,
   channel: ChannelToSave,
 ): Promise<Result<ChannelConnectOutcome>> {
   const described = { provider: channel.provider, accountId: channel.accountId, name: channel.name };
-  return userTransaction<ChannelConnectOutcome>(claims, log, "channels.connect", async (tx) => {
-    const [existing] = await tx<{ id: string }[]>`
-      select id from public.channel_accounts
-      where workspace_id = ${workspaceId} and provider = ${channel.provider} and provider_account_id = ${channel.accountId}
-      order by status = 'disconnected', updated_at desc limit 1`;
-    const channelId = existing?.id ?? randomUUID();
-    try {
-      await tx.savepoint(async (sp) => {
-        if (existing) {
-          await sp`update public.channel_accounts set status = 'needs_reconnect', updated_at = now()
-                   where id = ${channelId} and status = 'disconnected'`;
-        } else {
-          await sp`insert into public.channel_accounts (id, workspace_id, provider, provider_account_id, display_name, status)
-                   values (${channelId}, ${workspaceId}, ${channel.provider}, ${channel.accountId}, ${channel.name}, 'needs_reconnect')`;
-        }
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      log.info("channels.connect_conflict", { provider: channel.provider });
-      return ok({
-        ...described,
-        outcome: "conflict" as const,
-        message: `${channel.name} is already connected to another Frontdesk workspace. Disconnect it there first.`,
-      });
-    }
-
-    const subscription = channel.subscribe ? await channel.subscribe() : ({ ok: true } as const);
-    if (!subscription.ok) log.warn("channels.subscribe_failed", { channelId, graphCode: subscription.failure.code });
-    const reason = subscription.ok
-      ? null
-      : subscription.failure.tokenInvalid
-        ? "Meta no longer accepts this channel's token. Reconnect it."
-        : "Meta did not confirm the webhook subscription. Reconnect to try again.";
-    const sealed = await encryptToken(await tokenKeyring(), channel.token, channelId);
-    const subscribedFields = subscription.ok && channel.provider === "messenger" ? PAGE_SUBSCRIBED_FIELDS : [];
-    await tx`
-      update public.channel_accounts
-      set display_name = ${channel.name}, display_handle = ${channel.handle},
-          access_token_ciphertext = ${sealed.ciphertext}, access_token_key_id = ${sealed.keyId},
-          status = ${subscription.ok ? "active" : "needs_reconnect"}, status_reason = ${reason},
-          subscribed_fields = ${subscribedFields}, subscribed_at = ${subscription.ok ? new Date() : null},
-          linked_page_id = ${channel.linkedPageId ?? null}, waba_id = ${channel.wabaId ?? null},
-          connected_by = ${claims.sub}, connected_at = now(), disconnected_at = null, updated_at = now()
-      where id = ${channelId}`;
-    // Replies Meta refused for the old token can go now: their Retry comes back.
-    if (subscription.ok) await tx`select app.reopen_sends_after_reconnect(${channelId})`;
-    await recordAudit(tx, {
-      workspaceId,
-      actorUserId: claims.sub,
-      entity: "channel_account",
-      entityId: channelId,
-      action: existing ? "channel.reconnected" : "channel.connected",
-      metadata: { provider: channel.provider, subscribed: subscription.ok },
+  const claimed = await verifiedTransaction(claims, log, "channels.claim", async (tx) => {
+    const [row] = await tx<{ channel: string | null; outcome: "claimed" | "reclaimed" | "conflict" | "forbidden" }[]>`
+      select channel, outcome from app.claim_channel(${workspaceId}, ${channel.provider}, ${channel.accountId}, ${channel.name})`;
+    if (!row || row.outcome === "forbidden") return fail("FORBIDDEN", "Only admins can connect or disconnect channels.");
+    return ok(row);
+  });
+  if (!claimed.success) return claimed;
+  const { channel: channelId, outcome } = claimed.data;
+  if (outcome === "conflict" || !channelId) {
+    log.info("channels.connect_conflict", { provider: channel.provider });
+    return ok({
+      ...described,
+      outcome: "conflict" as const,
+      message: `${channel.name} is already connected to another Frontdesk workspace. Disconnect it there first.`,
     });
+  }
+
+  const subscription = channel.subscribe ? await channel.subscribe() : ({ ok: true } as const);
+  if (!subscription.ok) log.warn("channels.subscribe_failed", { channelId, graphCode: subscription.failure.code });
+  const reason = subscription.ok
+    ? null
+    : subscription.failure.tokenInvalid
+      ? "Meta no longer accepts this channel's token. Reconnect it."
+      : "Meta did not confirm the webhook subscription. Reconnect to try again.";
+  const sealed = await encryptToken(await tokenKeyring(), channel.token, channelId);
+  const subscribedFields = subscription.ok && channel.provider === "messenger" ? PAGE_SUBSCRIBED_FIELDS : [];
+  return verifiedTransaction(claims, log, "channels.activate", async (tx) => {
+    await tx`
+      select app.activate_channel(${channelId}, ${channel.name}, ${channel.handle}, ${sealed.ciphertext}, ${sealed.keyId},
+                                  ${subscription.ok}, ${reason}, ${subscribedFields}::text[], ${channel.linkedPageId ?? null},
+                                  ${channel.wabaId ?? null}, ${outcome === "reclaimed"})`;
     return ok({
       ...described,
       outcome: subscription.ok ? ("connected" as const) : ("needs_reconnect" as const),

@@ -2,7 +2,6 @@ import type { ChannelProvider } from "../../supabase/functions/_shared/channel-p
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
-import { recordAudit } from "./audit";
 import { userTransaction } from "./user-transaction";
 
 export interface ContactIdentity {
@@ -104,23 +103,18 @@ export function updateContact(
   log: Logger,
 ): Promise<Result<Contact>> {
   return userTransaction(claims, log, "contacts.update", async (tx) => {
-    const values: Record<string, unknown> = {};
-    if (changes.displayName !== undefined) values.display_name = changes.displayName?.trim() || null;
-    if (changes.notes !== undefined) values.notes = changes.notes;
-    if (changes.tags !== undefined) values.tags = normalizeTags(changes.tags);
-    const [row] = await tx<{ workspace_id: string }[]>`
-      update public.contacts set ${tx(values)}, updated_at = now()
-      where id = ${contactId}
-      returning workspace_id`;
-    if (!row) return contactNotFound();
-    await recordAudit(tx, {
-      workspaceId: row.workspace_id,
-      actorUserId: claims.sub,
-      entity: "contact",
-      entityId: contactId,
-      action: "contact.updated",
-      metadata: { fields: Object.keys(values) },
-    });
+    const fields: Record<string, string | string[] | null> = {};
+    if (changes.displayName !== undefined) fields.displayName = changes.displayName?.trim() || null;
+    if (changes.notes !== undefined) fields.notes = changes.notes;
+    if (changes.tags !== undefined) fields.tags = normalizeTags(changes.tags);
+    // app.update_contact checks the caller is on the contact's team, writes and audits (field names only).
+    const [row] = await tx<{ outcome: "changed" | "not_found" | "invalid" }[]>`
+      select app.update_contact(${contactId}, ${tx.json(fields)}) as outcome`;
+    if (row?.outcome === "invalid") {
+      const message = `A tag can be at most ${CONTACT_LIMITS.tagLength} characters.`;
+      return fail("VALIDATION", message, { details: { fieldErrors: { tags: [message] } } });
+    }
+    if (row?.outcome !== "changed") return contactNotFound();
     const contact = await loadContact(tx, contactId);
     return contact ? ok(contact) : contactNotFound();
   });

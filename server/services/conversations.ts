@@ -1,12 +1,9 @@
-import type postgres from "postgres";
 import type { ChannelProvider, ChannelStatus } from "../../supabase/functions/_shared/channel-providers";
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { TEXT_LIMITS } from "../meta/graph-client";
 import { messagingWindow } from "../meta/messaging-window";
-import type { WorkspaceRole } from "./account";
-import { type AuditEntry, recordAudit } from "./audit";
 import type { ConversationListItem, ConversationPage, ConversationStatus, ConversationSummary } from "./conversation-shape";
 import { decodeCursor, encodeCursor } from "./keyset-cursor";
 import { snippetAround } from "./search-snippet";
@@ -253,114 +250,72 @@ export function getConversation(claims: UserClaims, conversationId: string, log:
   });
 }
 
-interface ConversationState {
-  workspace_id: string;
-  status: ConversationStatus;
-  archived_at: Date | null;
-  assignee_id: string | null;
-  unread_count: number;
-  role: WorkspaceRole;
-}
-
-/** Locks the conversation row for a change; null when the caller cannot see it. */
-async function lockConversation(tx: Tx, conversationId: string): Promise<ConversationState | null> {
-  const [row] = await tx<ConversationState[]>`
-    select c.workspace_id, c.status, c.archived_at, c.assignee_id, c.unread_count, app.member_role(c.workspace_id) as role
-    from public.conversations c where c.id = ${conversationId}
-    for update of c`;
-  return row ?? null;
-}
-
-/** What a change writes: the SET clause and how the audit log names it. */
-interface ConversationChange {
-  set: postgres.Fragment;
-  action: string;
-  metadata?: AuditEntry["metadata"];
-}
+/** What a conversation function in SQL (supabase/migrations/…_role_rules_in_sql.sql) answers. */
+type ChangeOutcome = "changed" | "unchanged" | "not_found" | "forbidden" | "invalid";
 
 /**
- * Shared shape of every conversation change: lock, decide (a failure, nothing to do, or a change),
- * write + audit, answer with the fresh summary. Changes that change nothing write no audit row.
+ * Shared shape of every conversation change: the SQL function checks the role, writes and audits (only
+ * when something changed); the answer is the fresh summary or the failure the outcome means.
  */
 function changeConversation(
   claims: UserClaims,
   log: Logger,
   operation: string,
   conversationId: string,
-  decide: (tx: Tx, state: ConversationState) => Promise<Result<never> | ConversationChange | null>,
+  change: (tx: Tx) => Promise<ChangeOutcome>,
+  refusals: { forbidden?: string; invalid?: Result<never> } = {},
 ): Promise<Result<ConversationSummary>> {
   return userTransaction(claims, log, operation, async (tx) => {
-    const state = await lockConversation(tx, conversationId);
-    if (!state) return conversationNotFound();
-    const change = await decide(tx, state);
-    if (change && "success" in change) return change;
-    if (change) {
-      await tx`update public.conversations set ${change.set}, updated_at = now() where id = ${conversationId}`;
-      await recordAudit(tx, {
-        workspaceId: state.workspace_id,
-        actorUserId: claims.sub,
-        entity: "conversation",
-        entityId: conversationId,
-        action: change.action,
-        metadata: change.metadata,
-      });
-    }
+    const outcome = await change(tx);
+    if (outcome === "not_found") return conversationNotFound();
+    if (outcome === "forbidden") return fail("FORBIDDEN", refusals.forbidden ?? "Your role cannot change this conversation.");
+    if (outcome === "invalid") return refusals.invalid ?? fail("VALIDATION", "That change is not valid.");
     const summary = await loadSummary(tx, conversationId);
     return summary ? ok(summary) : conversationNotFound();
   });
 }
 
+async function outcomeOf(rows: Promise<{ outcome: ChangeOutcome }[]>): Promise<ChangeOutcome> {
+  const [row] = await rows;
+  return row?.outcome ?? "not_found";
+}
+
 export function markConversationRead(claims: UserClaims, conversationId: string, log: Logger) {
-  return changeConversation(claims, log, "conversations.markRead", conversationId, async (tx, state) =>
-    state.unread_count === 0
-      ? null
-      : { set: tx`unread_count = 0`, action: "conversation.marked_read", metadata: { unreadCount: state.unread_count } },
+  return changeConversation(claims, log, "conversations.markRead", conversationId, (tx) =>
+    outcomeOf(tx`select app.mark_conversation_read(${conversationId}) as outcome`),
   );
 }
 
 export function assignConversation(claims: UserClaims, conversationId: string, assigneeId: string | null, log: Logger) {
-  return changeConversation(claims, log, "conversations.assign", conversationId, async (tx, state) => {
-    if (state.assignee_id === assigneeId) return null;
-    if (state.role === "agent") {
-      const takingFree = assigneeId === claims.sub && state.assignee_id === null;
-      const droppingOwn = assigneeId === null && state.assignee_id === claims.sub;
-      if (!takingFree && !droppingOwn) {
-        return fail("FORBIDDEN", "Agents can take unassigned conversations and drop their own; ask a manager to reassign.");
-      }
-    }
-    if (assigneeId) {
-      const [member] = await tx`
-        select 1 from public.memberships where workspace_id = ${state.workspace_id} and user_id = ${assigneeId}`;
-      if (!member) {
-        return fail("VALIDATION", "That person is not on this workspace's team.", {
-          details: { fieldErrors: { assigneeId: ["Not a member of this workspace"] } },
-        });
-      }
-    }
-    return {
-      set: tx`assignee_id = ${assigneeId}`,
-      action: "conversation.assigned",
-      metadata: { from: state.assignee_id, to: assigneeId },
-    };
-  });
+  return changeConversation(
+    claims,
+    log,
+    "conversations.assign",
+    conversationId,
+    (tx) => outcomeOf(tx`select app.assign_conversation(${conversationId}, ${assigneeId}::uuid) as outcome`),
+    {
+      forbidden: "Agents can take unassigned conversations and drop their own; ask a manager to reassign.",
+      invalid: fail("VALIDATION", "That person is not on this workspace's team.", {
+        details: { fieldErrors: { assigneeId: ["Not a member of this workspace"] } },
+      }),
+    },
+  );
 }
 
 export function setConversationStatus(claims: UserClaims, conversationId: string, status: ConversationStatus, log: Logger) {
-  return changeConversation(claims, log, "conversations.setStatus", conversationId, async (tx, state) =>
-    state.status === status
-      ? null
-      : { set: tx`status = ${status}`, action: "conversation.status_changed", metadata: { from: state.status, to: status } },
+  return changeConversation(
+    claims,
+    log,
+    "conversations.setStatus",
+    conversationId,
+    (tx) => outcomeOf(tx`select app.set_conversation_status(${conversationId}, ${status}) as outcome`),
+    { forbidden: "Only managers and admins reopen a resolved conversation that is assigned to someone else." },
   );
 }
 
 export function setConversationArchived(claims: UserClaims, conversationId: string, archived: boolean, log: Logger) {
   const operation = archived ? "conversations.archive" : "conversations.unarchive";
-  return changeConversation(claims, log, operation, conversationId, async (tx, state) =>
-    (state.archived_at !== null) === archived
-      ? null
-      : {
-          set: archived ? tx`archived_at = now()` : tx`archived_at = null`,
-          action: archived ? "conversation.archived" : "conversation.unarchived",
-        },
+  return changeConversation(claims, log, operation, conversationId, (tx) =>
+    outcomeOf(tx`select app.set_conversation_archived(${conversationId}, ${archived}) as outcome`),
   );
 }

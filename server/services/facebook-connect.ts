@@ -1,5 +1,5 @@
 import type { ChannelStatus } from "../../supabase/functions/_shared/channel-providers";
-import { decryptToken, encryptToken } from "../../supabase/functions/_shared/token-crypto";
+import { encryptToken } from "../../supabase/functions/_shared/token-crypto";
 import type { Tx, UserClaims } from "../db/client";
 import { config } from "../lib/config";
 import type { Logger } from "../lib/logger";
@@ -15,12 +15,10 @@ import {
   subscribePage,
 } from "../meta/graph-accounts";
 import { type ChannelConnectOutcome, connectChannel, graphFailure, requireAdmin } from "./channel-save";
+import { openSealedToken } from "./sealed-tokens";
 import { userTransaction } from "./user-transaction";
 
 /** Connecting Facebook Pages (and their Instagram accounts) through Meta's OAuth dialog, in three steps (ADR 008). */
-
-/** After the dialog, how long the admin has to pick Pages with the login it granted. */
-const PICK_WINDOW_MINUTES = 30;
 
 export interface GrantedPageChoice {
   id: string;
@@ -47,10 +45,9 @@ export function beginFacebookConnect(
   return userTransaction(claims, log, "channels.begin_connect", async (tx) => {
     const admin = await requireAdmin(tx, workspaceId);
     if (!admin.success) return admin;
-    const [attempt] = await tx<{ id: string; expires_at: Date }[]>`
-      insert into public.channel_connect_attempts (workspace_id, user_id) values (${workspaceId}, ${claims.sub})
-      returning id, expires_at`;
-    if (!attempt) return fail("DB_ERROR", "Could not start connecting. Try again.");
+    const [attempt] = await tx<{ id: string | null; expires_at: Date | null }[]>`
+      select attempt as id, expires_at from app.begin_channel_connect(${workspaceId})`;
+    if (!attempt?.id || !attempt.expires_at) return fail("FORBIDDEN", "Only admins can connect or disconnect channels.");
     return ok({ dialogUrl: oauthDialogUrl(signState(attempt.id, attempt.expires_at), callbackUrl()) });
   });
 }
@@ -74,11 +71,9 @@ export async function completeFacebookConnect(
       : fail("FORBIDDEN", "This connection link is not valid. Start again from Settings → Channels.");
   }
   const claimed = await userTransaction(claims, log, "channels.connect_callback", async (tx) => {
-    const [attempt] = await tx<{ workspace_id: string }[]>`
-      update public.channel_connect_attempts set callback_at = now()
-      where id = ${state.attemptId} and callback_at is null and expires_at > now()
-      returning workspace_id`;
-    return attempt
+    const [attempt] = await tx<{ workspace_id: string | null }[]>`
+      select app.claim_connect_callback(${state.attemptId}) as workspace_id`;
+    return attempt?.workspace_id
       ? ok(attempt.workspace_id)
       : fail("FORBIDDEN", "This connection link was already used or has expired. Start again from Settings → Channels.");
   });
@@ -96,10 +91,8 @@ export async function completeFacebookConnect(
   const sealed = await encryptToken(await tokenKeyring(), token.value, attemptAad(state.attemptId));
   return userTransaction(claims, log, "channels.connect_callback", async (tx) => {
     await tx`
-      update public.channel_connect_attempts
-      set user_token_ciphertext = ${sealed.ciphertext}, user_token_key_id = ${sealed.keyId},
-          granted_pages = ${tx.json(pages.value.map(({ id, name }) => ({ id, name })))}
-      where id = ${state.attemptId}`;
+      select app.store_connect_grant(${state.attemptId}, ${sealed.ciphertext}, ${sealed.keyId},
+                                     ${tx.json(pages.value.map(({ id, name }) => ({ id, name })))})`;
     return ok({ attemptId: state.attemptId, workspaceId: claimed.data });
   });
 }
@@ -134,17 +127,11 @@ export async function connectPages(
 ): Promise<Result<{ workspaceId: string; channels: ChannelConnectOutcome[] }>> {
   const loaded = await userTransaction(claims, log, "channels.connect_pages", async (tx) => {
     const attempt = await usableAttempt(tx, input.attemptId);
-    if (!attempt.success) return attempt;
-    const [sealed] = await tx<{ ciphertext: string | null; key_id: string | null }[]>`
-      select ciphertext, key_id from app.sealed_token_for_admin('attempt', ${input.attemptId})`;
-    return ok({ workspaceId: attempt.data.workspace_id, sealed });
+    return attempt.success ? ok(attempt.data.workspace_id) : attempt;
   });
   if (!loaded.success) return loaded;
-  const { workspaceId, sealed } = loaded.data;
-  const userToken =
-    sealed?.ciphertext && sealed.key_id
-      ? await decryptToken(await tokenKeyring(), sealed.ciphertext, sealed.key_id, attemptAad(input.attemptId))
-      : null;
+  const workspaceId = loaded.data;
+  const userToken = await openSealedToken(claims, log, "attempt", input.attemptId, attemptAad(input.attemptId));
   if (!userToken) return fail("FORBIDDEN", "This Facebook login can no longer be used. Connect with Facebook again.");
 
   const granted = await listGrantedPages(userToken);
@@ -183,6 +170,12 @@ export async function connectPages(
     if (!igOutcome.success) return igOutcome;
     channels.push(igOutcome.data);
   }
+  // The user token has done its work: it is wiped now rather than kept for the rest of its 60 days.
+  const finished = await userTransaction(claims, log, "channels.connect_pages", async (tx) => {
+    await tx`select app.finish_connect_attempt(${input.attemptId})`;
+    return ok(true);
+  });
+  if (!finished.success) log.warn("channels.user_token_not_wiped", { attemptId: input.attemptId });
   log.info("channels.pages_connected", {
     workspaceId,
     outcomes: channels.map((channel) => `${channel.provider}:${channel.outcome}`).join(","),
@@ -202,8 +195,8 @@ interface UsableAttempt {
 
 async function usableAttempt(tx: Tx, attemptId: string): Promise<Result<UsableAttempt>> {
   const [attempt] = await tx<(UsableAttempt & { usable: boolean })[]>`
-    select workspace_id, granted_pages, callback_at + make_interval(mins => ${PICK_WINDOW_MINUTES}) as usable_until,
-           callback_at is not null and callback_at + make_interval(mins => ${PICK_WINDOW_MINUTES}) > now() as usable
+    select workspace_id, granted_pages, callback_at + app.connect_pick_window() as usable_until,
+           callback_at is not null and callback_at + app.connect_pick_window() > now() as usable
     from public.channel_connect_attempts where id = ${attemptId}`;
   if (!attempt) return fail("NOT_FOUND", "This Facebook login was not found.");
   if (!attempt.usable) return fail("FORBIDDEN", "This Facebook login has expired. Connect with Facebook again.");

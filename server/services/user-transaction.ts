@@ -1,4 +1,4 @@
-import { type Tx, type UserClaims, withUser } from "../db/client";
+import { asServiceFor, type Tx, type UserClaims, withUser } from "../db/client";
 import { describeError, type Logger } from "../lib/logger";
 import { fail, type Result } from "../lib/result";
 
@@ -8,18 +8,17 @@ class RollbackWith extends Error {
   }
 }
 
-/**
- * Runs a service operation in one transaction as the user (RLS applies). Returning a failure rolls the
- * transaction back; an unexpected database error is logged by operation name and becomes DB_ERROR.
- */
-export async function userTransaction<T>(
+type Begin = <T>(claims: UserClaims, fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+async function inTransaction<T>(
+  begin: Begin,
   claims: UserClaims,
   log: Logger,
   operation: string,
   fn: (tx: Tx) => Promise<Result<T>>,
 ): Promise<Result<T>> {
   try {
-    return await withUser(claims, async (tx) => {
+    return await begin(claims, async (tx) => {
       const result = await fn(tx);
       if (!result.success) throw new RollbackWith(result);
       return result;
@@ -29,4 +28,30 @@ export async function userTransaction<T>(
     log.error("service.db_error", { operation, ...describeError(error) });
     return fail("DB_ERROR", "The database could not complete this. Try again.", { retryable: true });
   }
+}
+
+/**
+ * Runs a service operation in one transaction as the user (RLS applies). Returning a failure rolls the
+ * transaction back; an unexpected database error is logged by operation name and becomes DB_ERROR.
+ */
+export function userTransaction<T>(
+  claims: UserClaims,
+  log: Logger,
+  operation: string,
+  fn: (tx: Tx) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return inTransaction(withUser, claims, log, operation, fn);
+}
+
+/**
+ * The same, as service_role on the user's behalf (asServiceFor): only for the writes the server makes after
+ * verifying something with Meta, through functions that still check the user's role.
+ */
+export function verifiedTransaction<T>(
+  claims: UserClaims,
+  log: Logger,
+  operation: string,
+  fn: (tx: Tx) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return inTransaction(asServiceFor, claims, log, operation, fn);
 }

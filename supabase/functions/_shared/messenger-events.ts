@@ -1,7 +1,7 @@
 import type { IngestedMessageKind } from "./message-kinds.ts";
 import { previewOf } from "./message-preview.ts";
 import type { MetaEvent, Provider } from "./meta-events.ts";
-import { arr, type Json, num, obj, str } from "./payload-fields.ts";
+import { arr, httpsUrl, type Json, num, obj, str } from "./payload-fields.ts";
 
 /** Messenger and Instagram webhooks (`page`, `instagram`): messages, echoes, postbacks, reactions, edits, receipts. */
 const MESSENGER_ATTACHMENT_KINDS: Record<string, IngestedMessageKind> = {
@@ -42,7 +42,8 @@ export function normalizeMessaging(
       const payload = obj(attachment.payload);
       return {
         type: str(attachment.type) ?? "unknown",
-        url: str(payload.url),
+        // Not https: kept as an attachment without a link (shown as unavailable).
+        url: httpsUrl(payload.url),
         title: str(attachment.title) ?? str(payload.title),
         ...(payload.sticker_id ? { mediaId: str(payload.sticker_id) } : {}),
       };

@@ -76,7 +76,7 @@ describe("the reference payloads", () => {
       { channel: page.channelId, kind: "text", text: "Yes, book me", deleted: false },
       { channel: page.channelId, kind: "image", text: null, deleted: false },
       { channel: page.channelId, kind: "postback", text: "Get Started", deleted: false },
-      { channel: instagram.channelId, kind: "text", text: "Do you have a student discount?", deleted: true },
+      { channel: instagram.channelId, kind: "text", text: null, deleted: true },
       { channel: instagram.channelId, kind: "story_mention", text: null, deleted: false },
       { channel: whatsapp.channelId, kind: "text", text: "Can I freeze my membership for March?", deleted: false },
       { channel: whatsapp.channelId, kind: "image", text: "my injury note", deleted: false },

@@ -1,0 +1,404 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addMessage, createConversation, createUser, createWorkspace, superuserSql, type TestUser } from "../dev/test/fixtures";
+import { type Tx, type UserClaims, withUser } from "../server/db/client";
+import { CONTACT_LIMITS } from "../server/services/contacts";
+
+/**
+ * What SQL as `authenticated` can do with each role's claims (DESIGN §13): the browser's access token reaches
+ * the tables through the Data API on hosted Supabase, so this is the rule, not the services. Every public table
+ * must appear in TABLES; every write a role may make goes through a function in FUNCTIONS.
+ */
+
+const ROLES = ["admin", "manager", "agent", "outsider"] as const;
+type Role = (typeof ROLES)[number];
+
+/** The gym: one of every row. The outsider is the admin of another workspace. */
+let gym: {
+  workspaceId: string;
+  channelId: string;
+  disconnectedChannelId: string;
+  contactId: string;
+  spareIdentityId: string;
+  freeConversationId: string;
+  theirsConversationId: string;
+  attemptId: string;
+};
+const users = {} as Record<Role | "colleague", TestUser>;
+const claimsOf = (role: Role | "colleague"): UserClaims => ({ sub: users[role].id, role: "authenticated" });
+
+class Rollback extends Error {
+  constructor(readonly outcome: string) {
+    super("rollback");
+  }
+}
+
+const REFUSED = /permission denied|row-level security/;
+
+/** Runs one statement as the role in a transaction that is always rolled back, so cases cannot disturb each other. */
+async function attempt(role: Role, statement: (tx: Tx) => Promise<unknown>, summarize: (result: unknown) => string) {
+  try {
+    await withUser(claimsOf(role), async (tx) => {
+      throw new Rollback(summarize(await statement(tx)));
+    });
+    throw new Error("unreachable");
+  } catch (error) {
+    if (error instanceof Rollback) return error.outcome;
+    if (REFUSED.test((error as Error).message)) return "denied";
+    throw error;
+  }
+}
+
+const rowsOrNone = (result: unknown) => ((result as unknown[]).length > 0 ? "yes" : "no");
+const asRows = (tx: Tx, text: string) => tx.unsafe(text);
+
+beforeAll(async () => {
+  for (const role of [...ROLES, "colleague"] as const) users[role] = await createUser(role);
+  const workspaceId = await createWorkspace("Role Matrix Gym", [
+    { user: users.admin, role: "admin" },
+    { user: users.manager, role: "manager" },
+    { user: users.agent, role: "agent" },
+    { user: users.colleague, role: "agent" },
+  ]);
+  await createWorkspace("Outsider Gym", [{ user: users.outsider, role: "admin" }]);
+  const free = await createConversation(workspaceId, { unreadCount: 2 });
+  const theirs = await createConversation(workspaceId, {
+    channelAccountId: free.channelAccountId,
+    assigneeId: users.colleague.id,
+    status: "resolved",
+  });
+  await addMessage(free.conversationId, { text: "When do you open?" });
+  const sql = superuserSql();
+  const [spare] = await sql<{ id: string }[]>`
+    insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
+    values (${workspaceId}, ${free.contactId}, ${free.channelAccountId}, ${randomUUID()}) returning id`;
+  const [disconnected] = await sql<{ id: string }[]>`
+    insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name, status, disconnected_at)
+    values (${workspaceId}, 'messenger', ${`gone-${randomUUID()}`}, 'Old Page', 'disconnected', now()) returning id`;
+  await sql`insert into public.webhook_events (workspace_id, object, payload, outcome) values (${workspaceId}, 'page', '{}', 'processed')`;
+  await sql`insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action)
+            values (${workspaceId}, ${users.admin.id}, 'conversation', ${free.conversationId}, 'conversation.assigned')`;
+  await sql`insert into public.pending_receipts (workspace_id, channel_account_id, provider_message_id, status, occurred_at)
+            values (${workspaceId}, ${free.channelAccountId}, ${`m_${randomUUID()}`}, 'delivered', now())`;
+  const [attemptRow] = await sql<{ id: string }[]>`
+    insert into public.channel_connect_attempts (workspace_id, user_id, callback_at) values (${workspaceId}, ${users.admin.id}, now())
+    returning id`;
+  gym = {
+    workspaceId,
+    channelId: free.channelAccountId,
+    disconnectedChannelId: disconnected?.id ?? "",
+    contactId: free.contactId,
+    spareIdentityId: spare?.id ?? "",
+    freeConversationId: free.conversationId,
+    theirsConversationId: theirs.conversationId,
+    attemptId: attemptRow?.id ?? "",
+  };
+});
+
+type Verb = "select" | "insert" | "update" | "delete";
+type Expectation = Record<Role, "yes" | "no">;
+
+const everyone = (answer: "yes" | "no"): Expectation => ({ admin: answer, manager: answer, agent: answer, outsider: answer });
+const members: Expectation = { admin: "yes", manager: "yes", agent: "yes", outsider: "no" };
+const adminOnly: Expectation = { admin: "yes", manager: "no", agent: "no", outsider: "no" };
+
+interface TableCase {
+  /** Each statement returns the rows it saw or changed; `me` is the caller's user id. */
+  statements: Record<Verb, (me: string) => string>;
+  expect: Record<Verb, Expectation>;
+}
+
+const inGym = () => `'${gym.workspaceId}'`;
+/** Nobody writes a table directly: every write a role may make is a function (FUNCTIONS, below). */
+const readOnly = (select: Expectation) => ({ select, insert: everyone("no"), update: everyone("no"), delete: everyone("no") });
+
+const TABLES: Record<string, TableCase> = {
+  workspaces: {
+    statements: {
+      select: () => `select id from public.workspaces where id = ${inGym()}`,
+      insert: () => `insert into public.workspaces (name) values ('Forged Gym') returning id`,
+      update: () => `update public.workspaces set name = 'Renamed' where id = ${inGym()} returning id`,
+      delete: () => `delete from public.workspaces where id = ${inGym()} returning id`,
+    },
+    expect: readOnly(members),
+  },
+  memberships: {
+    statements: {
+      select: () => `select user_id from public.memberships where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.memberships (workspace_id, user_id, role) values (${inGym()}, '${users.outsider.id}', 'admin') returning user_id`,
+      update: (me) => `update public.memberships set role = 'admin' where workspace_id = ${inGym()} and user_id = '${me}' returning user_id`,
+      delete: () => `delete from public.memberships where workspace_id = ${inGym()} returning user_id`,
+    },
+    expect: readOnly(members),
+  },
+  channel_accounts: {
+    statements: {
+      select: () => `select id from public.channel_accounts where workspace_id = ${inGym()}`,
+      // Hole 3: an admin squatting a Page Meta never confirmed, so its real owner's connect answers CONFLICT.
+      insert: () =>
+        `insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name)
+         values (${inGym()}, 'messenger', 'squatted-${randomUUID()}', 'Not mine') returning id`,
+      update: () => `update public.channel_accounts set status = 'active' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.channel_accounts where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(members),
+  },
+  channel_connect_attempts: {
+    statements: {
+      select: () => `select id from public.channel_connect_attempts where workspace_id = ${inGym()}`,
+      insert: (me) => `insert into public.channel_connect_attempts (workspace_id, user_id) values (${inGym()}, '${me}') returning id`,
+      update: () => `update public.channel_connect_attempts set callback_at = null where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.channel_connect_attempts where workspace_id = ${inGym()} returning id`,
+    },
+    // The admin who started it sees their own attempt (without its token: column grants).
+    expect: readOnly(adminOnly),
+  },
+  contacts: {
+    statements: {
+      select: () => `select id from public.contacts where workspace_id = ${inGym()}`,
+      insert: () => `insert into public.contacts (workspace_id, display_name) values (${inGym()}, 'Forged') returning id`,
+      update: () => `update public.contacts set notes = 'overwritten' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.contacts where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(members),
+  },
+  contact_identities: {
+    statements: {
+      select: () => `select id from public.contact_identities where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
+         values (${inGym()}, '${gym.contactId}', '${gym.channelId}', '${randomUUID()}') returning id`,
+      update: () => `update public.contact_identities set handle = '@forged' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.contact_identities where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(members),
+  },
+  conversations: {
+    statements: {
+      select: () => `select id from public.conversations where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.conversations (workspace_id, channel_account_id, contact_id, contact_identity_id)
+         values (${inGym()}, '${gym.channelId}', '${gym.contactId}', '${gym.spareIdentityId}') returning id`,
+      // Hole 1: assigning (oneself, or anyone, even a non-member) and resetting unread counts without the rules.
+      update: (me) =>
+        `update public.conversations set assignee_id = '${me}', unread_count = 0, status = 'open'
+         where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.conversations where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(members),
+  },
+  messages: {
+    statements: {
+      select: () => `select id from public.messages where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, status, text)
+         values (${inGym()}, '${gym.freeConversationId}', '${gym.channelId}', 'outbound', 'staff', 'sent', 'forged') returning id`,
+      update: () => `update public.messages set text = 'rewritten' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.messages where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(members),
+  },
+  pending_receipts: {
+    statements: {
+      select: () => `select id from public.pending_receipts where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.pending_receipts (workspace_id, channel_account_id, provider_message_id, status, occurred_at)
+         values (${inGym()}, '${gym.channelId}', 'm_forged', 'read', now()) returning id`,
+      update: () => `update public.pending_receipts set status = 'read' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.pending_receipts where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(everyone("no")),
+  },
+  webhook_events: {
+    statements: {
+      select: () => `select id from public.webhook_events where workspace_id = ${inGym()}`,
+      insert: () => `insert into public.webhook_events (workspace_id, object, payload, outcome) values (${inGym()}, 'page', '{}', 'processed') returning id`,
+      update: () => `update public.webhook_events set outcome = 'failed' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.webhook_events where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(adminOnly),
+  },
+  audit_logs: {
+    statements: {
+      select: () => `select id from public.audit_logs where workspace_id = ${inGym()}`,
+      // Hole 2: a forged audit row (any entity, action and metadata).
+      insert: (me) =>
+        `insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+         values (${inGym()}, '${me}', 'conversation', '${gym.freeConversationId}', 'conversation.assigned', '{"to":"someone"}') returning id`,
+      update: () => `update public.audit_logs set action = 'nothing.happened' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.audit_logs where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(adminOnly),
+  },
+};
+
+describe("every public table, for every role", () => {
+  it("is in the matrix (a new table must join it)", async () => {
+    const tables = await superuserSql()<{ name: string }[]>`
+      select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`;
+    expect(tables.map((t) => t.name)).toEqual(Object.keys(TABLES).sort());
+  });
+
+  const cells = Object.entries(TABLES).flatMap(([table, { statements, expect: expected }]) =>
+    (Object.keys(statements) as Verb[]).map((verb) => ({ table, verb, statement: statements[verb], expected: expected[verb] })),
+  );
+  it.each(cells)("$table: $verb", async ({ statement, expected }) => {
+    const seen: Record<string, string> = {};
+    for (const role of ROLES) {
+      const outcome = await attempt(role, (tx) => asRows(tx, statement(users[role].id)), rowsOrNone);
+      seen[role] = outcome === "denied" ? "no" : outcome;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it("never shows a token, even its ciphertext, to anyone", async () => {
+    for (const statement of [
+      "select access_token_ciphertext from public.channel_accounts",
+      "select user_token_ciphertext from public.channel_connect_attempts",
+      `select * from app.sealed_token_for_admin('channel', '${gym.channelId}')`,
+      `select * from app.sealed_token_for_admin('attempt', '${gym.attemptId}')`,
+    ]) {
+      expect(await attempt("admin", (tx) => asRows(tx, statement), rowsOrNone)).toBe("denied");
+    }
+  });
+});
+
+interface FunctionCase {
+  name: string;
+  call: (me: string) => string;
+  expect: Record<Role, string>;
+}
+
+const same = (outcome: string, outsider = "not_found"): Record<Role, string> => ({
+  admin: outcome,
+  manager: outcome,
+  agent: outcome,
+  outsider,
+});
+
+/** The rules that are not row predicates, each enforced by the one function that writes. Outcomes as the function answers. */
+const FUNCTIONS = (): FunctionCase[] => [
+  {
+    name: "take a free conversation",
+    call: (me) => `select app.assign_conversation('${gym.freeConversationId}', '${me}') as outcome`,
+    expect: same("changed"),
+  },
+  {
+    name: "assign a free conversation to a colleague",
+    call: () => `select app.assign_conversation('${gym.freeConversationId}', '${users.colleague.id}') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "unassign a colleague's conversation",
+    call: () => `select app.assign_conversation('${gym.theirsConversationId}', null) as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "assign to someone who is not on the team",
+    call: () => `select app.assign_conversation('${gym.freeConversationId}', '${users.outsider.id}') as outcome`,
+    expect: { admin: "invalid", manager: "invalid", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "reopen a colleague's resolved conversation",
+    call: () => `select app.set_conversation_status('${gym.theirsConversationId}', 'open') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "resolve a conversation",
+    call: () => `select app.set_conversation_status('${gym.freeConversationId}', 'resolved') as outcome`,
+    expect: same("changed"),
+  },
+  {
+    name: "archive a conversation",
+    call: () => `select app.set_conversation_archived('${gym.freeConversationId}', true) as outcome`,
+    expect: same("changed"),
+  },
+  {
+    name: "mark a conversation read",
+    call: () => `select app.mark_conversation_read('${gym.freeConversationId}') as outcome`,
+    expect: same("changed"),
+  },
+  {
+    name: "edit a contact's notes and tags",
+    call: () =>
+      `select app.update_contact('${gym.contactId}', '{"notes": "Prefers mornings", "tags": ["${"t".repeat(CONTACT_LIMITS.tagLength)}"]}') as outcome`,
+    expect: same("changed"),
+  },
+  {
+    name: "tag a contact with a tag over the limit",
+    call: () => `select app.update_contact('${gym.contactId}', '{"tags": ["${"t".repeat(CONTACT_LIMITS.tagLength + 1)}"]}') as outcome`,
+    expect: same("invalid"),
+  },
+  {
+    name: "queue a reply",
+    call: () =>
+      `select coalesce((select created::text from app.queue_outgoing_message('${gym.freeConversationId}', '${randomUUID()}', 'Hi', '[]', 'Hi')),
+                       'not_found') as outcome`,
+    expect: same("true"),
+  },
+  {
+    name: "claim a channel (only the server, after Meta confirmed it)",
+    call: () => `select outcome from app.claim_channel(${inGym()}, 'messenger', 'squatted-${randomUUID()}', 'Not mine')`,
+    expect: same("denied", "denied"),
+  },
+  {
+    name: "activate a channel (only the server)",
+    call: () =>
+      `select app.activate_channel('${gym.channelId}', 'Mine now', null, 'x', 'k', true, null, '{}', null, null, false)::text as outcome`,
+    expect: same("denied", "denied"),
+  },
+  {
+    name: "disconnect a channel",
+    call: () => `select count(*)::text as outcome from app.disconnect_channel('${gym.channelId}')`,
+    expect: { admin: "1", manager: "0", agent: "0", outsider: "0" },
+  },
+  {
+    name: "remove a disconnected channel",
+    call: () => `select coalesce(app.remove_channel('${gym.disconnectedChannelId}')::text, 'refused') as outcome`,
+    expect: { admin: "0", manager: "refused", agent: "refused", outsider: "refused" },
+  },
+  {
+    name: "start connecting with Facebook",
+    call: () => `select (attempt is not null)::text as outcome from app.begin_channel_connect(${inGym()})`,
+    expect: { admin: "true", manager: "false", agent: "false", outsider: "false" },
+  },
+  {
+    name: "write an audit row directly",
+    call: () => `select app.audit(${inGym()}, 'conversation', '${gym.freeConversationId}', 'forged')::text as outcome`,
+    expect: same("denied", "denied"),
+  },
+  {
+    name: "make failed replies retryable without reconnecting",
+    call: () => `select app.reopen_sends_after_reconnect('${gym.channelId}')::text as outcome`,
+    expect: same("denied", "denied"),
+  },
+];
+
+describe("writes through their functions, for every role", () => {
+  it.each(FUNCTIONS().map((c) => ({ ...c, label: c.name })))("$label", async ({ name }) => {
+    const fn = FUNCTIONS().find((c) => c.name === name);
+    if (!fn) throw new Error(name);
+    const seen: Record<string, string> = {};
+    for (const role of ROLES) {
+      seen[role] = await attempt(
+        role,
+        (tx) => asRows(tx, fn.call(users[role].id)),
+        (rows) => String((rows as { outcome: unknown }[])[0]?.outcome),
+      );
+    }
+    expect(seen).toEqual(fn.expect);
+  });
+
+  it("audits with the caller as the actor, whatever they claim", async () => {
+    const before = new Date();
+    await withUser(claimsOf("manager"), (tx) => tx`select app.assign_conversation(${gym.freeConversationId}, ${users.colleague.id})`);
+    const rows = await superuserSql()<{ actor: string; action: string; metadata: unknown }[]>`
+      select actor_user_id as actor, action, metadata from public.audit_logs
+      where entity_id = ${gym.freeConversationId} and created_at >= ${before}`;
+    expect(rows).toEqual([
+      { actor: users.manager.id, action: "conversation.assigned", metadata: { from: null, to: users.colleague.id } },
+    ]);
+  });
+});
