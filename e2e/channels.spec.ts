@@ -91,7 +91,7 @@ test("an admin connects two Pages, disconnects one, and reconnects the other aft
   for (const html of [inbox, await page.content()]) for (const token of tokens) expect(html.includes(token)).toBe(false);
 });
 
-test("a Page another gym has connected is refused with a clear message, and stays theirs", async ({ page, data, browser }) => {
+test("a Page another gym has connected is refused with a clear message, and stays theirs", async ({ page, data, newContext }) => {
   const name = `Shared ${randomUUID().slice(0, 4)}`;
   const facebook = await facebookUserWithPages(page, [name]);
   const owner = await data.memberOfNewWorkspace("admin", `Owner Gym ${randomUUID().slice(0, 4)}`);
@@ -99,7 +99,7 @@ test("a Page another gym has connected is refused with a clear message, and stay
   await page.goto("/settings/channels");
   await connectPages(page, [name], [name]);
 
-  const rivalContext = await browser.newContext({ baseURL: process.env.E2E_APP_URL });
+  const rivalContext = await newContext();
   const rivalPage = await rivalContext.newPage();
   await rivalPage.goto(`${metaUrl()}/__login-as/${facebook.id}`);
   const rival = await data.memberOfNewWorkspace("admin", `Rival Gym ${randomUUID().slice(0, 4)}`);

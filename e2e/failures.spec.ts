@@ -31,7 +31,7 @@ test("a failed reply is marked in the list; a single momentary 5xx is retried by
 test("after a 190 the reply waits for an admin; once the channel is reconnected, Retry is back and the banners go", async ({
   page,
   data,
-  browser,
+  newContext,
 }) => {
   const name = `Downtown ${randomUUID().slice(0, 4)}`;
   const admin = await data.createUser("admin");
@@ -40,7 +40,7 @@ test("after a 190 the reply waits for an admin; once the channel is reconnected,
     { user: admin, role: "admin" },
     { user: agent, role: "agent" },
   ]);
-  const adminContext = await browser.newContext({ baseURL: process.env.E2E_APP_URL });
+  const adminContext = await newContext();
   const adminPage = await adminContext.newPage();
   const facebook = await facebookUserWithPages(adminPage, [name]);
   const pageId = facebook.pages[0]?.id ?? "";

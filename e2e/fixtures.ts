@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { test as base, expect, type Page } from "@playwright/test";
+import { type BrowserContext, test as base, expect, type Page } from "@playwright/test";
 import type { SimulatedUser } from "../dev/meta/accounts";
 import { deliverWebhook, messengerText, newMid } from "../dev/meta/webhooks";
 import { type TestUser, testData } from "../dev/test/test-data";
@@ -11,10 +11,41 @@ function required(name: string): string {
   return value;
 }
 
-export type Fixtures = { data: ReturnType<typeof testData> };
+export type Fixtures = {
+  data: ReturnType<typeof testData>;
+  /** Another browser (a colleague, a second admin), watched for CSP violations like the test's own. */
+  newContext: () => Promise<BrowserContext>;
+};
+
+/** What the browser refused under our Content-Security-Policy: any of it fails the test. */
+function watchForCspViolations(context: BrowserContext): string[] {
+  const violations: string[] = [];
+  context.on("console", (message) => {
+    if (message.type() === "error" && /Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
+}
 
 /** Every test gets the app's URL as baseURL and a way to make its own users and workspaces. */
 export const test = base.extend<Fixtures>({
+  context: async ({ context }, use) => {
+    const violations = watchForCspViolations(context);
+    await use(context);
+    expect(violations, "the page broke the Content-Security-Policy").toEqual([]);
+  },
+  newContext: async ({ browser }, use) => {
+    const opened: { context: BrowserContext; violations: string[] }[] = [];
+    await use(async () => {
+      const context = await browser.newContext({ baseURL: required("E2E_APP_URL") });
+      opened.push({ context, violations: watchForCspViolations(context) });
+      return context;
+    });
+    for (const { context } of opened) await context.close();
+    expect(
+      opened.flatMap((o) => o.violations),
+      "another browser broke the Content-Security-Policy",
+    ).toEqual([]);
+  },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   baseURL: async ({}, use) => use(required("E2E_APP_URL")),
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
@@ -63,7 +94,10 @@ export const meta = {
 export type { TestUser };
 
 /** A fresh gym with a connected Messenger page, signed in as a member with `role`. */
-export async function gymWithPage({ page, data }: { page: Page } & Fixtures, role: "admin" | "manager" | "agent" = "admin") {
+export async function gymWithPage(
+  { page, data }: { page: Page } & Pick<Fixtures, "data">,
+  role: "admin" | "manager" | "agent" = "admin",
+) {
   const { user, workspaceId } = await data.memberOfNewWorkspace(role, `Gym ${randomUUID().slice(0, 5)}`);
   const channelId = await data.createChannel(workspaceId, "messenger");
   const [channel] = await data.sql()<{ provider_account_id: string }[]>`

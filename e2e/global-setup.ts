@@ -7,8 +7,9 @@ export default async function globalSetup() {
   try {
     const app = await startApp({
       port: await freePort(),
-      // A short Graph timeout keeps the spec of a Meta that never answers quick.
-      env: { ...stack.env, META_GRAPH_URL: metaUrl, META_GRAPH_TIMEOUT_MS: "2000" },
+      // A short Graph timeout keeps the spec of a Meta that never answers quick. Behind "a proxy" on loopback, as
+      // in production behind a load balancer: a spec can then sign in from an address of its own (X-Forwarded-For).
+      env: { ...stack.env, META_GRAPH_URL: metaUrl, META_GRAPH_TIMEOUT_MS: "2000", TRUST_PROXY: "loopback" },
       log: (source, line) => {
         if (process.env.STACK_LOGS) process.stderr.write(`[${source}] ${line}\n`);
       },

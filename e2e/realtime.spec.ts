@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page, WebSocketRoute } from "@playwright/test";
+import type { Page, WebSocketRoute } from "@playwright/test";
 import { messengerText, newMid } from "../dev/meta/webhooks";
 import { expect, type Fixtures, meta, signInAs, test } from "./fixtures";
 
@@ -7,7 +7,7 @@ import { expect, type Fixtures, meta, signInAs, test } from "./fixtures";
 const LIVE_MS = 2_500;
 
 /** A gym with two agents on it, each signed in in their own browser. */
-async function gymWithTwoAgents({ page, data, browser }: { page: Page; browser: Browser } & Fixtures) {
+async function gymWithTwoAgents({ page, data, newContext }: { page: Page } & Fixtures) {
   const ana = await data.createUser("ana");
   const ben = await data.createUser("ben");
   const workspaceId = await data.createWorkspace(`Gym ${randomUUID().slice(0, 5)}`, [
@@ -17,7 +17,7 @@ async function gymWithTwoAgents({ page, data, browser }: { page: Page; browser: 
   const channelId = await data.createChannel(workspaceId, "messenger");
   const [channel] = await data.sql()<{ provider_account_id: string }[]>`
     select provider_account_id from public.channel_accounts where id = ${channelId}`;
-  const benContext = await browser.newContext({ baseURL: process.env.E2E_APP_URL });
+  const benContext = await newContext();
   const benPage = await benContext.newPage();
   await signInAs(page, ana);
   await signInAs(benPage, ben);
@@ -31,9 +31,9 @@ const thread = (page: Page) => page.getByRole("region", { name: /Conversation wi
 test("a member's message and agent A's reply reach agent B's list and thread without a reload", async ({
   page,
   data,
-  browser,
+  newContext,
 }) => {
-  const gym = await gymWithTwoAgents({ page, data, browser });
+  const gym = await gymWithTwoAgents({ page, data, newContext });
   const { anaPage, benPage } = gym;
   await expect(liveStatus(anaPage)).toHaveAttribute("data-state", "live");
   await expect(liveStatus(benPage)).toHaveAttribute("data-state", "live");

@@ -5,7 +5,7 @@ import { expect, meta, signInAs, test } from "./fixtures";
 test("replies name who sent them; an agent sees themself as 'you' and can take a conversation", async ({
   page,
   data,
-  browser,
+  newContext,
 }) => {
   const casey = await data.createUser("casey");
   const robin = await data.createUser("robin");
@@ -34,7 +34,7 @@ test("replies name who sent them; an agent sees themself as 'you' and can take a
   const mine = page.getByTestId("message").filter({ hasText: "I can!" });
   await expect(mine.getByTestId("message-sender")).toHaveText("You ·");
 
-  const robinContext = await browser.newContext({ baseURL: process.env.E2E_APP_URL });
+  const robinContext = await newContext();
   const robinPage = await robinContext.newPage();
   await signInAs(robinPage, robin);
   await robinPage.getByTestId("conversation-row").first().click();

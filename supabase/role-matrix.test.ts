@@ -127,7 +127,8 @@ const TABLES: Record<string, TableCase> = {
       select: () => `select user_id from public.memberships where workspace_id = ${inGym()}`,
       insert: () =>
         `insert into public.memberships (workspace_id, user_id, role) values (${inGym()}, '${users.outsider.id}', 'admin') returning user_id`,
-      update: (me) => `update public.memberships set role = 'admin' where workspace_id = ${inGym()} and user_id = '${me}' returning user_id`,
+      update: (me) =>
+        `update public.memberships set role = 'admin' where workspace_id = ${inGym()} and user_id = '${me}' returning user_id`,
       delete: () => `delete from public.memberships where workspace_id = ${inGym()} returning user_id`,
     },
     expect: readOnly(members),
@@ -147,7 +148,8 @@ const TABLES: Record<string, TableCase> = {
   channel_connect_attempts: {
     statements: {
       select: () => `select id from public.channel_connect_attempts where workspace_id = ${inGym()}`,
-      insert: (me) => `insert into public.channel_connect_attempts (workspace_id, user_id) values (${inGym()}, '${me}') returning id`,
+      insert: (me) =>
+        `insert into public.channel_connect_attempts (workspace_id, user_id) values (${inGym()}, '${me}') returning id`,
       update: () => `update public.channel_connect_attempts set callback_at = null where workspace_id = ${inGym()} returning id`,
       delete: () => `delete from public.channel_connect_attempts where workspace_id = ${inGym()} returning id`,
     },
@@ -213,7 +215,8 @@ const TABLES: Record<string, TableCase> = {
   webhook_events: {
     statements: {
       select: () => `select id from public.webhook_events where workspace_id = ${inGym()}`,
-      insert: () => `insert into public.webhook_events (workspace_id, object, payload, outcome) values (${inGym()}, 'page', '{}', 'processed') returning id`,
+      insert: () =>
+        `insert into public.webhook_events (workspace_id, object, payload, outcome) values (${inGym()}, 'page', '{}', 'processed') returning id`,
       update: () => `update public.webhook_events set outcome = 'failed' where workspace_id = ${inGym()} returning id`,
       delete: () => `delete from public.webhook_events where workspace_id = ${inGym()} returning id`,
     },
@@ -328,7 +331,8 @@ const FUNCTIONS = (): FunctionCase[] => [
   },
   {
     name: "tag a contact with a tag over the limit",
-    call: () => `select app.update_contact('${gym.contactId}', '{"tags": ["${"t".repeat(CONTACT_LIMITS.tagLength + 1)}"]}') as outcome`,
+    call: () =>
+      `select app.update_contact('${gym.contactId}', '{"tags": ["${"t".repeat(CONTACT_LIMITS.tagLength + 1)}"]}') as outcome`,
     expect: same("invalid"),
   },
   {
@@ -393,7 +397,10 @@ describe("writes through their functions, for every role", () => {
 
   it("audits with the caller as the actor, whatever they claim", async () => {
     const before = new Date();
-    await withUser(claimsOf("manager"), (tx) => tx`select app.assign_conversation(${gym.freeConversationId}, ${users.colleague.id})`);
+    await withUser(
+      claimsOf("manager"),
+      (tx) => tx`select app.assign_conversation(${gym.freeConversationId}, ${users.colleague.id})`,
+    );
     const rows = await superuserSql()<{ actor: string; action: string; metadata: unknown }[]>`
       select actor_user_id as actor, action, metadata from public.audit_logs
       where entity_id = ${gym.freeConversationId} and created_at >= ${before}`;

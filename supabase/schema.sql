@@ -61,6 +61,13 @@ create type public.workspace_role as enum ('admin', 'manager', 'agent');
 
 -- ── tables ──────────────────────────────────────────────────────────────────────────────────────────────
 
+create table app.rate_limits (
+  key character varying(255) not null,
+  points integer default 0 not null,
+  expire bigint,
+  constraint rate_limits_pkey PRIMARY KEY (key)
+);
+
 create table public.audit_logs (
   id bigint generated always as identity not null,
   workspace_id uuid not null,
@@ -1604,6 +1611,7 @@ grant usage on schema public to anon;
 grant usage on schema public to authenticated;
 grant usage on schema public to public;
 grant usage on schema public to service_role;
+grant delete, insert, select, update on app.rate_limits to service_role;
 grant select on public.audit_logs to authenticated;
 grant all on public.audit_logs to service_role;
 grant all on public.channel_accounts to service_role;

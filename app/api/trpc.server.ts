@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter, createCaller } from "../../server/trpc/router";
-import { createContext } from "../../server/trpc/trpc";
+import { createContext, TRPC_MAX_BATCH_SIZE } from "../../server/trpc/trpc";
 import { accessTokenFrom, supabaseForRequest } from "../auth/session.server";
 
 /**
@@ -23,8 +23,15 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
+    // The browser's batch link sends at most this many (app/trpc.ts); a larger batch is not ours.
+    maxBatchSize: TRPC_MAX_BATCH_SIZE,
     createContext: () => context,
-    responseMeta: () => ({ headers }),
+    responseMeta: () => {
+      const wait = context.refusedFor.retryAfterSeconds;
+      if (wait === null) return { headers };
+      headers.set("Retry-After", String(wait));
+      return { status: 429, headers };
+    },
   });
 }
 

@@ -1,7 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useParams } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { ConversationSummary } from "../api/types";
 import { ContactPanel } from "../inbox/contact-panel";
 import { useConversationActions } from "../inbox/conversation-actions";
@@ -47,8 +47,14 @@ export default function ConversationRoute() {
 function ConversationView({ conversation }: { conversation: ConversationSummary }) {
   const [detailsOpen, setDetailsOpen] = useState(false);
   const { show, done, toast } = useToast();
-  const { userId, workspace } = useCurrentUser();
+  const { userId, workspace, workspaces, chooseWorkspace } = useCurrentUser();
   const actions = useConversationActions(conversation, { userId, onError: show, onDone: done });
+  // A link into another of the user's workspaces switches the inbox to it, so list and thread agree.
+  useEffect(() => {
+    if (workspace && conversation.workspaceId !== workspace.id && workspaces.some((w) => w.id === conversation.workspaceId)) {
+      chooseWorkspace(conversation.workspaceId);
+    }
+  }, [conversation.workspaceId, workspace, workspaces, chooseWorkspace]);
   const canTakeAssigned = workspace?.role === "admin" || workspace?.role === "manager";
   return (
     <>

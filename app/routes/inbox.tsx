@@ -9,6 +9,7 @@ import { UnreadTotal } from "../inbox/unread-total";
 import { useTRPC } from "../trpc";
 import { useCurrentUser } from "../ui/current-user";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
+import { WorkspaceSwitcher } from "../ui/workspace-switcher";
 
 export const meta: MetaFunction = () => [{ title: "Inbox · Frontdesk" }];
 
@@ -44,15 +45,9 @@ export default function Inbox() {
         <span className="shrink-0 text-lg font-semibold tracking-tight">Frontdesk</span>
         {me.isPending ? (
           <span role="status" aria-label="Loading workspace" className="h-5 w-32 animate-pulse rounded bg-slate-200" />
-        ) : workspace ? (
-          <span
-            className="min-w-0 max-w-[45vw] truncate whitespace-nowrap rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-800"
-            data-testid="workspace-name"
-            title={workspace.name}
-          >
-            {workspace.name}
-          </span>
-        ) : null}
+        ) : (
+          <WorkspaceSwitcher />
+        )}
         {workspace ? <UnreadTotal workspaceId={workspace.id} /> : null}
         <div className="ml-auto flex shrink-0 items-center gap-3 whitespace-nowrap text-sm">
           {workspace ? <LiveIndicator /> : null}

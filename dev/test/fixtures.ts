@@ -34,7 +34,10 @@ export async function callerFor(accessToken: string | null) {
 }
 
 /** Posts a webhook as Meta does (signed unless told otherwise), through the gateway, to the function under Deno. */
-export const sendWebhook = (payload: unknown, options: { signature?: string; rawBody?: string } = {}) =>
+export const sendWebhook = (
+  payload: unknown,
+  options: { signature?: string; rawBody?: string; headers?: Record<string, string> } = {},
+) =>
   deliverWebhook(`${supabaseUrl}/functions/v1/meta-webhook`, payload, { appSecret: LOCAL_DEFAULTS.META_APP_SECRET, ...options });
 
 /** A fresh workspace with one connected channel (no token) whose Meta id webhooks can name. */

@@ -81,6 +81,9 @@ export function asServiceFor<T>(claims: UserClaims, fn: (tx: Tx) => Promise<T>):
   }) as Promise<T>;
 }
 
+/** The service pool itself, for rate-limit counters (server/lib/rate-limits.ts): no role change, no transaction. */
+export const serviceSql = (): Sql => getPools().service;
+
 /** Database reachability and server version, for /healthz. */
 export async function databaseStatus(): Promise<{ reachable: true; version: string } | { reachable: false }> {
   try {

@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from "express";
 import { describeError, type Logger } from "../lib/logger";
+import { cspNonceOf, type SecurityHeaderOptions, securityHeaders } from "./security-headers";
 
 /** The request a piece of work belongs to, wherever it runs: an error that escapes every handler still finds it. */
 interface RequestScope {
@@ -22,20 +24,36 @@ export interface AppServerOptions {
   assets?: { publicPath: string; directory: string };
   /** What answers every other request: the Remix handler (see remixHandler). */
   handler: RequestHandler;
+  /** CSP and the other response headers; without it (tests of the server itself) none are set. */
+  security?: SecurityHeaderOptions;
+  /** Express's `trust proxy`: which hops' X-Forwarded-For to believe for the client's IP (TRUST_PROXY). */
+  trustProxy?: boolean | number | string;
 }
+
+/** What each Remix loader and action gets besides the request (app/env.d.ts declares it). */
+export type RequestContext = {
+  cspNonce: string;
+  /** The client's IP as `trust proxy` resolves it: what sign-in limits count and what Auth is told. */
+  clientIp: string;
+};
 
 /** The Remix build's request handler. It runs on Node's own fetch: no Remix globals are installed. */
 export function remixHandler(build: ServerBuild): RequestHandler {
-  return createRequestHandler({ build, mode: process.env.NODE_ENV });
+  return createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    getLoadContext: (req, res): RequestContext => ({ cspNonce: cspNonceOf(res) ?? "", clientIp: req.ip ?? "unknown" }),
+  });
 }
 
 /**
  * The app's HTTP server: static assets, one JSON access line per request, then the handler. One request's
  * failure is that request's 500, never the end of the process.
  */
-export function createAppServer({ log, assets, handler }: AppServerOptions) {
+export function createAppServer({ log, assets, handler, security, trustProxy = false }: AppServerOptions) {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy);
   app.use(compression());
 
   app.use((req, res, next) => {
@@ -57,6 +75,7 @@ export function createAppServer({ log, assets, handler }: AppServerOptions) {
     });
     requestScope.run({ requestId, res }, next);
   });
+  if (security) app.use(securityHeaders(security));
 
   if (assets) app.use(assets.publicPath, express.static(assets.directory, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
@@ -87,4 +106,30 @@ function answerFailedRequest(log: Logger, event: string, error: unknown, scope: 
   log.error(event, { requestId: scope.requestId, ...describeError(error) });
   if (!scope.res.headersSent) scope.res.status(500).type("text/plain").send(`Something went wrong (request ${scope.requestId}).`);
   else if (!scope.res.writableEnded) scope.res.end();
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * SIGTERM (a deploy) and SIGINT: stop accepting, let the requests in flight finish, then `closeResources` (the
+ * pools) and exit. Requests that take longer than the grace period are cut off.
+ */
+export function stopGracefullyOnSignals(server: Server, log: Logger, closeResources: () => Promise<void>) {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      log.info("http.stopping", { signal });
+      const forced = setTimeout(() => {
+        log.warn("http.stop_forced", { afterMs: SHUTDOWN_GRACE_MS });
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      forced.unref();
+      server.close(async () => {
+        await closeResources().catch(() => {});
+        log.info("http.stopped", {});
+        process.exit(0);
+      });
+      // A keep-alive connection goes idle once its request is answered: closed then, not at its timeout.
+      setInterval(() => server.closeIdleConnections(), 50).unref();
+    });
+  }
 }

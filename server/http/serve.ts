@@ -2,10 +2,9 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
+import { config } from "../lib/config";
 import { logger } from "../lib/logger";
-import { createAppServer, keepServingThroughUncaughtErrors, remixHandler } from "./app-server";
-
-const SHUTDOWN_GRACE_MS = 10_000;
+import { createAppServer, keepServingThroughUncaughtErrors, remixHandler, stopGracefullyOnSignals } from "./app-server";
 
 const log = logger.child({ component: "http" });
 const buildPath = path.resolve(process.env.REMIX_BUILD ?? "build/index.js");
@@ -18,25 +17,13 @@ const app = createAppServer({
   log,
   assets: { publicPath: build.publicPath, directory: build.assetsBuildDirectory },
   handler: remixHandler(build),
+  security: { supabaseUrl: config().SUPABASE_URL, https: new URL(config().APP_URL).protocol === "https:" },
+  trustProxy: config().TRUST_PROXY,
 });
 const onListening = () => log.info("http.listening", { port, host: host ?? "all interfaces" });
 const server = host ? app.listen(port, host, onListening) : app.listen(port, onListening);
 
-// SIGTERM: stop accepting, let the requests in flight finish, close the database pools, exit.
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    log.info("http.stopping", { signal });
-    const forced = setTimeout(() => {
-      log.warn("http.stop_forced", { afterMs: SHUTDOWN_GRACE_MS });
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    forced.unref();
-    server.close(async () => {
-      const entry = build.entry.module as { closeDatabase?: () => Promise<void> };
-      await entry.closeDatabase?.().catch(() => {});
-      log.info("http.stopped", {});
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  });
-}
+stopGracefullyOnSignals(server, log, async () => {
+  const entry = build.entry.module as { closeDatabase?: () => Promise<void> };
+  await entry.closeDatabase?.();
+});

@@ -1,5 +1,8 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCAL_DEFAULTS, parseConfig } from "./config";
+import { SESSION_INACTIVITY_DAYS } from "./session-policy";
 
 const hostedSecrets = {
   SUPABASE_URL: "https://abcd.supabase.co",
@@ -40,4 +43,22 @@ describe("configuration", () => {
       /PORT: .*\n.*SUPABASE_ANON_KEY: .*\n.*TOKEN_ENCRYPTION_KEYS: keyId:base64\(32 bytes\)/,
     );
   });
+});
+
+describe("TRUST_PROXY", () => {
+  it.each([
+    [undefined, false],
+    ["false", false],
+    ["true", true],
+    ["1", 1],
+    ["loopback, 10.0.0.0/8", "loopback, 10.0.0.0/8"],
+  ])("%s → %s", (value, expected) => {
+    expect(parseConfig({ SUPABASE_ANON_KEY: "anon", TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+});
+
+it("Auth's session inactivity timeout in supabase/config.toml matches the session cookies' life", async () => {
+  const toml = await readFile(path.resolve(import.meta.dirname, "../../supabase/config.toml"), "utf8");
+  const hours = /\[auth\.sessions\][^[]*inactivity_timeout\s*=\s*"(\d+)h"/.exec(toml)?.[1];
+  expect(Number(hours)).toBe(SESSION_INACTIVITY_DAYS * 24);
 });

@@ -22,6 +22,17 @@ const configSchema = z.object({
   /** Set by `npm start` and the tests: the local stack's default secrets are expected there. Never in a deploy. */
   FRONTDESK_LOCAL_STACK: z.literal("1").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's IP (Express's `trust proxy`): unset or "false" when
+   * browsers reach the app directly, a hop count ("1") behind one load balancer, or addresses/subnets
+   * ("loopback, 10.0.0.0/8"). Believing a header no proxy of ours wrote would let anyone pick their IP.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((value): boolean | number | string =>
+      value === "false" ? false : value === "true" ? true : /^\d+$/.test(value) ? Number(value) : value,
+    ),
   /** Where browsers reach this app: Meta's OAuth dialog sends admins back to `${APP_URL}/settings/channels/callback`. */
   APP_URL: z.url().default(LOCAL_DEFAULTS.APP_URL),
   SUPABASE_URL: z.url().default(LOCAL_DEFAULTS.SUPABASE_URL),

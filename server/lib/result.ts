@@ -19,6 +19,8 @@ export interface FailureDetails {
   /** Field path (dot-separated) → messages, for `VALIDATION`. */
   fieldErrors?: Record<string, string[]>;
   requestId?: string;
+  /** `RATE_LIMITED`: when to try again. */
+  retryAfterSeconds?: number;
 }
 
 export interface AppFailure {
@@ -53,6 +55,7 @@ const appFailureSchema = z.object({
     .object({
       fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
       requestId: z.string().optional(),
+      retryAfterSeconds: z.number().int().positive().optional(),
     })
     .optional(),
   retryable: z.boolean().optional(),

@@ -69,7 +69,7 @@ export function oauthDialogUrl(state: string, redirectUri: string): string {
 async function graphCall<T>(
   method: "GET" | "POST" | "DELETE",
   path: string,
-  options: { token?: string; query?: Record<string, string> } = {},
+  options: { token?: string; query?: Record<string, string>; form?: Record<string, string> } = {},
 ): Promise<GraphResult<T>> {
   const response = await graphRequest(method, path, options);
   if (!response.answered) {
@@ -87,15 +87,15 @@ async function graphCall<T>(
   };
 }
 
-/** The code from the dialog → a short-lived user token → a long-lived (60-day) one. */
+/** The code from the dialog → a short-lived user token → a long-lived (60-day) one; the secrets in POST bodies. */
 export async function exchangeCodeForLongLivedToken(code: string, redirectUri: string): Promise<GraphResult<string>> {
   const app = { client_id: config().META_APP_ID, client_secret: config().META_APP_SECRET };
-  const short = await graphCall<{ access_token?: string }>("GET", "oauth/access_token", {
-    query: { ...app, redirect_uri: redirectUri, code },
+  const short = await graphCall<{ access_token?: string }>("POST", "oauth/access_token", {
+    form: { ...app, redirect_uri: redirectUri, code },
   });
   if (!short.ok) return short;
-  const long = await graphCall<{ access_token?: string }>("GET", "oauth/access_token", {
-    query: { ...app, grant_type: "fb_exchange_token", fb_exchange_token: short.value.access_token ?? "" },
+  const long = await graphCall<{ access_token?: string }>("POST", "oauth/access_token", {
+    form: { ...app, grant_type: "fb_exchange_token", fb_exchange_token: short.value.access_token ?? "" },
   });
   if (!long.ok) return long;
   return long.value.access_token

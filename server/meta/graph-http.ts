@@ -22,25 +22,32 @@ export type GraphNoAnswer = { answered: false; timedOut: boolean };
 
 /**
  * One Graph API call: versioned URL, the token in an Authorization header, a timeout (META_GRAPH_TIMEOUT_MS),
- * the JSON body whatever the status. `query` goes into the URL as given: the OAuth code exchange still puts
- * the app secret and the user token there (graph-accounts.ts), which issue #17 moves out.
+ * the JSON body whatever the status. Secrets never go in `query` (URLs end up in logs and proxies): the app
+ * secret and user tokens travel in a `form` body (POST), access tokens in the header.
  */
 export async function graphRequest(
   method: "GET" | "POST" | "DELETE",
   path: string,
-  options: { token?: string; query?: Record<string, string>; json?: unknown } = {},
+  options: { token?: string; query?: Record<string, string>; json?: unknown; form?: Record<string, string> } = {},
 ): Promise<GraphResponse | GraphNoAnswer> {
   const url = new URL(`${config().META_GRAPH_URL}/${config().META_GRAPH_VERSION}/${path}`);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.json !== undefined) headers["content-type"] = "application/json";
+  let requestBody: string | undefined;
+  if (options.json !== undefined) {
+    headers["content-type"] = "application/json";
+    requestBody = JSON.stringify(options.json);
+  } else if (options.form) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    requestBody = new URLSearchParams(options.form).toString();
+  }
   let response: Response;
   try {
     response = await fetch(url, {
       method,
       headers,
-      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      body: requestBody,
       signal: AbortSignal.timeout(config().META_GRAPH_TIMEOUT_MS),
     });
   } catch (error) {

@@ -18,7 +18,9 @@ export async function disconnectChannel(
   log: Logger,
 ): Promise<Result<{ disconnected: number }>> {
   const found = await userTransaction(claims, log, "channels.disconnect", async (tx) => {
-    const [channel] = await tx<{ workspace_id: string; provider: ChannelProvider; provider_account_id: string; status: ChannelStatus }[]>`
+    const [channel] = await tx<
+      { workspace_id: string; provider: ChannelProvider; provider_account_id: string; status: ChannelStatus }[]
+    >`
       select workspace_id, provider, provider_account_id, status from public.channel_accounts where id = ${channelId}`;
     if (!channel) return fail("NOT_FOUND", "Channel not found.");
     const admin = await requireAdmin(tx, channel.workspace_id);

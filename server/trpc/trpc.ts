@@ -3,6 +3,7 @@ import superjson from "superjson";
 import type { UserClaims } from "../db/client";
 import { verifyAccessToken } from "../lib/access-tokens";
 import { describeError, type Logger, logger } from "../lib/logger";
+import { spend, tooManyAttemptsMessage } from "../lib/rate-limits";
 import { type AppFailure, AppFailureError, fieldErrorsFrom } from "../lib/result";
 
 // ── context ────────────────────────────────────────────────────────────────────
@@ -10,16 +11,22 @@ export interface Context {
   requestId: string;
   claims: UserClaims | null;
   log: Logger;
+  /** Set when a call was refused by the per-user limit: the HTTP answer becomes 429 with Retry-After. */
+  refusedFor: { retryAfterSeconds: number | null };
 }
 
 /** `accessToken` comes from the Supabase session cookie or an `Authorization: Bearer` header. */
 export async function createContext(input: { accessToken: string | null; requestId: string }): Promise<Context> {
   const log = logger.child({ requestId: input.requestId });
-  if (!input.accessToken) return { requestId: input.requestId, claims: null, log };
+  const refusedFor = { retryAfterSeconds: null };
+  if (!input.accessToken) return { requestId: input.requestId, claims: null, log, refusedFor };
   const check = await verifyAccessToken(input.accessToken);
   if (!check.valid) log.info("auth.token_rejected", { reason: check.reason });
-  return { requestId: input.requestId, claims: check.valid ? check.claims : null, log };
+  return { requestId: input.requestId, claims: check.valid ? check.claims : null, log, refusedFor };
 }
+
+/** The most calls one HTTP request may batch; the browser's link is typed to the same number (app/trpc.ts). */
+export const TRPC_MAX_BATCH_SIZE = 10;
 
 // ── init ───────────────────────────────────────────────────────────────────────
 const t = initTRPC.context<Context>().create({
@@ -58,9 +65,19 @@ function toFailure(error: TRPCError, ctx: Context, path: string): AppFailure {
 
 const publicProcedure = t.procedure.use(resultBoundary);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.claims) {
     throw new AppFailureError({ code: "UNAUTHORIZED", message: "Your session has ended. Sign in again." });
+  }
+  const limit = await spend("apiPerUser", ctx.claims.sub, ctx.log);
+  if (!limit.allowed) {
+    ctx.refusedFor.retryAfterSeconds = limit.retryAfterSeconds;
+    throw new AppFailureError({
+      code: "RATE_LIMITED",
+      message: tooManyAttemptsMessage(limit.retryAfterSeconds),
+      retryable: true,
+      details: { retryAfterSeconds: limit.retryAfterSeconds },
+    });
   }
   return next({ ctx: { ...ctx, claims: ctx.claims } });
 });

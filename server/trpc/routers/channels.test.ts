@@ -78,6 +78,69 @@ async function channelsOf(gym: Gym) {
 }
 
 describe("connecting Facebook Pages", () => {
+  it("exchanges the login with the app secret and tokens in POST bodies, and wipes the user token once it is used", async () => {
+    const gym = await adminOfNewGym();
+    const fb = await simulatorUser({ name: "Owner", pages: [{ name: "Riverside" }] });
+    const [page] = fb.pages;
+    if (!page) throw new Error("simulator made no pages");
+    const { attemptId, connected } = await connectThroughDialog(gym, fb, [page.id]);
+    expect(connected.success).toBe(true);
+
+    const calls = (await (await fetch(`${metaUrl}/__calls`)).json()) as { method: string; path: string; credentialsInUrl: boolean }[];
+    const exchanges = calls.filter((call) => call.path.endsWith("/oauth/access_token"));
+    expect(exchanges.length).toBeGreaterThanOrEqual(2);
+    expect(exchanges.every((call) => call.method === "POST")).toBe(true);
+    // Not one Graph call of any test put a token, the app secret or a code in its URL.
+    expect(calls.filter((call) => call.credentialsInUrl)).toEqual([]);
+
+    const [attempt] = await superuserSql()`
+      select user_token_ciphertext is null as wiped from public.channel_connect_attempts where id = ${attemptId}`;
+    expect(attempt?.wiped).toBe(true);
+    const again = await gym.caller.channels.connectPages({ attemptId, pageIds: [page.id] });
+    expect(again).toMatchObject({ success: false, error: { code: "FORBIDDEN" } });
+  });
+
+  it("holds no transaction open while Meta is slow to answer", async () => {
+    const gym = await adminOfNewGym();
+    const fb = await simulatorUser({ name: "Owner", pages: [{ name: "Lakeside" }] });
+    const [page] = fb.pages;
+    if (!page) throw new Error("simulator made no pages");
+    await injectFailure({ pathIncludes: `${page.id}/subscribed_apps`, latencyMs: 1500 });
+    const connecting = connectThroughDialog(gym, fb, [page.id]);
+    // While the subscription call waits, no connection of ours sits in a transaction for more than a moment.
+    const held: unknown[] = [];
+    for (let sample = 0; sample < 6; sample += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      held.push(
+        ...(await superuserSql()`
+          select pid from pg_stat_activity
+          where application_name = 'frontdesk' and state like 'idle in transaction%' and xact_start < now() - interval '500 ms'`),
+      );
+    }
+    expect((await connecting).connected.success).toBe(true);
+    expect(held).toEqual([]);
+  });
+
+  it("wipes the user token of an attempt whose pick window has passed", async () => {
+    const gym = await adminOfNewGym();
+    const fb = await simulatorUser({ name: "Owner", pages: [{ name: "Hillside" }] });
+    const begun = await gym.caller.channels.beginConnect({ workspaceId: gym.workspaceId });
+    if (!begun.success) throw new Error(begun.error.message);
+    const callback = await answerSimulatorDialog(begun.data.dialogUrl, { userId: fb.id, pageIds: [] });
+    const completed = await completeFacebookConnect(
+      gym.claims,
+      { state: callback.searchParams.get("state") ?? "", code: callback.searchParams.get("code") ?? "" },
+      log,
+    );
+    if (!completed.success) throw new Error(completed.error.message);
+    await superuserSql()`update public.channel_connect_attempts set callback_at = now() - interval '31 minutes'
+                         where id = ${completed.data.attemptId}`;
+    await gym.caller.channels.beginConnect({ workspaceId: gym.workspaceId });
+    const [attempt] = await superuserSql()`
+      select user_token_ciphertext is null as wiped from public.channel_connect_attempts where id = ${completed.data.attemptId}`;
+    expect(attempt?.wiped).toBe(true);
+  });
+
   it("sends the admin to Meta's dialog with a signed state, our callback and the messaging scopes", async () => {
     const gym = await adminOfNewGym();
     const begun = await gym.caller.channels.beginConnect({ workspaceId: gym.workspaceId });

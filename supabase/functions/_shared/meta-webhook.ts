@@ -33,6 +33,11 @@ export interface WebhookDependencies {
   /** Operators replay with the project's service role key. */
   serviceRoleKey: string;
   lookupProfiles(identityIds: string[]): Promise<void>;
+  /**
+   * Counts one refused request (no valid signature, a wrong replay key) from this address; answers how many seconds
+   * it must wait once it has had too many, else null. Never consulted for a signed webhook: refusing one could lose it.
+   */
+  countRefusal(clientAddress: string): Promise<number | null>;
   /** Keeps work going after the response (EdgeRuntime.waitUntil on Supabase). */
   background(work: Promise<unknown>): void;
   log(event: string, fields: Record<string, string | number | boolean | null>): void;
@@ -54,7 +59,7 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
 
   if (!isSignedByMeta(body, request.headers.get("x-hub-signature-256"), deps.appSecret)) {
     deps.log("webhook.rejected", { reason: "signature" });
-    return new Response("Unauthorized", { status: 401 });
+    return refuse(request, deps);
   }
   let rawJson: string;
   let payload: unknown;
@@ -169,6 +174,29 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array<
   return body;
 }
 
+/** 401, or 429 with Retry-After for an address that keeps sending what is not Meta's. */
+async function refuse(request: Request, deps: WebhookDependencies): Promise<Response> {
+  const wait = await deps.countRefusal(clientAddress(request)).catch(() => null);
+  if (wait === null) return new Response("Unauthorized", { status: 401 });
+  deps.log("webhook.rate_limited", { retryAfterSeconds: wait });
+  return new Response("Too Many Requests", { status: 429, headers: { "retry-after": String(wait) } });
+}
+
+/**
+ * The sender's address: Cloudflare's header in front of hosted Supabase, else the hop the platform's proxy added
+ * last to X-Forwarded-For (entries before it are whatever the client wrote).
+ */
+export function clientAddress(request: Request): string {
+  const cloudflare = request.headers.get("cf-connecting-ip");
+  if (cloudflare) return cloudflare;
+  const forwarded = request.headers
+    .get("x-forwarded-for")
+    ?.split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return forwarded?.at(-1) ?? "unknown";
+}
+
 /**
  * `POST /meta-webhook/replay?limit=N` with `Authorization: Bearer <service role key>`: applies failed
  * webhooks again from their stored payloads. Safe to repeat: ingest is idempotent.
@@ -176,7 +204,7 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array<
 async function replayFailed(request: Request, deps: WebhookDependencies): Promise<Response> {
   const token = request.headers.get("authorization")?.match(/^Bearer (.+)$/)?.[1] ?? "";
   if (request.method !== "POST" || !deps.serviceRoleKey || !timingSafeEqual(token, deps.serviceRoleKey)) {
-    return new Response("Unauthorized", { status: 401 });
+    return refuse(request, deps);
   }
   const limit = Math.min(Math.max(Number(new URL(request.url).searchParams.get("limit") ?? "100") || 100, 1), 1000);
   const outcomes: { id: number; outcome: IngestResult["outcome"] }[] = [];

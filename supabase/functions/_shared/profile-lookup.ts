@@ -1,4 +1,5 @@
 import { RATE_LIMIT_CODES, TOKEN_EXPIRED_CODE } from "./graph-errors.ts";
+import { httpsUrl } from "./payload-fields.ts";
 import { decryptToken, type Keyring } from "./token-crypto.ts";
 
 /** A member identity that has no profile yet, with what is needed to ask Meta for one. */
@@ -94,7 +95,7 @@ async function fetchProfile(url: string, token: string): Promise<FetchOutcome> {
   if (response.ok) {
     return {
       kind: "ok",
-      profile: { name: body.name ?? null, username: body.username ?? null, avatarUrl: body.profile_pic ?? null },
+      profile: { name: body.name ?? null, username: body.username ?? null, avatarUrl: httpsUrl(body.profile_pic) },
     };
   }
   const code = body.error?.code;

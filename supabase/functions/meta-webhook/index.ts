@@ -1,8 +1,10 @@
 // The endpoint Meta calls. Deployed with `supabase functions deploy meta-webhook --no-verify-jwt`.
 import postgres from "npm:postgres@3.4.9";
+import { RateLimiterPostgres, RateLimiterRes } from "npm:rate-limiter-flexible@11.4.0";
 import { eventsOfCall, INGEST_LANES, ingestTogether } from "../_shared/ingest-together.ts";
 import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
 import { lookupProfiles, type ProfileTarget } from "../_shared/profile-lookup.ts";
+import { hashedKey, RATE_LIMIT_TABLE, rateLimitStore } from "../_shared/rate-limit-store.ts";
 import { parseKeyring } from "../_shared/token-crypto.ts";
 
 const env = (name: string) => Deno.env.get(name) ?? "";
@@ -49,6 +51,16 @@ const profileDependencies = {
   },
 };
 
+// Requests that are not Meta's, per address: 30 a minute, then 429 until the minute is over (ADR 016).
+const refusals = new RateLimiterPostgres({
+  storeClient: rateLimitStore(sql),
+  storeType: "pool",
+  ...RATE_LIMIT_TABLE,
+  keyPrefix: "webhookRefusalsPerIp",
+  points: 30,
+  duration: 60,
+});
+
 // What waits for a lane rides along with the next call (ADR 012). The pool's other connections serve
 // profile lookups and replays.
 const ingest = ingestTogether({
@@ -89,6 +101,15 @@ Deno.serve((request: Request) =>
       return row.result;
     },
     lookupProfiles: (identityIds) => lookupProfiles(identityIds, profileDependencies),
+    async countRefusal(clientAddress) {
+      try {
+        await refusals.consume(await hashedKey(clientAddress));
+        return null;
+      } catch (refusal) {
+        if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+        throw refusal;
+      }
+    },
     background: (work) => {
       const guarded = work.catch((error: unknown) =>
         log("background.failed", { error: error instanceof Error ? error.name : "unknown" }),

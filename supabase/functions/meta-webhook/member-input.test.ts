@@ -14,8 +14,11 @@ const storedMessage = async (channelId: string, mid: string) =>
 
 /** Every stored raw webhook that mentions the text anywhere. */
 const rawPayloadsContaining = async (text: string) =>
-  (await superuserSql()<{ n: number }[]>`select count(*)::int as n from public.webhook_events where payload::text like ${`%${text}%`}`)[0]
-    ?.n;
+  (
+    await superuserSql()<
+      { n: number }[]
+    >`select count(*)::int as n from public.webhook_events where payload::text like ${`%${text}%`}`
+  )[0]?.n;
 
 describe("a message the member unsent", () => {
   it("keeps that it existed and when, but not its text, its edits or its attachments, also in the raw webhooks", async () => {

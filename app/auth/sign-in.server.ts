@@ -1,0 +1,45 @@
+import { logger } from "../../server/lib/logger";
+import { forgive, spend, tooManyAttemptsMessage } from "../../server/lib/rate-limits";
+import { supabaseForRequest } from "./session.server";
+
+export type SignInOutcome =
+  | { ok: true; headers: Headers }
+  | { ok: false; status: 400 | 429 | 503; message: string; headers: Headers };
+
+const log = logger.child({ component: "sign-in" });
+
+/**
+ * Signs in with a password, within our limits per account and per address: a refused attempt never reaches Auth.
+ * A correct password clears its account's count. Auth is told the client's address (session.server.ts).
+ */
+export async function signInWithPassword(
+  request: Request,
+  clientIp: string,
+  credentials: { email: string; password: string },
+): Promise<SignInOutcome> {
+  const account = credentials.email.toLowerCase();
+  const [perAccount, perIp] = [await spend("signInPerAccount", account, log), await spend("signInPerIp", clientIp, log)];
+  const refused = [perAccount, perIp].flatMap((outcome) => (outcome.allowed ? [] : [outcome.retryAfterSeconds]));
+  if (refused.length > 0) {
+    const seconds = Math.max(...refused);
+    return {
+      ok: false,
+      status: 429,
+      message: tooManyAttemptsMessage(seconds),
+      headers: new Headers({ "Retry-After": String(seconds) }),
+    };
+  }
+  const { supabase, headers } = supabaseForRequest(request, clientIp);
+  const { error } = await supabase.auth.signInWithPassword(credentials);
+  if (!error) {
+    await forgive("signInPerAccount", account);
+    return { ok: true, headers };
+  }
+  if (error.status === 429) {
+    return { ok: false, status: 429, message: tooManyAttemptsMessage(60), headers: new Headers({ "Retry-After": "60" }) };
+  }
+  const wrongCredentials = error.code === "invalid_credentials";
+  return wrongCredentials
+    ? { ok: false, status: 400, message: "That email and password do not match. Check them and try again.", headers }
+    : { ok: false, status: 503, message: "We could not sign you in right now. Try again in a moment.", headers };
+}
