@@ -446,7 +446,7 @@ create policy audit_logs_select_admin on public.audit_logs
 
 -- ── a message the member unsent: that it existed and when stay, its content goes ──
 -- Whatever sets deleted_at (an unsend, a replay) and whatever comes after it (an edit delivered late), the row
--- keeps no text, preview or attachments.
+-- keeps no text, preview or attachments. (Messages arrive undeleted: an unsend is always an update.)
 create function app.erase_unsent_message() returns trigger
 language plpgsql set search_path = ''
 as $$
@@ -457,7 +457,7 @@ begin
   return new;
 end
 $$;
-create trigger messages_erase_unsent before insert or update on public.messages
+create trigger messages_erase_unsent before update on public.messages
   for each row when (new.deleted_at is not null) execute function app.erase_unsent_message();
 
 -- The Messenger/Instagram payload with that message's content taken out: the message becomes `{mid, is_deleted}`
