@@ -86,7 +86,11 @@ describe("connecting Facebook Pages", () => {
     const { attemptId, connected } = await connectThroughDialog(gym, fb, [page.id]);
     expect(connected.success).toBe(true);
 
-    const calls = (await (await fetch(`${metaUrl}/__calls`)).json()) as { method: string; path: string; credentialsInUrl: boolean }[];
+    const calls = (await (await fetch(`${metaUrl}/__calls`)).json()) as {
+      method: string;
+      path: string;
+      credentialsInUrl: boolean;
+    }[];
     const exchanges = calls.filter((call) => call.path.endsWith("/oauth/access_token"));
     expect(exchanges.length).toBeGreaterThanOrEqual(2);
     expect(exchanges.every((call) => call.method === "POST")).toBe(true);
