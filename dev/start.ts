@@ -1,5 +1,5 @@
 // `npm start`: the whole product on this machine — Postgres, the Supabase stand-in (Auth, Edge
-// Functions under Deno), the app — or, when SUPABASE_URL is set, only the app against that project.
+// Functions under Deno), the worker, the app — or, when SUPABASE_URL is set, the app and a worker against that project.
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
@@ -8,10 +8,10 @@ import { DEMO_FACEBOOK_USER } from "./meta/accounts";
 import { startDemoMembers } from "./meta/demo-members";
 import { type SimulatedSend, startMetaSimulator } from "./meta/simulator";
 import { pipeLines } from "./stack/child-processes";
-import { type LocalStack, ROOT, startApp, startLocalStack } from "./stack/local-stack";
+import { type LocalStack, ROOT, startApp, startLocalStack, startWorkerProcess } from "./stack/local-stack";
 
 const startedAt = Date.now();
-const COLORS = { postgres: 34, supabase: 32, functions: 35, app: 36, build: 33, meta: 31, start: 1 } as const;
+const COLORS = { postgres: 34, supabase: 32, functions: 35, app: 36, worker: 94, build: 33, meta: 31, start: 1 } as const;
 const quietPostgres =
   /^(\s*$|.*(LOG:\s+(checkpoint|database system|listening|redirecting|starting|received|aborting|background|shutting)))/;
 
@@ -48,6 +48,7 @@ async function buildAppIfStale(): Promise<void> {
 
 let stack: LocalStack | undefined;
 let app: Awaited<ReturnType<typeof startApp>> | undefined;
+let worker: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>> | undefined;
 let stopDemo: (() => void) | undefined;
 /** Where the simulator reports a reply Meta accepted: the demo members, once they exist. */
@@ -58,6 +59,7 @@ async function shutdown(reason: string, exitCode: number) {
   stopDemo?.();
   await meta?.stop();
   await app?.stop();
+  await worker?.stop();
   await stack?.stop();
   process.exit(exitCode);
 }
@@ -87,6 +89,11 @@ async function main() {
       onSend: (send) => replyReached(send),
     });
   }
+  worker = await startWorkerProcess({
+    // Locally a killed worker's jobs go back to the queue within 10 s.
+    env: stack ? { ...stack.env, WORKER_STALE_AFTER_MS: "10000" } : {},
+    log,
+  });
   await build;
   app = await startApp({ port, env: stack?.env ?? {}, log });
 
@@ -113,6 +120,7 @@ async function main() {
           `  Supabase:  ${stack.supabaseUrl}   (Auth, Realtime, Edge Functions)`,
           `  Webhook:   ${stack.supabaseUrl}/functions/v1/meta-webhook`,
           `  Postgres:  ${stack.superuserUrl}`,
+          "  Worker:    running (npm run worker); its queue and heartbeat: Settings → Health",
           `  Meta:      ${meta?.url} (Graph API simulator; simulated members write every 6 s, DEMO_TRAFFIC=off stops them)`,
           `  Channels:  Settings → Channels: "Connect with Facebook" logs in as ${DEMO_FACEBOOK_USER.name} (README → Connecting channels)`,
         ]

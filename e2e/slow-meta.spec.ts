@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { messengerText, newMid } from "../dev/meta/webhooks";
 import { expect, meta, signInAs, test } from "./fixtures";
 
-test("a Meta that never answers a reply leaves the app serving, and the bubble says it may have been delivered", async ({
+test("a reply Meta never answers shows 'not confirmed yet', then 'may have been delivered', and goes again only when asked", async ({
   page,
   data,
   baseURL,
@@ -20,6 +20,10 @@ test("a Meta that never answers a reply leaves the app serving, and the bubble s
   await page.getByLabel("Reply").fill("Yes, 8 to 4");
   await page.getByLabel("Reply").press("Enter");
   const bubble = page.getByTestId("message").filter({ hasText: "Yes, 8 to 4" });
+  // Meta's timeout passes (2 s here): not a failure yet, and nothing to retry that could send it twice.
+  await expect(bubble.getByTestId("message-status")).toContainText("Not confirmed yet", { timeout: 15_000 });
+  await expect(bubble.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  // The worker settles it when its confirmation is due (3 s here, a minute in production); the thread follows live.
   await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "failed", { timeout: 15_000 });
   await expect(bubble.getByTestId("send-failure")).toContainText("may have been delivered");
 

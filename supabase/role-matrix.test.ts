@@ -409,3 +409,27 @@ describe("writes through their functions, for every role", () => {
     ]);
   });
 });
+
+describe("the job queue and the worker's own tables", () => {
+  it("grant nothing to the browser's roles", async () => {
+    const grants = await superuserSql()<{ grant: string }[]>`
+      select format('%s on %I.%I', r.rolname, n.nspname, c.relname) as grant
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join (select rolname from pg_roles where rolname in ('anon', 'authenticated')) r
+      where n.nspname in ('app', 'graphile_worker', 'graphile_worker_private') and c.relkind in ('r', 'p', 'v', 'm')
+        and (has_table_privilege(r.rolname, c.oid, 'select') or has_table_privilege(r.rolname, c.oid, 'insert')
+             or has_table_privilege(r.rolname, c.oid, 'update') or has_table_privilege(r.rolname, c.oid, 'delete'))`;
+    expect(grants.map((row) => row.grant)).toEqual([]);
+  });
+
+  it.each([
+    "select graphile_worker.add_job('remove-expired', '{}') as outcome",
+    "select count(*) as outcome from graphile_worker.jobs",
+    "select count(*) as outcome from app.worker_heartbeats",
+    "select app.remove_expired(0, 0, 0, 1000)::text as outcome",
+    `select app.schedule_send_confirmations(array['00000000-0000-0000-0000-000000000000'::uuid])::text as outcome`,
+    `select app.settle_unconfirmed_send('00000000-0000-0000-0000-000000000000')::text as outcome`,
+  ])("refuses %s to every role", async (statement) => {
+    for (const role of ROLES) expect(await attempt(role, (tx) => asRows(tx, statement), rowsOrNone)).toBe("denied");
+  });
+});

@@ -68,6 +68,15 @@ create table app.rate_limits (
   constraint rate_limits_pkey PRIMARY KEY (key)
 );
 
+create table app.worker_heartbeats (
+  worker_id text not null,
+  host text not null,
+  pid integer not null,
+  started_at timestamp with time zone default now() not null,
+  beat_at timestamp with time zone default now() not null,
+  constraint worker_heartbeats_pkey PRIMARY KEY (worker_id)
+);
+
 create table public.audit_logs (
   id bigint generated always as identity not null,
   workspace_id uuid not null,
@@ -282,11 +291,13 @@ create table public.webhook_events (
   outcome text not null,
   error text,
   attempts integer default 0 not null,
+  next_attempt_at timestamp with time zone default now() not null,
   constraint webhook_events_pkey PRIMARY KEY (id),
   constraint webhook_events_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
   constraint webhook_events_outcome_check CHECK ((outcome = ANY (ARRAY['processed'::text, 'unroutable'::text, 'failed'::text])))
 );
 alter table public.webhook_events enable row level security;
+comment on column public.webhook_events.next_attempt_at is 'For a failed webhook: when the worker applies it again (heal-webhooks); attempts past the limit stay for admins to see.';
 
 create table public.workspaces (
   id uuid default gen_random_uuid() not null,
@@ -316,9 +327,12 @@ CREATE INDEX conversations_contact_idx ON public.conversations USING btree (cont
 CREATE INDEX conversations_inbox_idx ON public.conversations USING btree (workspace_id, last_message_at DESC, id DESC) WHERE (archived_at IS NULL);
 CREATE INDEX conversations_unread_idx ON public.conversations USING btree (workspace_id, last_message_at DESC, id DESC) WHERE (unread_count > 0);
 CREATE INDEX memberships_user_id_idx ON public.memberships USING btree (user_id);
+CREATE INDEX messages_pending_sends_idx ON public.messages USING btree (inserted_at) WHERE ((status = 'pending'::public.message_status) AND (direction = 'outbound'::public.message_direction));
 CREATE INDEX messages_text_trgm_idx ON public.messages USING gin (workspace_id, text extensions.gin_trgm_ops);
 CREATE INDEX messages_thread_idx ON public.messages USING btree (conversation_id, created_at DESC, id DESC);
 CREATE INDEX pending_receipts_message_idx ON public.pending_receipts USING btree (channel_account_id, provider_message_id);
+CREATE INDEX pending_receipts_received_idx ON public.pending_receipts USING btree (received_at);
+CREATE INDEX webhook_events_healing_idx ON public.webhook_events USING btree (next_attempt_at) WHERE (outcome = 'failed'::text);
 CREATE INDEX webhook_events_processed_brin ON public.webhook_events USING brin (processed_at);
 CREATE INDEX webhook_events_received_brin ON public.webhook_events USING brin (received_at);
 CREATE INDEX webhook_events_replay_idx ON public.webhook_events USING btree (received_at) WHERE (outcome = 'failed'::text);
@@ -369,13 +383,14 @@ AS $function$
     sent_at = case when new_status in ('sent', 'delivered', 'read') then coalesce(m.sent_at, occurred_at) else m.sent_at end,
     delivered_at = case when new_status in ('delivered', 'read') then coalesce(m.delivered_at, occurred_at) else m.delivered_at end,
     read_at = case when new_status = 'read' then coalesce(m.read_at, occurred_at) else m.read_at end,
-    failed_at = case when new_status = 'failed' then occurred_at else m.failed_at end,
-    error = case when new_status = 'failed' then failure else m.error end
+    failed_at = case when new_status = 'failed' then occurred_at when m.status = 'failed' then null else m.failed_at end,
+    error = case when new_status = 'failed' then failure else null end
   where m.id = target_message
     and m.direction = 'outbound'
     and (
       (new_status = 'failed' and m.status in ('pending', 'sent'))
       or (new_status <> 'failed' and m.status <> 'failed' and app.status_rank(new_status) > app.status_rank(m.status))
+      or (new_status <> 'failed' and m.status = 'failed' and (m.error ->> 'mayHaveBeenDelivered')::boolean)
     )
 $function$;
 
@@ -860,6 +875,40 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.enqueue_profile_lookups()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform graphile_worker.add_jobs(array(
+    select row('lookup-profile', json_build_object('identityId', n.id, 'workspaceId', n.workspace_id), null, null, 8,
+               'lookup-profile:' || n.id, null, null)::graphile_worker.job_spec
+    from new_identities n
+    join public.channel_accounts ca on ca.id = n.channel_account_id
+    where ca.provider <> 'whatsapp' and n.profile_fetched_at is null
+  ));
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.enqueue_send_confirmations()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  queued uuid[] := array(select m.id from new_messages m where m.sender = 'staff' and m.status = 'pending');
+begin
+  if cardinality(queued) > 0 then
+    perform app.schedule_send_confirmations(queued);
+  end if;
+  return null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.erase_message_from_payload(payload jsonb, mid text)
  RETURNS jsonb
  LANGUAGE sql
@@ -1282,6 +1331,41 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer)
+ RETURNS TABLE(webhooks integer, receipts integer, attempts integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  with gone as (
+    delete from public.webhook_events w
+    where w.id in (select e.id from public.webhook_events e
+                   where e.received_at < now() - make_interval(days => webhook_days) and e.outcome <> 'failed'
+                   limit batch)
+    returning 1
+  ) select count(*)::integer into webhooks from gone;
+  with gone as (
+    delete from public.pending_receipts r
+    where r.id in (select p.id from public.pending_receipts p
+                   where p.received_at < now() - make_interval(days => receipt_days) limit batch)
+    returning 1
+  ) select count(*)::integer into receipts from gone;
+  with gone as (
+    delete from public.channel_connect_attempts a
+    where a.id in (select c.id from public.channel_connect_attempts c
+                   where greatest(c.expires_at, coalesce(c.callback_at + app.connect_pick_window(), c.expires_at))
+                         < now() - make_interval(days => attempt_days)
+                   limit batch)
+    returning 1
+  ) select count(*)::integer into attempts from gone;
+  -- Attempts past their pick window but not yet that old lose their user token now.
+  update public.channel_connect_attempts a set user_token_ciphertext = null, user_token_key_id = null
+  where a.user_token_ciphertext is not null and a.callback_at + app.connect_pick_window() < now();
+  return next;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.reopen_sends_after_reconnect(channel uuid)
  RETURNS integer
  LANGUAGE sql
@@ -1298,6 +1382,22 @@ AS $function$
     returning m.id
   )
   select count(*)::integer from reopened
+$function$;
+
+CREATE OR REPLACE FUNCTION app.schedule_send_confirmations(message_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform graphile_worker.add_jobs(array(
+    select row('confirm-send', json_build_object('messageId', m.id, 'workspaceId', m.workspace_id), null,
+               now() + app.send_confirmation_delay(), 5, 'confirm-send:' || m.id, null, null)::graphile_worker.job_spec
+    from public.messages m
+    where m.id = any (message_ids)
+  ));
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.sealed_token_for_admin(kind text, target uuid)
@@ -1421,6 +1521,13 @@ CREATE OR REPLACE FUNCTION app.search_walk_rows()
  IMMUTABLE
 AS $function$ select 1500 $function$;
 
+CREATE OR REPLACE FUNCTION app.send_confirmation_delay()
+ RETURNS interval
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$ select coalesce(nullif(current_setting('frontdesk.send_confirm_after', true), ''), '60 seconds')::interval $function$;
+
 CREATE OR REPLACE FUNCTION app.send_conversation_events(changed public.conversations[])
  RETURNS void
  LANGUAGE plpgsql
@@ -1485,6 +1592,24 @@ begin
                     jsonb_build_object('from', current.status, 'to', new_status));
   return 'changed';
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.settle_unconfirmed_send(message uuid)
+ RETURNS text
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with settled as (
+    update public.messages m
+    set status = 'failed', failed_at = now(),
+        error = jsonb_build_object(
+          'code', 'PROVIDER_ERROR', 'retryable', true, 'mayHaveBeenDelivered', true, 'providerCode', null,
+          'message', 'Meta did not confirm this reply. It may have been delivered: check before sending it again.')
+    where m.id = message and m.status = 'pending' and m.direction = 'outbound'
+    returning m.id
+  )
+  select case when exists (select 1 from settled) then 'failed' else 'settled' end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.status_rank(status public.message_status)
@@ -1554,15 +1679,94 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.webhook_heal_attempts()
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select 6 $function$;
+
+CREATE OR REPLACE FUNCTION app.workspace_health(target_workspace uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  since timestamptz := now() - interval '24 hours';
+begin
+  if app.member_role(target_workspace) is distinct from 'admin' then
+    return null;
+  end if;
+  return jsonb_build_object(
+    'channels', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+        'id', ca.id, 'provider', ca.provider, 'name', ca.display_name, 'status', ca.status,
+        'lastInboundAt', (select max(c.last_inbound_at) from public.conversations c where c.channel_account_id = ca.id),
+        'lastSentAt', (select max(m.sent_at) from public.messages m
+                       where m.channel_account_id = ca.id and m.direction = 'outbound' and m.sent_at > now() - interval '30 days'),
+        'failedSends24h', (select count(*) from public.messages m
+                           where m.channel_account_id = ca.id and m.status = 'failed' and m.failed_at > since)
+      ) order by ca.display_name), '[]')
+      from public.channel_accounts ca
+      where ca.workspace_id = target_workspace and ca.status <> 'disconnected'
+    ),
+    'webhooks24h', (
+      select jsonb_build_object(
+        'processed', count(*) filter (where w.outcome = 'processed'),
+        'unroutable', count(*) filter (where w.outcome = 'unroutable'),
+        'failed', count(*) filter (where w.outcome = 'failed'))
+      from public.webhook_events w
+      where w.workspace_id = target_workspace and w.received_at > since
+    ),
+    'failingWebhooks', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+        'id', f.id, 'receivedAt', f.received_at, 'attempts', f.attempts, 'error', f.error, 'nextAttemptAt', f.next_attempt_at)
+        order by f.received_at desc), '[]')
+      from (select * from public.webhook_events w
+            where w.workspace_id = target_workspace and w.outcome = 'failed'
+            order by w.received_at desc limit 20) f
+    ),
+    'queue', (
+      select jsonb_build_object(
+        'depth', count(*) filter (where j.run_at <= now() and j.locked_at is null and j.attempts < j.max_attempts),
+        'oldestWaitingSince', min(j.run_at) filter (where j.run_at <= now() and j.locked_at is null and j.attempts < j.max_attempts),
+        'running', count(*) filter (where j.locked_at is not null))
+      from graphile_worker.jobs j
+    ),
+    -- A job's payload is only in graphile-worker's table (its `jobs` view leaves it out); pinned version, and
+    -- server/trpc/routers/health.test.ts fails if that changes.
+    'failingJobs', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+        'id', f.id, 'task', f.identifier, 'attempts', f.attempts, 'maxAttempts', f.max_attempts, 'lastError', f.last_error,
+        'runAt', f.run_at) order by f.updated_at desc), '[]')
+      from (select j.id, t.identifier, j.attempts, j.max_attempts, j.last_error, j.run_at, j.updated_at
+            from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+            where j.last_error is not null and j.payload ->> 'workspaceId' = target_workspace::text
+            order by j.updated_at desc limit 10) f
+    ),
+    -- The schedule's jobs serve every workspace: their errors are the operator's, so only how many are failing.
+    'failingSystemJobs', (
+      select count(*) from graphile_worker._private_jobs j
+      where j.last_error is not null and j.payload ->> 'workspaceId' is null
+    ),
+    'workerBeatAt', (select max(h.beat_at) from app.worker_heartbeats h),
+    'healAttempts', app.webhook_heal_attempts()
+  );
+end
+$function$;
+
 -- ── triggers ────────────────────────────────────────────────────────────────────────────────────────────
 
 CREATE TRIGGER channel_accounts_broadcast_update AFTER UPDATE ON public.channel_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_channels();
+CREATE TRIGGER contact_identities_enqueue_profile_lookups AFTER INSERT ON public.contact_identities REFERENCING NEW TABLE AS new_identities FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_profile_lookups();
 CREATE TRIGGER conversations_broadcast_insert AFTER INSERT ON public.conversations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
 CREATE TRIGGER conversations_broadcast_update AFTER UPDATE ON public.conversations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
 CREATE TRIGGER messages_apply_pending_receipts AFTER INSERT OR UPDATE OF provider_message_id ON public.messages FOR EACH ROW WHEN (((new.provider_message_id IS NOT NULL) AND (new.direction = 'outbound'::public.message_direction))) EXECUTE FUNCTION app.apply_pending_receipts();
 CREATE TRIGGER messages_broadcast_insert AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
 CREATE TRIGGER messages_broadcast_update AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
 CREATE TRIGGER messages_count_failed_sends AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((old.status = 'failed'::public.message_status) IS DISTINCT FROM (new.status = 'failed'::public.message_status))) EXECUTE FUNCTION app.count_failed_sends();
+CREATE TRIGGER messages_enqueue_send_confirmations AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_messages FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_send_confirmations();
 CREATE TRIGGER messages_erase_unsent BEFORE UPDATE ON public.messages FOR EACH ROW WHEN ((new.deleted_at IS NOT NULL)) EXECUTE FUNCTION app.erase_unsent_message();
 CREATE TRIGGER messages_erase_unsent_from_webhooks AFTER UPDATE OF deleted_at ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL) AND (new.direction = 'inbound'::public.message_direction) AND (new.provider_message_id IS NOT NULL))) EXECUTE FUNCTION app.erase_unsent_from_webhooks();
 CREATE TRIGGER messages_note_window_closed AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((new.status = 'failed'::public.message_status) AND (old.status <> 'failed'::public.message_status) AND ((new.error ->> 'code'::text) = 'WINDOW_CLOSED'::text))) EXECUTE FUNCTION app.note_window_closed();
@@ -1612,6 +1816,7 @@ grant usage on schema public to authenticated;
 grant usage on schema public to public;
 grant usage on schema public to service_role;
 grant delete, insert, select, update on app.rate_limits to service_role;
+grant delete, insert, select, update on app.worker_heartbeats to service_role;
 grant select on public.audit_logs to authenticated;
 grant all on public.audit_logs to service_role;
 grant all on public.channel_accounts to service_role;
@@ -1641,6 +1846,8 @@ grant execute on function app.claim_connect_callback(attempt uuid) to authentica
 grant execute on function app.connect_pick_window() to public;
 grant execute on function app.conversation_event(c public.conversations) to public;
 grant execute on function app.disconnect_channel(channel uuid) to authenticated;
+grant execute on function app.enqueue_profile_lookups() to public;
+grant execute on function app.enqueue_send_confirmations() to public;
 grant execute on function app.erase_message_from_payload(payload jsonb, mid text) to public;
 grant execute on function app.erase_unsent_from_new_webhook() to public;
 grant execute on function app.erase_unsent_from_webhooks() to public;
@@ -1659,13 +1866,19 @@ grant execute on function app.member_workspace_ids() to service_role;
 grant execute on function app.message_event(m public.messages) to public;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
+grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;
+grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to authenticated;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to service_role;
+grant execute on function app.send_confirmation_delay() to public;
 grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
+grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;
 grant execute on function app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to service_role;
 grant execute on function app.update_contact(target uuid, changes jsonb) to authenticated;
+grant execute on function app.webhook_heal_attempts() to public;
+grant execute on function app.workspace_health(target_workspace uuid) to authenticated;
 grant authenticated to frontdesk_api;

@@ -12,3 +12,5 @@ export type ConversationPageResult = Outputs["conversations"]["list"];
 export type ConversationListItem = Data<ConversationPageResult>["items"][number];
 export type MessagePageResult = Outputs["messages"]["list"];
 export type Channel = Data<Outputs["channels"]["list"]>[number];
+export type { NotConfirmedCode } from "../../server/services/message-shape";
+export type WorkspaceHealth = Data<Outputs["health"]["workspace"]>;

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Message } from "../api/types";
+import type { Message, NotConfirmedCode } from "../api/types";
 import { clockTime } from "../ui/time";
 import { LinkifiedText } from "./linkified-text";
 import { useOffline } from "./live-updates";
@@ -12,6 +12,18 @@ const TICKS: Record<Message["status"], { mark: string; label: string; className:
   read: { mark: "✓✓ Read", label: "Read", className: "font-semibold text-sky-800" },
   failed: { mark: "!", label: "Failed", className: "font-semibold text-red-700" },
 };
+
+const NOT_CONFIRMED: NotConfirmedCode = "NOT_CONFIRMED";
+
+/** What the status line says: a pending reply is waiting for the network, for Meta's answer, or just sending. */
+function statusLabel(message: Message, offline: boolean): { mark: string; label: string } {
+  const tick = TICKS[message.status];
+  if (message.status !== "pending") return tick;
+  if (message.error?.code === NOT_CONFIRMED)
+    return { mark: "◷ Not confirmed yet", label: "Not confirmed yet: Meta has not answered" };
+  if (offline) return { mark: "◷ Waiting for connection", label: "Waiting for connection" };
+  return tick;
+}
 
 export function MessageBubble({
   message,
@@ -28,7 +40,7 @@ export function MessageBubble({
 }) {
   const outbound = message.direction === "outbound";
   const tick = TICKS[message.status];
-  const offline = useOffline();
+  const shown = statusLabel(message, useOffline());
   return (
     <li className={`flex ${outbound ? "justify-end" : "justify-start"}`} data-testid="message">
       <div className="max-w-[75%]">
@@ -55,9 +67,9 @@ export function MessageBubble({
           <time dateTime={message.createdAt.toISOString()}>{clockTime(message.createdAt)}</time>
           {message.editedAt ? <span>· edited</span> : null}
           {outbound ? (
-            <span className={tick.className} title={tick.label} data-testid="message-status" data-status={message.status}>
-              <span aria-hidden>{message.status === "pending" && offline ? "◷ Waiting for connection" : tick.mark}</span>
-              <span className="sr-only">{message.status === "pending" && offline ? "Waiting for connection" : tick.label}</span>
+            <span className={tick.className} title={shown.label} data-testid="message-status" data-status={message.status}>
+              <span aria-hidden>{shown.mark}</span>
+              <span className="sr-only">{shown.label}</span>
             </span>
           ) : null}
         </div>

@@ -67,6 +67,7 @@ export default function Inbox() {
         </div>
       </header>
       {workspace ? <ChannelHealthBanner workspaceId={workspace.id} isAdmin={workspace.role === "admin"} /> : null}
+      {workspace?.role === "admin" ? <WebhookAlert workspaceId={workspace.id} /> : null}
       {failure ? (
         <FailureNotice message={failure} onRetry={() => void me.refetch()} />
       ) : me.isPending ? null : !workspace ? (
@@ -94,6 +95,23 @@ export default function Inbox() {
     </LiveUpdates>
   ) : (
     page
+  );
+}
+
+/** For admins: webhooks the worker has stopped trying to apply (Settings → Health has them, with the error). */
+function WebhookAlert({ workspaceId }: { workspaceId: string }) {
+  const trpc = useTRPC();
+  const health = useQuery({ ...trpc.health.workspace.queryOptions({ workspaceId }), refetchInterval: 60_000 });
+  const data = health.data?.success ? health.data.data : null;
+  const givenUp = data ? data.failingWebhooks.filter((webhook) => webhook.attempts >= data.healAttempts).length : 0;
+  if (givenUp === 0) return null;
+  return (
+    <p role="alert" data-testid="webhook-alert" className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-900">
+      {givenUp === 1 ? "A message from Meta" : `${givenUp} messages from Meta`} could not be stored after several tries.{" "}
+      <Link to="/settings/health" className="font-medium underline">
+        See Settings → Health
+      </Link>
+    </p>
   );
 }
 

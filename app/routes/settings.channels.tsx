@@ -1,9 +1,10 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { requireUser } from "../auth/session.server";
 import { ChannelList } from "../settings/channel-list";
 import { PagePicker } from "../settings/page-picker";
+import { SettingsHeader } from "../settings/settings-header";
 import { WhatsAppForm, type WhatsAppIds } from "../settings/whatsapp-form";
 import { useCurrentUser } from "../ui/current-user";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
@@ -34,20 +35,7 @@ export default function ChannelSettings() {
 
   return (
     <div className="flex min-h-full flex-col">
-      <header className="flex items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-2">
-        <div className="flex min-w-0 items-center gap-3">
-          <Link to="/inbox" className="text-lg font-semibold tracking-tight">
-            Frontdesk
-          </Link>
-          <span className="truncate text-sm text-slate-700">Settings · Channels</span>
-        </div>
-        <div className="flex shrink-0 items-center gap-3 text-sm">
-          <span className="hidden text-slate-700 lg:inline">{email}</span>
-          <Link to="/inbox" className="whitespace-nowrap rounded-md border border-slate-400 px-3 py-1.5 hover:bg-slate-100">
-            Back to the inbox
-          </Link>
-        </div>
-      </header>
+      <SettingsHeader email={email} isAdmin={workspace?.role === "admin"} />
       <main className="mx-auto w-full max-w-3xl space-y-6 p-4">
         {problem ? (
           <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">

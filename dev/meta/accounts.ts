@@ -95,14 +95,18 @@ export function createSimulatedAccounts() {
           ? { id: `1784${numericId()}`, username: page.name.toLowerCase().replace(/[^a-z0-9]+/g, ""), name: page.name }
           : null,
       })),
-      whatsapp: Array.from({ length: request.whatsapp ?? 0 }, (_, i) => ({
-        phoneNumberId: numericId(),
-        wabaId: numericId(),
-        displayPhoneNumber: `+1 555-01${String(10 + i).padStart(2, "0")}`,
-        verifiedName: request.name ?? "Test Business",
-        token: newToken("wa"),
-      })),
+      whatsapp: [],
     };
+    // One WhatsApp Business Account for all the user's numbers (with one system-user token), as businesses have.
+    const wabaId = numericId();
+    const waToken = newToken("wa");
+    user.whatsapp = Array.from({ length: request.whatsapp ?? 0 }, (_, i) => ({
+      phoneNumberId: numericId(),
+      wabaId,
+      displayPhoneNumber: `+1 555-01${String(10 + i).padStart(2, "0")}`,
+      verifiedName: request.name ?? "Test Business",
+      token: waToken,
+    }));
     users.set(user.id, user);
     return user;
   }

@@ -73,6 +73,7 @@ export function messengerEcho(options: {
   appId: string;
   /** What the send put in `message.metadata`. */
   metadata?: string;
+  object?: "page" | "instagram";
 }) {
   const { metadata } = options;
   return messagingWebhook({

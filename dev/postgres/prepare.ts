@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
+import { createLogger } from "../../server/lib/logger";
+import { installQueueSchema } from "../../server/worker/queue-schema";
 import { encryptToken, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
 import { applyMigrations } from "./migrate";
 
@@ -29,6 +31,8 @@ export async function prepareDatabase(
   const sql = postgres(superuserUrl, { max: 1, onnotice: () => {} });
   try {
     await sql.unsafe(await readFile(SURFACE_SQL, "utf8")).simple();
+    // The job queue's schema first: our migrations' triggers enqueue into it.
+    await installQueueSchema(superuserUrl, createLogger({ component: "queue-schema" }, "warn"));
     const migrationsApplied = await applyMigrations(sql, MIGRATIONS_DIR);
     await sql.unsafe(`alter role frontdesk_api with password '${LOCAL_API_ROLE_PASSWORD}'`);
     let seeded = false;

@@ -1,4 +1,13 @@
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+
+/**
+ * Runs one of our TypeScript entry points in a Node process of its own, tsx loaded as a module hook rather than
+ * through tsx's CLI: the child's pid is then the script's own process, so a SIGKILL reaches it instead of orphaning
+ * it behind a wrapper.
+ */
+export function spawnTypeScript(root: string, script: string, options: Omit<SpawnOptions, "cwd">): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", script], { ...options, cwd: root });
+}
 
 /** Calls `onLine` for each complete, non-empty line of a child's output, across chunk boundaries. */
 export function pipeLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void) {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
@@ -7,7 +6,7 @@ import { apiRoleUrl, type PreparedDatabase, prepareDatabase } from "../postgres/
 import { type FunctionsServer, startFunctions } from "../supabase/functions";
 import { type Gateway, startGateway } from "../supabase/gateway";
 import { loadOrCreateSigningKeys, mintApiKey, type SigningKeys } from "../supabase/keys";
-import { pipeLines, stopChild } from "./child-processes";
+import { superviseScript } from "./supervised-script";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -23,8 +22,6 @@ export interface LocalStackOptions {
   demoPassword?: string;
   /** Durability off: throwaway test clusters only. */
   fast?: boolean;
-  /** Where the edge function reaches the Graph API (the Meta simulator); the local default otherwise. */
-  metaGraphUrl?: string;
   log: LogSink;
 }
 
@@ -73,9 +70,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         META_APP_ID: LOCAL_DEFAULTS.META_APP_ID,
         META_APP_SECRET: LOCAL_DEFAULTS.META_APP_SECRET,
         META_VERIFY_TOKEN: LOCAL_DEFAULTS.META_VERIFY_TOKEN,
-        META_GRAPH_URL: options.metaGraphUrl ?? LOCAL_DEFAULTS.META_GRAPH_URL,
-        META_GRAPH_VERSION: LOCAL_DEFAULTS.META_GRAPH_VERSION,
-        TOKEN_ENCRYPTION_KEYS: LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS,
       },
       onLog: (line) => options.log("functions", line),
     });
@@ -114,12 +108,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** A crash loop is not restarted for ever: this many crashes within a minute and the supervisor gives up. */
-const MAX_CRASHES_PER_MINUTE = 5;
-
 /**
- * Runs the built app behind server/http/serve.ts; resolves when it answers /healthz. If it exits on its
- * own later, it is started again (and the log says so), so one crash does not leave the inbox down.
+ * Runs the built app behind server/http/serve.ts, kept running; resolves when it answers /healthz.
  */
 export async function startApp(options: {
   port: number;
@@ -127,58 +117,34 @@ export async function startApp(options: {
   log: LogSink;
 }): Promise<{ url: string; stop(): Promise<void> }> {
   const url = `http://127.0.0.1:${options.port}`;
-  let stopping = false;
-  const crashes: number[] = [];
-  const spawnApp = () => {
-    const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "server/http/serve.ts"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...options.env,
-        NODE_ENV: "production",
-        HOST: "127.0.0.1",
-        PORT: String(options.port),
-        APP_URL: `http://127.0.0.1:${options.port}`,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    for (const stream of [child.stdout, child.stderr]) pipeLines(stream, (line) => options.log("app", line));
-    child.once("exit", (code, signal) => {
-      // Before it first answers, an exit is a failure to start (bad configuration): reported, not retried.
-      if (stopping || !started) return;
-      const now = Date.now();
-      crashes.push(now);
-      while (crashes.length > 0 && (crashes[0] ?? now) < now - 60_000) crashes.shift();
-      if (crashes.length > MAX_CRASHES_PER_MINUTE) {
-        options.log("app", `the app exited (${signal ?? `code ${code}`}) ${crashes.length} times in a minute; not restarting it`);
-        return;
-      }
-      options.log("app", `the app exited (${signal ?? `code ${code}`}); restarting it`);
-      current = spawnApp();
-    });
-    return child;
-  };
-  let started = false;
-  let current = spawnApp();
-  const stop = () => {
-    stopping = true;
-    return stopChild(current);
-  };
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (current.exitCode !== null) throw new Error(`the app exited with code ${current.exitCode}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) {
-        started = true;
-        return { url, stop };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  await stop();
-  throw new Error("the app did not answer /healthz within 30 s");
+  const app = await superviseScript({
+    name: "app",
+    script: "server/http/serve.ts",
+    root: ROOT,
+    env: { ...options.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(options.port), APP_URL: url },
+    log: options.log,
+    ready: async (line) =>
+      line === null &&
+      (await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)),
+  });
+  return { url, stop: app.stop };
+}
+
+/**
+ * Runs one worker (server/worker/run.ts), kept running like the app; resolves once it has started. Tests and
+ * `npm start` shorten how soon a killed worker's jobs go back to the queue.
+ */
+export function startWorkerProcess(options: { env: Record<string, string>; log: LogSink }) {
+  return superviseScript({
+    name: "worker",
+    script: "server/worker/run.ts",
+    root: ROOT,
+    env: options.env,
+    log: options.log,
+    ready: (line) => line?.includes('"event":"worker.started"') ?? false,
+  });
 }
 
 /** A free TCP port on 127.0.0.1, for test stacks. */

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import postgres from "postgres";
 import { startMetaSimulator } from "../meta/simulator";
-import { freePort, type LocalStack, type LogSink, startLocalStack } from "./local-stack";
+import { freePort, type LocalStack, type LogSink, startLocalStack, startWorkerProcess } from "./local-stack";
 
 export interface ThrowawayStack {
   stack: LocalStack;
@@ -10,7 +11,17 @@ export interface ThrowawayStack {
   stop(): Promise<void>;
 }
 
-/** What a test run needs: the Meta simulator and a local stack on free ports in a temp dir, removed by `stop`. */
+/**
+ * Test timings: a killed worker's jobs go back to the queue within seconds, and a reply Meta never confirmed is
+ * settled after 3 s instead of a minute.
+ */
+export const TEST_WORKER_ENV = { WORKER_HEARTBEAT_MS: "300", WORKER_STALE_AFTER_MS: "2000", WORKER_CONCURRENCY: "4" };
+const TEST_SEND_CONFIRM_AFTER = "3 seconds";
+
+/**
+ * What a test run needs: the Meta simulator, a local stack on free ports in a temp dir, and a worker; all removed
+ * by `stop`.
+ */
 export async function startThrowawayStack(options: { seedDemo: boolean }): Promise<ThrowawayStack> {
   const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-test-"));
   const log: LogSink = (source, line) => {
@@ -19,7 +30,6 @@ export async function startThrowawayStack(options: { seedDemo: boolean }): Promi
   const meta = await startMetaSimulator({ port: await freePort() });
   try {
     const stack = await startLocalStack({
-      metaGraphUrl: meta.url,
       stateDir,
       persistent: false,
       postgresPort: await freePort(),
@@ -28,10 +38,21 @@ export async function startThrowawayStack(options: { seedDemo: boolean }): Promi
       fast: true,
       log,
     });
+    const superuser = postgres(stack.superuserUrl, { max: 1, onnotice: () => {} });
+    await superuser.unsafe(`alter database postgres set frontdesk.send_confirm_after = '${TEST_SEND_CONFIRM_AFTER}'`);
+    await superuser.end();
+    const worker = await startWorkerProcess({
+      env: { ...stack.env, ...TEST_WORKER_ENV, META_GRAPH_URL: meta.url, META_GRAPH_TIMEOUT_MS: "1500" },
+      log,
+    }).catch(async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    });
     return {
       stack,
       metaUrl: meta.url,
       async stop() {
+        await worker.stop();
         await stack.stop();
         await meta.stop();
         await rm(stateDir, { recursive: true, force: true });

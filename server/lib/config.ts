@@ -1,6 +1,9 @@
 import { z } from "zod";
 
 /** Local defaults (see .env.example). Production refuses to start while any secret still has one. */
+/** Jobs a worker process runs at once unless WORKER_CONCURRENCY says otherwise (bench:worker measures with it). */
+export const DEFAULT_WORKER_CONCURRENCY = 4;
+
 export const LOCAL_DEFAULTS = {
   SUPABASE_URL: "http://127.0.0.1:54321",
   DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:54322/postgres",
@@ -54,6 +57,15 @@ const configSchema = z.object({
     .string()
     .regex(/^v\d+\.\d+$/)
     .default(LOCAL_DEFAULTS.META_GRAPH_VERSION),
+  /** Jobs one worker process runs at once (`npm run worker`); run more processes for more. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(DEFAULT_WORKER_CONCURRENCY),
+  /** How often a worker says it is alive, and after how long without a word its jobs go back to the queue. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  WORKER_STALE_AFTER_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** Retention (the remove-expired job, hourly): processed raw webhooks, parked receipts, finished connect attempts. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  CONNECT_ATTEMPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(1),
   TOKEN_ENCRYPTION_KEYS: z
     .string()
     .regex(/^[\w-]+:[A-Za-z0-9+/]{43}=(,[\w-]+:[A-Za-z0-9+/]{43}=)*$/, "keyId:base64(32 bytes), comma-separated")

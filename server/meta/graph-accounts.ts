@@ -132,9 +132,10 @@ export async function subscribePage(pageId: string, pageToken: string): Promise<
   return result.ok ? { ok: true, value: true } : result;
 }
 
-export async function unsubscribePage(pageId: string, pageToken: string): Promise<GraphResult<true>> {
-  const result = await graphCall<{ success?: boolean }>("DELETE", `${encodeURIComponent(pageId)}/subscribed_apps`, {
-    token: pageToken,
+/** Stops Meta sending a Page's (or a WhatsApp Business Account's) webhooks to our app. */
+export async function unsubscribeApp(accountId: string, token: string): Promise<GraphResult<true>> {
+  const result = await graphCall<{ success?: boolean }>("DELETE", `${encodeURIComponent(accountId)}/subscribed_apps`, {
+    token,
   });
   return result.ok ? { ok: true, value: true } : result;
 }

@@ -17,6 +17,10 @@ const messageAttachmentSchema = z.object({
   title: z.string().nullish(),
 });
 
+/** The `error.code` of a reply still pending because Meta never answered it: shown as "Not confirmed yet". */
+export const NOT_CONFIRMED_CODE = "NOT_CONFIRMED";
+export type NotConfirmedCode = typeof NOT_CONFIRMED_CODE;
+
 export const messageFailureSchema = z.object({
   code: z.string(),
   message: z.string(),

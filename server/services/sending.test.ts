@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { whatsappStatus, whatsappText } from "../../dev/meta/webhooks";
+import { eventually } from "../../dev/test/eventually";
 import { callerFor, createConversation, memberOfNewWorkspace, sendWebhook, superuserSql } from "../../dev/test/fixtures";
 import { TEST_PAGE_TOKEN } from "../../dev/test/test-data";
 
@@ -238,18 +239,29 @@ describe("messages.send", () => {
     });
   });
 
-  it("a send Meta never answers ends failed as 'may have been delivered', and goes again only once confirmed", async () => {
+  it("a send Meta never answers stays 'not confirmed yet', is settled by the worker, and goes again only once confirmed", async () => {
     const s = await setup();
     await injectFailure({ pathIncludes: `/${s.accountId}/messages`, hang: true });
     const sent = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), text: "6am?" });
+    // Not a failure yet: no Retry that could send it twice.
     expect(sent).toMatchObject({
       success: true,
-      data: {
-        status: "failed",
-        error: { mayHaveBeenDelivered: true, message: expect.stringMatching(/may have been delivered/) },
-      },
+      data: { status: "pending", error: { code: "NOT_CONFIRMED", retryable: false } },
     });
     if (!sent.success) return;
+    expect(await s.caller.messages.retry({ messageId: sent.data.id, confirmed: true })).toMatchObject({
+      success: false,
+      error: { code: "CONFLICT" },
+    });
+    // Its confirm-send job (due after 3 s in tests, a minute in production) reports it as maybe delivered.
+    const settled = await eventually(
+      () => s.caller.messages.list({ conversationId: s.conversationId }),
+      (page) => page.success && page.data.items.some((m) => m.id === sent.data.id && m.status === "failed"),
+    );
+    expect(settled.success && settled.data.items.find((m) => m.id === sent.data.id)).toMatchObject({
+      status: "failed",
+      error: { mayHaveBeenDelivered: true, retryable: true, message: expect.stringMatching(/may have been delivered/) },
+    });
     const unconfirmed = await s.caller.messages.retry({ messageId: sent.data.id });
     expect(unconfirmed).toMatchObject({ success: false, error: { code: "CONFLICT" } });
     expect(await callsTo(`/${s.accountId}/messages`)).toHaveLength(1);

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from "../lib/result";
 import { tokenKeyring } from "../lib/token-keyring";
 import { type OutgoingContent, type SendOutcome, sendThroughGraph } from "../meta/graph-client";
 import { loadSummary } from "./conversations";
+import { NOT_CONFIRMED_CODE } from "./message-shape";
 import { loadMessage, type Message, type MessageFailure } from "./messages";
 import { userTransaction } from "./user-transaction";
 
@@ -81,11 +82,13 @@ export async function retryMessage(
     return ok({ message, humanAgent: conversation.window.state === "human_agent" });
   });
   if (!checked.success) return checked;
-  // Only one retry wins the move back to pending.
-  const claimed = await asService(
-    (tx) => tx`update public.messages set status = 'pending', error = null, failed_at = null
-               where id = ${messageId} and status = 'failed' returning id`,
-  );
+  // Only one retry wins the move back to pending; its confirmation is due a minute later, as for a new reply.
+  const claimed = await asService(async (tx) => {
+    const rows = await tx`update public.messages set status = 'pending', error = null, failed_at = null
+                          where id = ${messageId} and status = 'failed' returning id`;
+    if (rows.length > 0) await tx`select app.schedule_send_confirmations(array[${messageId}::uuid])`;
+    return rows;
+  });
   if (claimed.length === 0) return fail("CONFLICT", "This message is already being sent again.");
   const { message, humanAgent } = checked.data;
   const attachment = message.attachments[0];
@@ -185,6 +188,15 @@ async function deliver(messageId: string, content: OutgoingContent, humanAgentTa
   );
 }
 
+/** What a pending reply carries while Meta's answer is missing (the code the UI shows "Not confirmed yet" for). */
+const NOT_CONFIRMED = {
+  code: NOT_CONFIRMED_CODE,
+  message: "Meta has not confirmed this reply yet.",
+  retryable: false,
+  providerCode: null,
+  mayHaveBeenDelivered: true,
+} satisfies MessageFailure;
+
 async function recordOutcome(messageId: string, outcome: SendOutcome, channelAccountId: string | null): Promise<void> {
   await asService(async (tx) => {
     if (outcome.ok) {
@@ -193,12 +205,17 @@ async function recordOutcome(messageId: string, outcome: SendOutcome, channelAcc
                where id = ${messageId} and status = 'pending'`;
       return;
     }
+    if (outcome.mayHaveBeenDelivered) {
+      // Meta never answered: not a failure yet. The reply stays pending, "not confirmed yet", with no Retry; its
+      // echo or status settles it, or its confirm-send job reports it as maybe delivered (server/worker).
+      await tx`update public.messages set error = ${tx.json(NOT_CONFIRMED)} where id = ${messageId} and status = 'pending'`;
+      return;
+    }
     const error = {
       code: outcome.code,
       message: outcome.message,
       retryable: outcome.retryable,
       providerCode: outcome.providerCode,
-      ...(outcome.mayHaveBeenDelivered ? { mayHaveBeenDelivered: true } : {}),
     } satisfies MessageFailure;
     await tx`update public.messages set status = 'failed', failed_at = now(), error = ${tx.json(error)}
              where id = ${messageId} and status = 'pending'`;

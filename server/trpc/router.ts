@@ -2,6 +2,7 @@ import { me } from "./routers/account";
 import { channelsRouter } from "./routers/channels";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
+import { healthRouter } from "./routers/health";
 import { messagesRouter } from "./routers/messages";
 import { teamRouter } from "./routers/team";
 import { createCallerFactory, router } from "./trpc";
@@ -13,6 +14,7 @@ export const appRouter = router({
   messages: messagesRouter,
   contacts: contactsRouter,
   team: teamRouter,
+  health: healthRouter,
 });
 
 export type AppRouter = typeof appRouter;

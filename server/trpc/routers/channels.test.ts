@@ -313,6 +313,31 @@ describe("connecting Facebook Pages", () => {
 });
 
 describe("disconnecting and token health", () => {
+  it("disconnecting a WhatsApp number unsubscribes its business account once no other number of the gym uses it", async () => {
+    const gym = await adminOfNewGym();
+    const fb = await simulatorUser({ name: "Two Numbers Gym", pages: [], whatsapp: 2 });
+    const [first, second] = fb.whatsapp;
+    if (!first || !second) throw new Error("simulator made no numbers");
+    for (const number of [first, second]) {
+      const connected = await gym.caller.channels.connectWhatsApp({
+        workspaceId: gym.workspaceId,
+        phoneNumberId: number.phoneNumberId,
+        wabaId: number.wabaId,
+        accessToken: number.token,
+      });
+      expect(connected).toMatchObject({ success: true });
+    }
+    expect((await subscriptions()).wabas).toContain(first.wabaId);
+    const idOf = async (phoneNumberId: string) =>
+      (await channelsOf(gym)).find((channel) => channel.providerAccountId === phoneNumberId)?.id ?? "";
+
+    await gym.caller.channels.disconnect({ channelId: await idOf(first.phoneNumberId) });
+    // The other number still receives through it.
+    expect((await subscriptions()).wabas).toContain(first.wabaId);
+    await gym.caller.channels.disconnect({ channelId: await idOf(second.phoneNumberId) });
+    expect((await subscriptions()).wabas).not.toContain(first.wabaId);
+  });
+
   it("disconnects a Page: unsubscribed, token wiped, webhooks no longer routed, history kept", async () => {
     const gym = await adminOfNewGym();
     const fb = await simulatorUser({ pages: [{ name: "Leaving", instagram: true }, { name: "Staying" }] });

@@ -7,7 +7,7 @@ export interface IngestResult {
   outcome: "processed" | "unroutable" | "failed";
   inserted: number;
   duplicates: number;
-  /** Members seen for the first time: their profiles are looked up after the response. */
+  /** Members seen for the first time (their profile lookups were enqueued with them, for the worker). */
   newIdentities: string[];
   /** `SQLSTATE: message` when applying failed; the raw event is kept for replay. */
   error: string | null;
@@ -32,14 +32,11 @@ export interface WebhookDependencies {
   reapply(id: number, object: string, payload: unknown, events: MetaEvent[]): Promise<IngestResult>;
   /** Operators replay with the project's service role key. */
   serviceRoleKey: string;
-  lookupProfiles(identityIds: string[]): Promise<void>;
   /**
    * Counts one refused request (no valid signature, a wrong replay key) from this address; answers how many seconds
    * it must wait once it has had too many, else null. Never consulted for a signed webhook: refusing one could lose it.
    */
   countRefusal(clientAddress: string): Promise<number | null>;
-  /** Keeps work going after the response (EdgeRuntime.waitUntil on Supabase). */
-  background(work: Promise<unknown>): void;
   log(event: string, fields: Record<string, string | number | boolean | null>): void;
 }
 
@@ -91,11 +88,11 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
     events: events.length,
     inserted: result.inserted,
     duplicates: result.duplicates,
+    newMembers: result.newIdentities.length,
     // The SQLSTATE only: Postgres messages can quote member data.
     failure: result.error?.slice(0, 5) ?? null,
     ms: Date.now() - started,
   });
-  if (result.newIdentities.length > 0) deps.background(deps.lookupProfiles(result.newIdentities));
   return new Response("EVENT_RECEIVED", { status: 200 });
 }
 

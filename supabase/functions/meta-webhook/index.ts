@@ -3,9 +3,7 @@ import postgres from "npm:postgres@3.4.9";
 import { RateLimiterPostgres, RateLimiterRes } from "npm:rate-limiter-flexible@11.4.0";
 import { eventsOfCall, INGEST_LANES, ingestTogether } from "../_shared/ingest-together.ts";
 import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
-import { lookupProfiles, type ProfileTarget } from "../_shared/profile-lookup.ts";
 import { hashedKey, RATE_LIMIT_TABLE, rateLimitStore } from "../_shared/rate-limit-store.ts";
-import { parseKeyring } from "../_shared/token-crypto.ts";
 
 const env = (name: string) => Deno.env.get(name) ?? "";
 // 16 connections measured best locally (8: 3.3k msg/s, 16: 4.0k, 32: 4.1k); behind Supavisor use port 6543.
@@ -14,44 +12,9 @@ const sql = postgres(env("SUPABASE_DB_URL"), {
   prepare: !env("SUPABASE_DB_URL").includes(":6543/"),
   onnotice: () => {},
 });
-const keyring = await parseKeyring(env("TOKEN_ENCRYPTION_KEYS"));
 const log = (event: string, fields: Record<string, string | number | boolean | null>) =>
   console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
-const edgeRuntime = (globalThis as unknown as { EdgeRuntime?: { waitUntil(work: Promise<unknown>): void } }).EdgeRuntime;
-
-const profileDependencies = {
-  graphUrl: env("META_GRAPH_URL") || "https://graph.facebook.com",
-  graphVersion: env("META_GRAPH_VERSION") || "v25.0",
-  keyring,
-  retryDelaysMs: [500, 2_000, 8_000],
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-  log,
-  targets: async (identityIds: string[]) =>
-    await sql<ProfileTarget[]>`
-      select ci.id as "identityId", ca.id as "channelAccountId", ca.provider, ci.provider_user_id as "providerUserId",
-             ca.access_token_ciphertext as "tokenCiphertext", ca.access_token_key_id as "tokenKeyId"
-      from public.contact_identities ci join public.channel_accounts ca on ca.id = ci.channel_account_id
-      where ci.id = any(${identityIds}::uuid[])`,
-  async save(identityId: string, profile: { name: string | null; username: string | null; avatarUrl: string | null }) {
-    await sql`
-      with identity as (
-        update public.contact_identities set
-          profile_name = coalesce(${profile.name}, profile_name),
-          handle = coalesce(handle, ${profile.username ? `@${profile.username}` : null}),
-          profile_fetched_at = now()
-        where id = ${identityId} returning contact_id
-      )
-      update public.contacts c set display_name = coalesce(c.display_name, ${profile.name}),
-                                   avatar_url = coalesce(${profile.avatarUrl}, c.avatar_url), updated_at = now()
-      from identity where c.id = identity.contact_id`;
-  },
-  async needsReconnect(channelAccountId: string) {
-    await sql`select app.flag_channel_for_reconnect(${channelAccountId},
-                'Meta rejected its token while looking up a member. Reconnect it.')`;
-  },
-};
-
-// Requests that are not Meta's, per address: 30 a minute, then 429 until the minute is over (ADR 016).
+// Requests that are not Meta's, per address: 30 a minute, then 429 until the minute is over (ADR 017).
 const refusals = new RateLimiterPostgres({
   storeClient: rateLimitStore(sql),
   storeType: "pool",
@@ -61,8 +24,7 @@ const refusals = new RateLimiterPostgres({
   duration: 60,
 });
 
-// What waits for a lane rides along with the next call (ADR 012). The pool's other connections serve
-// profile lookups and replays.
+// What waits for a lane rides along with the next call (ADR 012). The pool's other connections serve replays.
 const ingest = ingestTogether({
   lanes: Number(env("INGEST_LANES")) || INGEST_LANES,
   maxEvents: 1000,
@@ -100,7 +62,6 @@ Deno.serve((request: Request) =>
       if (!row) throw new Error("replay returned nothing");
       return row.result;
     },
-    lookupProfiles: (identityIds) => lookupProfiles(identityIds, profileDependencies),
     async countRefusal(clientAddress) {
       try {
         await refusals.consume(await hashedKey(clientAddress));
@@ -109,12 +70,6 @@ Deno.serve((request: Request) =>
         if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
         throw refusal;
       }
-    },
-    background: (work) => {
-      const guarded = work.catch((error: unknown) =>
-        log("background.failed", { error: error instanceof Error ? error.name : "unknown" }),
-      );
-      if (edgeRuntime) edgeRuntime.waitUntil(guarded);
     },
     log,
   }),

@@ -559,7 +559,7 @@ describe("replaying failed webhooks", () => {
   });
 });
 
-describe("profile lookups after the response", () => {
+describe("profile lookups, enqueued with the new member and run by the worker", () => {
   const meta = (pathname: string, init?: RequestInit) => fetch(`${inject("stack").metaUrl}${pathname}`, init);
   const inject190 = (body: object) =>
     meta("/__failures", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
