@@ -6,8 +6,8 @@ import { ChannelList } from "../settings/channel-list";
 import { PagePicker } from "../settings/page-picker";
 import { SettingsHeader } from "../settings/settings-header";
 import { WhatsAppForm, type WhatsAppIds } from "../settings/whatsapp-form";
+import { WorkspaceGate } from "../settings/workspace-gate";
 import { useCurrentUser } from "../ui/current-user";
-import { FailureNotice, failureOf } from "../ui/failure-notice";
 import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Channels · Settings · Frontdesk" }];
@@ -26,7 +26,7 @@ const PROBLEMS: Record<string, string> = {
 
 export default function ChannelSettings() {
   const { email } = useLoaderData<typeof loader>();
-  const { me, workspace } = useCurrentUser();
+  const current = useCurrentUser();
   const [params, setParams] = useSearchParams();
   const attemptId = params.get("attempt");
   const problem = PROBLEMS[params.get("problem") ?? ""];
@@ -35,36 +35,32 @@ export default function ChannelSettings() {
 
   return (
     <div className="flex min-h-full flex-col">
-      <SettingsHeader email={email} isAdmin={workspace?.role === "admin"} />
+      <SettingsHeader email={email} isAdmin={current.workspace?.role === "admin"} />
       <main className="mx-auto w-full max-w-3xl space-y-6 p-4">
         {problem ? (
           <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
             {problem}
           </p>
         ) : null}
-        {me.isPending ? (
-          <p className="text-sm text-slate-600">Loading…</p>
-        ) : failureOf(me) ? (
-          <FailureNotice message={failureOf(me) ?? ""} onRetry={() => void me.refetch()} />
-        ) : !workspace ? (
-          <p className="text-sm text-slate-700">You are not on any workspace yet.</p>
-        ) : (
-          <>
-            {attemptId && workspace.role === "admin" ? (
-              <PagePicker attemptId={attemptId} onDone={() => setParams({}, { replace: true })} onError={show} />
-            ) : null}
-            <ChannelList
-              workspaceId={workspace.id}
-              isAdmin={workspace.role === "admin"}
-              onError={show}
-              onDone={done}
-              onReconnectWhatsApp={(channel) =>
-                setReconnecting({ phoneNumberId: channel.providerAccountId, wabaId: channel.wabaId ?? "" })
-              }
-            />
-            {workspace.role === "admin" ? <WhatsAppForm workspaceId={workspace.id} prefill={reconnecting} /> : null}
-          </>
-        )}
+        <WorkspaceGate current={current}>
+          {(workspace) => (
+            <>
+              {attemptId && workspace.role === "admin" ? (
+                <PagePicker attemptId={attemptId} onDone={() => setParams({}, { replace: true })} onError={show} />
+              ) : null}
+              <ChannelList
+                workspaceId={workspace.id}
+                isAdmin={workspace.role === "admin"}
+                onError={show}
+                onDone={done}
+                onReconnectWhatsApp={(channel) =>
+                  setReconnecting({ phoneNumberId: channel.providerAccountId, wabaId: channel.wabaId ?? "" })
+                }
+              />
+              {workspace.role === "admin" ? <WhatsAppForm workspaceId={workspace.id} prefill={reconnecting} /> : null}
+            </>
+          )}
+        </WorkspaceGate>
       </main>
       {toast}
     </div>

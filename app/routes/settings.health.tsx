@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { requireUser } from "../auth/session.server";
 import { ChannelHealth, QueueHealth, WebhookHealth } from "../settings/health-sections";
 import { SettingsHeader } from "../settings/settings-header";
+import { WorkspaceGate } from "../settings/workspace-gate";
 import { useTRPC } from "../trpc";
 import { useCurrentUser } from "../ui/current-user";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
@@ -18,24 +19,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Settings → Health, for admins: is everything arriving, going out and being worked on. Refreshes every 15 s. */
 export default function HealthSettings() {
   const { email } = useLoaderData<typeof loader>();
-  const { me, workspace } = useCurrentUser();
-  const isAdmin = workspace?.role === "admin";
+  const current = useCurrentUser();
+  const isAdmin = current.workspace?.role === "admin";
   return (
     <div className="flex min-h-full flex-col">
       <SettingsHeader email={email} isAdmin={isAdmin} />
       <main className="mx-auto w-full max-w-4xl space-y-4 p-4">
         <h1 className="text-xl font-semibold">Health</h1>
-        {me.isPending ? (
-          <p className="text-sm text-slate-600">Loading…</p>
-        ) : failureOf(me) ? (
-          <FailureNotice message={failureOf(me) ?? ""} onRetry={() => void me.refetch()} />
-        ) : !workspace ? (
-          <p className="text-sm text-slate-700">You are not on any workspace yet.</p>
-        ) : !isAdmin ? (
-          <p className="text-sm text-slate-700">Only admins can see the workspace's health.</p>
-        ) : (
-          <WorkspaceHealthView workspaceId={workspace.id} />
-        )}
+        <WorkspaceGate current={current}>
+          {(workspace) =>
+            workspace.role === "admin" ? (
+              <WorkspaceHealthView workspaceId={workspace.id} />
+            ) : (
+              <p className="text-sm text-slate-700">Only admins can see the workspace's health.</p>
+            )
+          }
+        </WorkspaceGate>
       </main>
     </div>
   );
