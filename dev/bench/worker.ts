@@ -51,8 +51,10 @@ const waitFor = async (check: () => Promise<boolean>, timeoutMs: number) => {
 
 let worker = await startBenchWorker();
 try {
-  // (1) Pickup latency at 500 jobs/s, each job enqueued on its own as a transaction would.
-  const pickups = PICKUP_RATE * PICKUP_SECONDS;
+  // (1) Pickup latency at 500 jobs/s, each job enqueued on its own as a transaction would. The first second warms
+  // the connections and the code paths and is not counted (its p95 alone is ~100-150 ms, a cold start).
+  const warmup = PICKUP_RATE;
+  const pickups = warmup + PICKUP_RATE * PICKUP_SECONDS;
   const started = Date.now();
   const enqueues: Promise<unknown>[] = [];
   for (let n = 0; n < pickups; n++) {
@@ -66,10 +68,10 @@ try {
   }
   await Promise.all(enqueues);
   await waitFor(async () => (await sql<{ c: number }[]>`select count(*)::int as c from bench.pickups`)[0]?.c === pickups, 60_000);
-  const latencies = (await sql<{ ms: number }[]>`select ms from bench.pickups`).map((row) => row.ms);
+  const latencies = (await sql<{ ms: number }[]>`select ms from bench.pickups where n >= ${warmup}`).map((row) => row.ms);
   const pickup = summarize(latencies);
   say(
-    `pickup at ${PICKUP_RATE}/s: ${pickup.runs} jobs, p50 ${fmt(pickup.p50)} ms p95 ${fmt(pickup.p95)} ms p99 ${fmt(pickup.p99)} ms`,
+    `pickup at ${PICKUP_RATE}/s: ${pickup.runs} jobs after a second's warm-up, p50 ${fmt(pickup.p50)} ms p95 ${fmt(pickup.p95)} ms p99 ${fmt(pickup.p99)} ms`,
   );
 
   // (2) 10,000 jobs, two SIGKILLs mid-run.
