@@ -1,9 +1,10 @@
-// `npm start`: the whole product on this machine — Postgres, the Supabase stand-in (Auth, Edge
-// Functions under Deno), the worker, the app — or, when SUPABASE_URL is set, the app and a worker against that project.
+// `npm start`: the whole product on this machine — Postgres, the Supabase stand-in (Auth, Edge Functions under Deno),
+// the worker, the app — or, when SUPABASE_URL names another project (environment, then `.env`), the app and a worker
+// against it, on the given HOST, PORT and APP_URL, checked like production would check them.
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { LOCAL_DEFAULTS } from "../server/lib/config";
+import { LOCAL_DEFAULTS, loadEnvFile, parseConfig } from "../server/lib/config";
 import { DEMO_FACEBOOK_USER } from "./meta/accounts";
 import { startDemoMembers } from "./meta/demo-members";
 import { type SimulatedSend, startMetaSimulator } from "./meta/simulator";
@@ -65,8 +66,11 @@ async function shutdown(reason: string, exitCode: number) {
 }
 
 async function main() {
-  const hosted = Boolean(process.env.SUPABASE_URL);
-  const port = Number(process.env.PORT ?? 3000);
+  loadEnvFile();
+  const hosted = Boolean(process.env.SUPABASE_URL) && process.env.SUPABASE_URL !== LOCAL_DEFAULTS.SUPABASE_URL;
+  // Hosted settings are checked before anything starts, so a wrong one is one clear message, not a crash loop.
+  const settings = hosted ? parseConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production" }) : undefined;
+  const port = settings?.PORT ?? Number(process.env.PORT ?? 3000);
   const demoPassword = process.env.DEMO_PASSWORD || "frontdesk-demo";
   process.once("SIGINT", () => void shutdown("SIGINT", 0));
   process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
@@ -91,11 +95,19 @@ async function main() {
   }
   worker = await startWorkerProcess({
     // Locally a killed worker's jobs go back to the queue within 10 s.
-    env: stack ? { ...stack.env, WORKER_STALE_AFTER_MS: "10000" } : {},
+    env: stack ? { ...stack.env, WORKER_STALE_AFTER_MS: "10000" } : { NODE_ENV: settings?.NODE_ENV ?? "production" },
     log,
   });
   await build;
-  app = await startApp({ port, env: stack?.env ?? {}, log });
+  app = settings
+    ? await startApp({
+        port,
+        host: process.env.HOST ?? "0.0.0.0",
+        url: settings.APP_URL,
+        env: { NODE_ENV: settings.NODE_ENV },
+        log,
+      })
+    : await startApp({ port, env: stack?.env ?? {}, log });
 
   if (stack && process.env.DEMO_TRAFFIC !== "off") {
     const members = startDemoMembers({
@@ -124,7 +136,11 @@ async function main() {
           `  Meta:      ${meta?.url} (Graph API simulator; simulated members write every 6 s, DEMO_TRAFFIC=off stops them)`,
           `  Channels:  Settings → Channels: "Connect with Facebook" logs in as ${DEMO_FACEBOOK_USER.name} (README → Connecting channels)`,
         ]
-      : [`  Supabase:  ${process.env.SUPABASE_URL}`]),
+      : [
+          `  Listening: ${process.env.HOST ?? "0.0.0.0"}:${port}   (NODE_ENV=${settings?.NODE_ENV})`,
+          `  Supabase:  ${settings?.SUPABASE_URL}`,
+          "  Worker:    running (npm run worker); its queue and heartbeat: Settings → Health",
+        ]),
     "  Ctrl-C stops everything.",
     "",
   ];

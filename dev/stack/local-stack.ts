@@ -99,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
         DATABASE_URL: cluster.url,
         DATABASE_API_URL: apiRoleUrl(cluster.url),
+        META_GRAPH_URL: LOCAL_DEFAULTS.META_GRAPH_URL,
       },
       stop,
     };
@@ -113,19 +114,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  */
 export async function startApp(options: {
   port: number;
+  /** Where it listens; the local stack's app only on loopback. */
+  host?: string;
+  /** Where browsers reach it (APP_URL); locally its loopback address. */
+  url?: string;
   env: Record<string, string>;
   log: LogSink;
 }): Promise<{ url: string; stop(): Promise<void> }> {
-  const url = `http://127.0.0.1:${options.port}`;
+  const host = options.host ?? "127.0.0.1";
+  const url = options.url ?? `http://127.0.0.1:${options.port}`;
+  // Asked on this machine: an app listening on every interface answers on loopback.
+  const probe = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${options.port}/healthz`;
   const app = await superviseScript({
     name: "app",
     script: "server/http/serve.ts",
     root: ROOT,
-    env: { ...options.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(options.port), APP_URL: url },
+    env: { NODE_ENV: "production", ...options.env, HOST: host, PORT: String(options.port), APP_URL: url },
     log: options.log,
     ready: async (line) =>
       line === null &&
-      (await fetch(`${url}/healthz`)
+      (await fetch(probe)
         .then((r) => r.ok)
         .catch(() => false)),
   });

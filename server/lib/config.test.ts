@@ -5,6 +5,7 @@ import { LOCAL_DEFAULTS, parseConfig } from "./config";
 import { SESSION_INACTIVITY_DAYS } from "./session-policy";
 
 const hostedSecrets = {
+  META_APP_ID: "2222",
   SUPABASE_URL: "https://abcd.supabase.co",
   SUPABASE_ANON_KEY: "anon-key",
   DATABASE_URL: "postgresql://postgres:real@db.abcd.supabase.co:5432/postgres",
@@ -27,11 +28,28 @@ describe("configuration", () => {
     expect(() => parseConfig({ ...hostedSecrets, NODE_ENV: "production" })).not.toThrow();
     const { META_APP_SECRET: _secret, TOKEN_ENCRYPTION_KEYS: _keys, ...missing } = hostedSecrets;
     expect(() => parseConfig({ ...missing, NODE_ENV: "production" })).toThrow(
-      "Refusing to start in production with local default secrets: META_APP_SECRET, TOKEN_ENCRYPTION_KEYS",
+      "Refusing to start in production:\n  META_APP_SECRET has the local stack's value; set this deployment's own\n" +
+        "  TOKEN_ENCRYPTION_KEYS has the local stack's value",
     );
-    // Meta would send admins back to 127.0.0.1 after connecting a Page.
-    const { APP_URL: _url, ...local } = hostedSecrets;
-    expect(() => parseConfig({ ...local, NODE_ENV: "production" })).toThrow("local default secrets: APP_URL");
+  });
+
+  // Each setting wrong on its own: production names it.
+  it.each([
+    ["APP_URL", LOCAL_DEFAULTS.APP_URL, "APP_URL has the local stack's value"],
+    ["APP_URL", "http://127.0.0.1:8080", "APP_URL points at this machine (127.0.0.1:8080)"],
+    ["SUPABASE_URL", LOCAL_DEFAULTS.SUPABASE_URL, "SUPABASE_URL has the local stack's value"],
+    ["SUPABASE_URL", "http://localhost:54321", "SUPABASE_URL points at this machine (localhost:54321)"],
+    ["META_GRAPH_URL", LOCAL_DEFAULTS.META_GRAPH_URL, "META_GRAPH_URL has the local stack's value"],
+    ["META_APP_ID", LOCAL_DEFAULTS.META_APP_ID, "META_APP_ID has the local stack's value"],
+    ["DATABASE_URL", LOCAL_DEFAULTS.DATABASE_URL, "DATABASE_URL has the local stack's value"],
+    ["DATABASE_API_URL", LOCAL_DEFAULTS.DATABASE_API_URL, "DATABASE_API_URL has the local stack's value"],
+    ["META_VERIFY_TOKEN", LOCAL_DEFAULTS.META_VERIFY_TOKEN, "META_VERIFY_TOKEN has the local stack's value"],
+  ])("production refuses %s=%s", (name, value, message) => {
+    expect(() => parseConfig({ ...hostedSecrets, NODE_ENV: "production", [name]: value })).toThrow(message);
+  });
+
+  it("talks to Meta's Graph API unless told otherwise", () => {
+    expect(parseConfig({ SUPABASE_ANON_KEY: "anon" }).META_GRAPH_URL).toBe("https://graph.facebook.com");
   });
 
   it("allows the local stack's defaults when the local stack says so", () => {

@@ -1,9 +1,13 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
 
-/** Local defaults (see .env.example). Production refuses to start while any secret still has one. */
 /** Jobs a worker process runs at once unless WORKER_CONCURRENCY says otherwise (bench:worker measures with it). */
 export const DEFAULT_WORKER_CONCURRENCY = 4;
 
+/** Meta's Graph API; locally the simulator (LOCAL_DEFAULTS.META_GRAPH_URL), which the local stack names itself. */
+export const META_GRAPH_API_URL = "https://graph.facebook.com";
+
+/** The local stack's values (see .env.example). Production refuses to start while any of them is in use. */
 export const LOCAL_DEFAULTS = {
   SUPABASE_URL: "http://127.0.0.1:54321",
   DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:54322/postgres",
@@ -18,7 +22,20 @@ export const LOCAL_DEFAULTS = {
   APP_URL: "http://127.0.0.1:3000",
 } as const;
 
-const SECRETS = ["DATABASE_URL", "DATABASE_API_URL", "META_APP_SECRET", "META_VERIFY_TOKEN", "TOKEN_ENCRYPTION_KEYS"] as const;
+/** What production may not run with: the local stack's value of each, or (URLs) this machine's address. */
+const LOCAL_ONLY = [
+  "DATABASE_URL",
+  "DATABASE_API_URL",
+  "META_APP_ID",
+  "META_APP_SECRET",
+  "META_VERIFY_TOKEN",
+  "TOKEN_ENCRYPTION_KEYS",
+  "APP_URL",
+  "SUPABASE_URL",
+  "META_GRAPH_URL",
+] as const;
+const PUBLIC_URLS = ["APP_URL", "SUPABASE_URL", "META_GRAPH_URL"] as const;
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\]|0\.0\.0\.0)$/;
 
 const configSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -48,7 +65,7 @@ const configSchema = z.object({
   META_APP_ID: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_ID),
   META_APP_SECRET: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_SECRET),
   META_VERIFY_TOKEN: z.string().min(1).default(LOCAL_DEFAULTS.META_VERIFY_TOKEN),
-  META_GRAPH_URL: z.url().default(LOCAL_DEFAULTS.META_GRAPH_URL),
+  META_GRAPH_URL: z.url().default(META_GRAPH_API_URL),
   /** Meta's OAuth dialog host: www.facebook.com beside graph.facebook.com; the simulator serves both locally. */
   META_OAUTH_DIALOG_URL: z.url().optional(),
   /** How long a Graph API call may take before it counts as unanswered. */
@@ -82,18 +99,41 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const config = parsed.data;
   if (config.NODE_ENV === "production" && !config.FRONTDESK_LOCAL_STACK) {
-    const defaulted = [...SECRETS, "APP_URL" as const].filter((name) => config[name] === LOCAL_DEFAULTS[name]);
-    if (defaulted.length > 0) {
-      throw new Error(`Refusing to start in production with local default secrets: ${defaulted.join(", ")}`);
-    }
+    const problems = productionProblems(config);
+    if (problems.length > 0) throw new Error(`Refusing to start in production:\n  ${problems.join("\n  ")}`);
   }
   return config;
 }
 
+/** One line per setting that only the local stack may use, naming it and saying why. */
+function productionProblems(config: Config): string[] {
+  const problems = LOCAL_ONLY.filter((name) => config[name] === LOCAL_DEFAULTS[name]).map(
+    (name) => `${name} has the local stack's value; set this deployment's own`,
+  );
+  for (const name of PUBLIC_URLS) {
+    if (config[name] !== LOCAL_DEFAULTS[name] && LOOPBACK.test(new URL(config[name]).hostname)) {
+      problems.push(`${name} points at this machine (${new URL(config[name]).host}); browsers and Meta cannot reach it`);
+    }
+  }
+  return problems;
+}
+
 let cached: Config | undefined;
 
-/** The process configuration, parsed once on first use. */
+/**
+ * Settings from `.env` in the working directory, beneath the environment's: a variable set in both keeps the
+ * environment's value. The local stack's processes skip it (FRONTDESK_LOCAL_STACK): their settings are the stack's.
+ */
+export function loadEnvFile(file = ".env"): void {
+  if (process.env.FRONTDESK_LOCAL_STACK || !existsSync(file)) return;
+  process.loadEnvFile(file);
+}
+
+/** The process configuration (the environment, then `.env`), parsed once on first use. */
 export function config(): Config {
-  cached ??= parseConfig(process.env);
+  if (!cached) {
+    loadEnvFile();
+    cached = parseConfig(process.env);
+  }
   return cached;
 }
