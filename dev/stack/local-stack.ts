@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
@@ -59,6 +60,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const keys = await loadOrCreateSigningKeys(path.join(options.stateDir, "supabase", "signing-key.json"));
     const anonKey = await mintApiKey(keys, "anon");
     const serviceRoleKey = await mintApiKey(keys, "service_role");
+    // A project's new-style secret key, which hosted functions get in SUPABASE_SECRET_KEYS (replay accepts it).
+    const secretKey = `sb_secret_${randomBytes(24).toString("base64url")}`;
     const gatewayUrl = `http://127.0.0.1:${options.gatewayPort}`;
 
     const functions: FunctionsServer = await startFunctions({
@@ -67,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         SUPABASE_DB_URL: cluster.url,
         SUPABASE_ANON_KEY: anonKey,
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+        SUPABASE_SECRET_KEYS: JSON.stringify({ default: secretKey }),
         META_APP_ID: LOCAL_DEFAULTS.META_APP_ID,
         META_APP_SECRET: LOCAL_DEFAULTS.META_APP_SECRET,
         META_VERIFY_TOKEN: LOCAL_DEFAULTS.META_VERIFY_TOKEN,
@@ -97,6 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         SUPABASE_URL: gateway.url,
         SUPABASE_ANON_KEY: anonKey,
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+        SUPABASE_SECRET_KEY: secretKey,
         DATABASE_URL: cluster.url,
         DATABASE_API_URL: apiRoleUrl(cluster.url),
         META_GRAPH_URL: LOCAL_DEFAULTS.META_GRAPH_URL,

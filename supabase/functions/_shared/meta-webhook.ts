@@ -30,8 +30,8 @@ export interface WebhookDependencies {
   failedWebhooks(limit: number): Promise<{ id: number; object: string; payload: unknown }[]>;
   /** Applies a stored webhook again, updating its row. */
   reapply(id: number, object: string, payload: unknown, events: MetaEvent[]): Promise<IngestResult>;
-  /** Operators replay with the project's service role key. */
-  serviceRoleKey: string;
+  /** Operators replay with one of these: the project's service role or secret keys (operator-keys.ts). */
+  operatorKeys: string[];
   /**
    * Counts one refused request (no valid signature, a wrong replay key) from this address; answers how many seconds
    * it must wait once it has had too many, else null. Never consulted for a signed webhook: refusing one could lose it.
@@ -195,12 +195,14 @@ export function clientAddress(request: Request): string {
 }
 
 /**
- * `POST /meta-webhook/replay?limit=N` with `Authorization: Bearer <service role key>`: applies failed
+ * `POST /meta-webhook/replay?limit=N` with `Authorization: Bearer <service role or secret key>`: applies failed
  * webhooks again from their stored payloads. Safe to repeat: ingest is idempotent.
  */
 async function replayFailed(request: Request, deps: WebhookDependencies): Promise<Response> {
   const token = request.headers.get("authorization")?.match(/^Bearer (.+)$/)?.[1] ?? "";
-  if (request.method !== "POST" || !deps.serviceRoleKey || !timingSafeEqual(token, deps.serviceRoleKey)) {
+  // Compared with every key, not stopping at a match, so the time taken says nothing about which came close.
+  const matches = deps.operatorKeys.map((key) => timingSafeEqual(token, key));
+  if (request.method !== "POST" || !matches.includes(true)) {
     return refuse(request, deps);
   }
   const limit = Math.min(Math.max(Number(new URL(request.url).searchParams.get("limit") ?? "100") || 100, 1), 1000);

@@ -3,6 +3,7 @@ import postgres from "npm:postgres@3.4.9";
 import { RateLimiterPostgres, RateLimiterRes } from "npm:rate-limiter-flexible@11.4.0";
 import { eventsOfCall, INGEST_LANES, ingestTogether } from "../_shared/ingest-together.ts";
 import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
+import { operatorKeys } from "../_shared/operator-keys.ts";
 import { hashedKey, RATE_LIMIT_TABLE, rateLimitStore } from "../_shared/rate-limit-store.ts";
 
 const env = (name: string) => Deno.env.get(name) ?? "";
@@ -44,7 +45,7 @@ Deno.serve((request: Request) =>
     appId: env("META_APP_ID"),
     appSecret: env("META_APP_SECRET"),
     verifyToken: env("META_VERIFY_TOKEN"),
-    serviceRoleKey: env("SUPABASE_SERVICE_ROLE_KEY"),
+    operatorKeys: operatorKeys(env("SUPABASE_SERVICE_ROLE_KEY"), env("SUPABASE_SECRET_KEYS")),
     maxBodyBytes: 4 * 1024 * 1024,
     ingest,
     async keepUnapplied(object, rawJson, failure) {

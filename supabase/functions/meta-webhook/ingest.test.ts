@@ -547,6 +547,7 @@ describe("replaying failed webhooks", () => {
       fetch(`${endpoint()}/replay`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
 
     expect((await replay(inject("stack").env.SUPABASE_ANON_KEY ?? "")).status).toBe(401);
+    expect((await replay("sb_secret_not-this-projects")).status).toBe(401);
     const response = await replay(inject("stack").env.SUPABASE_SERVICE_ROLE_KEY ?? "");
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -556,6 +557,14 @@ describe("replaying failed webhooks", () => {
       select e.outcome, e.attempts, e.error, (select count(*)::int from public.messages where channel_account_id = ${channelId}) as messages
       from public.webhook_events e where e.id = ${stored?.id ?? 0}`;
     expect(row).toEqual({ outcome: "processed", attempts: 2, error: null, messages: 1 });
+  });
+
+  it("takes the project's new-style secret key (sb_secret_…) as well as the legacy service role key", async () => {
+    const response = await fetch(`${endpoint()}/replay?limit=1`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${inject("stack").env.SUPABASE_SECRET_KEY ?? ""}` },
+    });
+    expect(response.status).toBe(200);
   });
 });
 
