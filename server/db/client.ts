@@ -1,4 +1,5 @@
 import postgres from "postgres";
+import { usesTransactionPooler } from "../../supabase/functions/_shared/database-url";
 import { config } from "../lib/config";
 
 export type Sql = postgres.Sql;
@@ -20,11 +21,9 @@ interface Pools {
 let pools: Pools | undefined;
 
 function open(url: string): Sql {
-  // Supavisor's transaction pooler (port 6543) cannot keep prepared statements.
-  const pooled = new URL(url).port === "6543";
   return postgres(url, {
-    max: 10,
-    prepare: !pooled,
+    max: config().DATABASE_POOL_MAX,
+    prepare: !usesTransactionPooler(url),
     connect_timeout: 5,
     onnotice: () => {},
     connection: { application_name: "frontdesk" },

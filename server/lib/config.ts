@@ -62,6 +62,8 @@ const configSchema = z.object({
   DATABASE_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_URL),
   /** Login role for user requests: it can only become `authenticated` (see the first migration). */
   DATABASE_API_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_API_URL),
+  /** Connections per pool (a process has two: DATABASE_URL's and DATABASE_API_URL's); mind the plan's limit. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   META_APP_ID: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_ID),
   META_APP_SECRET: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_SECRET),
   META_VERIFY_TOKEN: z.string().min(1).default(LOCAL_DEFAULTS.META_VERIFY_TOKEN),
