@@ -18,6 +18,8 @@ test("archiving with e says so and can be undone; an unarchived conversation is 
       async () => (await data.sql()`select archived_at from public.conversations where channel_account_id = ${gym.channelId}`)[0],
     )
     .toEqual({ archived_at: null });
+  // As a person would: press e again once the inbox shows it back (its Archive button offers e again).
+  await expect(page.locator('[aria-keyshortcuts="e"]')).toHaveCount(1);
 
   await page.keyboard.press("e");
   await expect(page.getByTestId("toast")).toContainText("Conversation archived.");
