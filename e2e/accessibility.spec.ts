@@ -35,6 +35,8 @@ test("keyboard: a skip link to the list, a visible focus on rows, and ? lists ev
   const { user, workspaceId } = await data.memberOfNewWorkspace("agent");
   await data.createConversation(workspaceId, { contactName: "Keyboard Kim" });
   await signInAs(page, user);
+  // The list loads after the page does; a Tab before its rows exist would skip past them.
+  await expect(page.getByTestId("conversation-row").first()).toBeVisible();
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Skip to the conversations" });
   await expect(skip).toBeFocused();

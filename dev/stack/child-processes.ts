@@ -5,8 +5,13 @@ import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process"
  * through tsx's CLI: the child's pid is then the script's own process, so a SIGKILL reaches it instead of orphaning
  * it behind a wrapper.
  */
-export function spawnTypeScript(root: string, script: string, options: Omit<SpawnOptions, "cwd">): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", script], { ...options, cwd: root });
+export function spawnTypeScript(
+  root: string,
+  script: string,
+  options: Omit<SpawnOptions, "cwd">,
+  args: string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", script, ...args], { ...options, cwd: root });
 }
 
 /** Calls `onLine` for each complete, non-empty line of a child's output, across chunk boundaries. */

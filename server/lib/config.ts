@@ -57,6 +57,8 @@ const configSchema = z.object({
   APP_URL: z.url().default(LOCAL_DEFAULTS.APP_URL),
   SUPABASE_URL: z.url().default(LOCAL_DEFAULTS.SUPABASE_URL),
   SUPABASE_ANON_KEY: z.string().min(1, "SUPABASE_ANON_KEY is required (npm start provides a local one)"),
+  /** Server-side only, for operator commands that create Auth users (`npm run workspace:create`). */
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
   /** HS256 projects; when absent, access tokens are verified against the project's JWKS. */
   SUPABASE_JWT_SECRET: z.string().min(32).optional(),
   DATABASE_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_URL),

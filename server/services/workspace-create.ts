@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import { createClient } from "@supabase/supabase-js";
+import WebSocket from "ws";
+import { z } from "zod";
+import { asService } from "../db/client";
+import { config } from "../lib/config";
+import type { Logger } from "../lib/logger";
+import { fail, ok, type Result } from "../lib/result";
+
+export const newWorkspaceSchema = z.object({
+  name: z.string().trim().min(1, "Name the gym.").max(100, "At most 100 characters."),
+  adminEmail: z.email("An email address, e.g. owner@yourgym.com.").transform((email) => email.toLowerCase()),
+  /** The admin's first password; one is generated when none is given. */
+  password: z.string().min(12, "At least 12 characters.").optional(),
+});
+
+export interface CreatedWorkspace {
+  workspaceId: string;
+  adminUserId: string;
+  /** Only when it was generated here: shown once to the operator, never stored or logged. */
+  generatedPassword?: string;
+}
+
+/**
+ * A new gym and its first admin, for an operator (no one can sign up yet): the Auth user (email confirmed) first,
+ * then the workspace and the membership in one transaction, audited. An email that already has an account is
+ * refused rather than given a gym it did not ask for.
+ */
+export async function createWorkspaceWithAdmin(input: unknown, log: Logger): Promise<Result<CreatedWorkspace>> {
+  const parsed = newWorkspaceSchema.safeParse(input);
+  if (!parsed.success) {
+    const { fieldErrors } = z.flattenError(parsed.error);
+    return fail("VALIDATION", "Check the fields named.", { details: { fieldErrors } });
+  }
+  const { name, adminEmail } = parsed.data;
+  const serviceKey = config().SUPABASE_SERVICE_ROLE_KEY;
+  if (!serviceKey) return fail("VALIDATION", "SUPABASE_SERVICE_ROLE_KEY is needed to create the admin's account.");
+  const generatedPassword = parsed.data.password ? undefined : randomBytes(18).toString("base64url");
+  const auth = createClient(config().SUPABASE_URL, serviceKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    // supabase-js builds its Realtime client eagerly; Node before 22 has no WebSocket of its own.
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+  });
+  const created = await auth.auth.admin.createUser({
+    email: adminEmail,
+    password: parsed.data.password ?? generatedPassword,
+    email_confirm: true,
+  });
+  if (created.error?.code === "email_exists") {
+    return fail("CONFLICT", "That email already has an account; this command only creates new ones.", {
+      details: { fieldErrors: { adminEmail: ["Already has an account."] } },
+    });
+  }
+  if (created.error || !created.data.user) {
+    log.error("workspace.admin_not_created", { errorCode: created.error?.code ?? null });
+    return fail("PROVIDER_ERROR", "Supabase Auth did not create the account. Try again.", { retryable: true });
+  }
+  const adminUserId = created.data.user.id;
+  const workspaceId = await asService(async (tx) => {
+    const [workspace] = await tx<{ id: string }[]>`insert into public.workspaces (name) values (${name}) returning id`;
+    if (!workspace) throw new Error("workspace insert returned nothing");
+    await tx`insert into public.memberships (workspace_id, user_id, role) values (${workspace.id}, ${adminUserId}, 'admin')`;
+    await tx`insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+             values (${workspace.id}, null, 'workspace', ${workspace.id}, 'workspace.created', ${tx.json({ admin: adminUserId })})`;
+    return workspace.id;
+  });
+  log.info("workspace.created", { workspaceId, adminUserId });
+  return ok({ workspaceId, adminUserId, ...(generatedPassword ? { generatedPassword } : {}) });
+}
