@@ -61,6 +61,13 @@ create type public.workspace_role as enum ('admin', 'manager', 'agent');
 
 -- ── tables ──────────────────────────────────────────────────────────────────────────────────────────────
 
+create table app.broadcast_failures (
+  id bigint generated always as identity not null,
+  failed_at timestamp with time zone default now() not null,
+  sqlstate text not null,
+  constraint broadcast_failures_pkey PRIMARY KEY (id)
+);
+
 create table app.rate_limits (
   key character varying(255) not null,
   points integer default 0 not null,
@@ -312,6 +319,7 @@ comment on column public.workspaces.human_agent_enabled is 'Messenger/Instagram 
 
 -- ── indexes ─────────────────────────────────────────────────────────────────────────────────────────────
 
+CREATE INDEX broadcast_failures_failed_at_idx ON app.broadcast_failures USING btree (failed_at);
 CREATE INDEX audit_logs_entity_idx ON public.audit_logs USING btree (entity_id, created_at DESC);
 CREATE INDEX audit_logs_workspace_idx ON public.audit_logs USING btree (workspace_id, created_at DESC);
 CREATE UNIQUE INDEX channel_accounts_live_provider_account_key ON public.channel_accounts USING btree (provider, provider_account_id) WHERE (status <> 'disconnected'::public.channel_status);
@@ -739,6 +747,22 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.broadcast_health(target_workspace uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if app.member_role(target_workspace) is distinct from 'admin' then
+    return null;
+  end if;
+  return (select jsonb_build_object('failures24h', count(*), 'lastFailedAt', max(f.failed_at),
+                                    'lastSqlstate', (array_agg(f.sqlstate order by f.failed_at desc))[1])
+          from app.broadcast_failures f where f.failed_at > now() - interval '24 hours');
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.broadcast_messages()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -762,6 +786,7 @@ begin
   return null;
 exception when others then
   raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  perform app.note_broadcast_failure(sqlstate);
   return null;
 end;
 $function$;
@@ -1207,6 +1232,16 @@ AS $function$
     'createdAt', m.created_at)
 $function$;
 
+CREATE OR REPLACE FUNCTION app.note_broadcast_failure(state text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  delete from app.broadcast_failures where failed_at < now() - interval '7 days';
+  insert into app.broadcast_failures (sqlstate) values (state);
+$function$;
+
 CREATE OR REPLACE FUNCTION app.note_window_closed()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1549,6 +1584,7 @@ begin
   ) batch;
 exception when others then
   raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  perform app.note_broadcast_failure(sqlstate);
 end;
 $function$;
 
@@ -1841,6 +1877,7 @@ grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages,
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone) to authenticated;
+grant execute on function app.broadcast_health(target_workspace uuid) to authenticated;
 grant execute on function app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text) to service_role;
 grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;
 grant execute on function app.connect_pick_window() to public;

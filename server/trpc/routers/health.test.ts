@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from "vitest";
-import { callerFor, memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
+import { callerFor, createConversation, memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 
 // Jobs of a task no worker knows are never picked up, so the failures set below stay put while the test reads them.
 const PROBE = `health-probe-${crypto.randomUUID().slice(0, 8)}`;
@@ -36,4 +36,30 @@ it("is for admins only", async () => {
   const agent = await memberOfNewWorkspace("agent");
   const health = await (await callerFor(agent.session.access_token)).health.workspace({ workspaceId: agent.workspaceId });
   expect(health).toMatchObject({ success: false, error: { code: "FORBIDDEN" } });
+});
+
+it("notes a broadcast that could not be written, by its code alone, and shows admins how many failed", async () => {
+  const gym = await memberOfNewWorkspace("admin");
+  const conversation = await createConversation(gym.workspaceId, { contactName: "Live Lee" });
+  // Realtime's table refusing every row, for one rolled-back transaction: the change is still stored.
+  const noted = await superuserSql()
+    .begin(async (tx) => {
+      await tx`create function public.refuse_broadcast() returns trigger language plpgsql as $$
+               begin raise exception 'refused: Live Lee' using errcode = 'P0001'; end $$`;
+      await tx`create trigger refuse_broadcast before insert on realtime.messages
+               for each row execute function public.refuse_broadcast()`;
+      const [changed] = await tx`update public.conversations set unread_count = unread_count + 1
+                                 where id = ${conversation.conversationId} returning id`;
+      const failures = await tx<{ sqlstate: string }[]>`select sqlstate from app.broadcast_failures
+                                                         where failed_at = now()`;
+      throw Object.assign(new Error("rollback"), { outcome: { changed: Boolean(changed), failures } });
+    })
+    .catch((error: { outcome?: unknown }) => error.outcome);
+  expect(noted).toEqual({ changed: true, failures: [{ sqlstate: "P0001" }] });
+
+  await superuserSql()`insert into app.broadcast_failures (sqlstate) values ('42P01')`;
+  const health = await (await callerFor(gym.session.access_token)).health.workspace({ workspaceId: gym.workspaceId });
+  if (!health.success) throw new Error(health.error.message);
+  expect(health.data.liveUpdates).toMatchObject({ lastSqlstate: "42P01" });
+  expect(health.data.liveUpdates.failures24h).toBeGreaterThanOrEqual(1);
 });
