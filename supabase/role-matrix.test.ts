@@ -422,6 +422,13 @@ describe("the job queue and the worker's own tables", () => {
     expect(grants.map((row) => row.grant)).toEqual([]);
   });
 
+  it("are under row level security, every one of ours", async () => {
+    const open = await superuserSql()<{ name: string }[]>`
+      select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname in ('app', 'public') and c.relkind in ('r', 'p') and not c.relrowsecurity`;
+    expect(open.map((row) => row.name)).toEqual([]);
+  });
+
   it.each([
     "select graphile_worker.add_job('remove-expired', '{}') as outcome",
     "select count(*) as outcome from graphile_worker.jobs",

@@ -67,6 +67,7 @@ create table app.broadcast_failures (
   sqlstate text not null,
   constraint broadcast_failures_pkey PRIMARY KEY (id)
 );
+alter table app.broadcast_failures enable row level security;
 
 create table app.rate_limits (
   key character varying(255) not null,
@@ -74,6 +75,7 @@ create table app.rate_limits (
   expire bigint,
   constraint rate_limits_pkey PRIMARY KEY (key)
 );
+alter table app.rate_limits enable row level security;
 
 create table app.worker_heartbeats (
   worker_id text not null,
@@ -83,6 +85,7 @@ create table app.worker_heartbeats (
   beat_at timestamp with time zone default now() not null,
   constraint worker_heartbeats_pkey PRIMARY KEY (worker_id)
 );
+alter table app.worker_heartbeats enable row level security;
 
 create table public.audit_logs (
   id bigint generated always as identity not null,

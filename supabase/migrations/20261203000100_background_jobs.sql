@@ -130,6 +130,8 @@ create table app.worker_heartbeats (
   started_at timestamptz not null default now(),
   beat_at timestamptz not null default now()
 );
+-- Under RLS with no policy: only its owner and service_role (which bypasses RLS) reach it, whatever is granted later.
+alter table app.worker_heartbeats enable row level security;
 revoke all on app.worker_heartbeats from public, anon, authenticated;
 grant select, insert, update, delete on app.worker_heartbeats to service_role;
 

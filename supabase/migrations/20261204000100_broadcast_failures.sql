@@ -7,6 +7,7 @@ create table app.broadcast_failures (
   sqlstate text not null
 );
 create index broadcast_failures_failed_at_idx on app.broadcast_failures (failed_at);
+alter table app.broadcast_failures enable row level security;
 revoke all on app.broadcast_failures from public, anon, authenticated;
 
 -- Called only from the broadcast triggers' exception handlers; keeps a week.
