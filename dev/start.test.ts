@@ -1,37 +1,21 @@
 import type { ChildProcess } from "node:child_process";
-import { afterEach, expect, inject, it } from "vitest";
-import { pipeLines, spawnTypeScript, stopChild } from "./stack/child-processes";
-import { freePort, ROOT } from "./stack/local-stack";
+import { afterEach, expect, it } from "vitest";
+import { stopChild } from "./stack/child-processes";
+import { freePort } from "./stack/local-stack";
+import { runAsDeployed } from "./test/fixtures";
 
 // `npm start` in hosted mode, pointed at the tests' stack as if it were a Supabase project: no local stand-ins,
 // the given HOST, PORT and APP_URL, and production's checks.
-const { env: stackEnv, metaUrl } = inject("stack");
 let child: ChildProcess | undefined;
 afterEach(async () => {
   if (child) await stopChild(child);
   child = undefined;
 });
 
-function hostedStart(env: Record<string, string> & { NODE_ENV: "development" | "production" }) {
-  const lines: string[] = [];
-  child = spawnTypeScript(ROOT, "dev/start.ts", {
-    // Only what a deploy would set: nothing of the local stack's own (FRONTDESK_LOCAL_STACK), no .env in the way.
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      SUPABASE_URL: stackEnv.SUPABASE_URL ?? "",
-      SUPABASE_ANON_KEY: stackEnv.SUPABASE_ANON_KEY ?? "",
-      SUPABASE_SERVICE_ROLE_KEY: stackEnv.SUPABASE_SERVICE_ROLE_KEY ?? "",
-      DATABASE_URL: stackEnv.DATABASE_URL ?? "",
-      DATABASE_API_URL: stackEnv.DATABASE_API_URL ?? "",
-      META_GRAPH_URL: metaUrl,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
-  for (const stream of [child.stdout, child.stderr]) pipeLines(stream, (line) => lines.push(line));
-  return { lines, exited };
+function hostedStart(settings: Parameters<typeof runAsDeployed>[1]) {
+  const start = runAsDeployed("dev/start.ts", settings);
+  child = start.child;
+  return start;
 }
 
 it("runs the app and a worker on the given host, port and URL, and nothing of the local stack", async () => {

@@ -71,6 +71,8 @@ async function main() {
   // Hosted settings are checked before anything starts, so a wrong one is one clear message, not a crash loop.
   const settings = hosted ? parseConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production" }) : undefined;
   const port = settings?.PORT ?? Number(process.env.PORT ?? 3000);
+  // Hosted, the app listens on every interface unless HOST says otherwise; locally only on loopback (startApp).
+  const hostedHost = process.env.HOST ?? "0.0.0.0";
   const demoPassword = process.env.DEMO_PASSWORD || "frontdesk-demo";
   process.once("SIGINT", () => void shutdown("SIGINT", 0));
   process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
@@ -102,7 +104,7 @@ async function main() {
   app = settings
     ? await startApp({
         port,
-        host: process.env.HOST ?? "0.0.0.0",
+        host: hostedHost,
         url: settings.APP_URL,
         env: { NODE_ENV: settings.NODE_ENV },
         log,
@@ -137,7 +139,7 @@ async function main() {
           `  Channels:  Settings → Channels: "Connect with Facebook" logs in as ${DEMO_FACEBOOK_USER.name} (README → Connecting channels)`,
         ]
       : [
-          `  Listening: ${process.env.HOST ?? "0.0.0.0"}:${port}   (NODE_ENV=${settings?.NODE_ENV})`,
+          `  Listening: ${hostedHost}:${port}   (NODE_ENV=${settings?.NODE_ENV})`,
           `  Supabase:  ${settings?.SUPABASE_URL}`,
           "  Worker:    running (npm run worker); its queue and heartbeat: Settings → Health",
         ]),

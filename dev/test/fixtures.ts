@@ -3,11 +3,13 @@ import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { createCaller } from "../../server/trpc/router";
 import { createContext } from "../../server/trpc/trpc";
 import { deliverWebhook } from "../meta/webhooks";
+import { pipeLines, spawnTypeScript } from "../stack/child-processes";
+import { ROOT } from "../stack/local-stack";
 import { testData } from "./test-data";
 
 export type { TestUser } from "./test-data";
 
-const { env, supabaseUrl, superuserUrl } = inject("stack");
+const { env, supabaseUrl, superuserUrl, metaUrl } = inject("stack");
 
 /** Test data for Vitest workers, against the stack the global setup started. */
 export const {
@@ -50,4 +52,49 @@ export async function channelForWebhooks(
     insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name)
     values (${member.workspaceId}, ${provider}, ${providerAccountId}, 'Test') returning id`;
   return { ...member, channelId: channel?.id ?? "", providerAccountId };
+}
+
+/**
+ * Runs one of our scripts as a deployment would: only a deployment's settings, pointed at this stack as if it were a
+ * Supabase project — nothing of the local stack's own (FRONTDESK_LOCAL_STACK), no `.env` in the way. Collects its
+ * output: every line in order, and stdout and stderr apart.
+ */
+export function runAsDeployed(
+  script: string,
+  settings: Record<string, string> & { NODE_ENV: "development" | "production" },
+  args: string[] = [],
+) {
+  const child = spawnTypeScript(
+    ROOT,
+    script,
+    {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        SUPABASE_URL: env.SUPABASE_URL ?? "",
+        SUPABASE_ANON_KEY: env.SUPABASE_ANON_KEY ?? "",
+        SUPABASE_SERVICE_ROLE_KEY: env.SUPABASE_SERVICE_ROLE_KEY ?? "",
+        DATABASE_URL: env.DATABASE_URL ?? "",
+        DATABASE_API_URL: env.DATABASE_API_URL ?? "",
+        META_GRAPH_URL: metaUrl,
+        ...settings,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+    args,
+  );
+  const lines: string[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  for (const [stream, apart] of [
+    [child.stdout, out],
+    [child.stderr, err],
+  ] as const) {
+    pipeLines(stream, (line) => {
+      lines.push(line);
+      apart.push(line);
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { child, lines, out, err, exited };
 }

@@ -1,38 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { expect, inject, it } from "vitest";
-import { pipeLines, spawnTypeScript } from "../../dev/stack/child-processes";
-import { ROOT } from "../../dev/stack/local-stack";
-import { callerFor, createUser, supabaseClient, superuserSql } from "../../dev/test/fixtures";
+import { expect, it } from "vitest";
+import { callerFor, createUser, runAsDeployed, supabaseClient, superuserSql } from "../../dev/test/fixtures";
 
-const { env } = inject("stack");
-
-/** Runs the command as an operator would, with only what it needs. */
-async function createWorkspace(args: string[], extra: Record<string, string> = {}) {
-  const child = spawnTypeScript(
-    ROOT,
-    "server/commands/create-workspace.ts",
-    {
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_ENV: "development",
-        LOG_LEVEL: "warn",
-        SUPABASE_URL: env.SUPABASE_URL ?? "",
-        SUPABASE_ANON_KEY: env.SUPABASE_ANON_KEY ?? "",
-        SUPABASE_SERVICE_ROLE_KEY: env.SUPABASE_SERVICE_ROLE_KEY ?? "",
-        DATABASE_URL: env.DATABASE_URL ?? "",
-        DATABASE_API_URL: env.DATABASE_API_URL ?? "",
-        ...extra,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-    args,
-  );
-  const out: string[] = [];
-  const err: string[] = [];
-  pipeLines(child.stdout, (line) => out.push(line));
-  pipeLines(child.stderr, (line) => err.push(line));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return { code, out: out.join("\n"), err: err.join("\n") };
+/** Runs the command as an operator would, with only what a deployment sets. */
+async function createWorkspace(args: string[]) {
+  const run = runAsDeployed("server/commands/create-workspace.ts", { NODE_ENV: "development", LOG_LEVEL: "warn" }, args);
+  const code = await run.exited;
+  return { code, out: run.out.join("\n"), err: run.err.join("\n") };
 }
 
 it("creates a gym and its first admin, who signs in with the password shown once and lands in it", async () => {
