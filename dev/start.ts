@@ -2,9 +2,9 @@
 // the worker, the app — or, when SUPABASE_URL names another project (environment, then `.env`), the app and a worker
 // against it, on the given HOST, PORT and APP_URL, checked like production would check them.
 import { spawn } from "node:child_process";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { LOCAL_DEFAULTS, loadEnvFile, parseConfig } from "../server/lib/config";
+import { LOCAL_DEFAULTS, LOCAL_STACK_ENV_FILE, loadEnvFile, parseConfig } from "../server/lib/config";
 import { DEMO_FACEBOOK_USER } from "./meta/accounts";
 import { startDemoMembers } from "./meta/demo-members";
 import { type SimulatedSend, startMetaSimulator } from "./meta/simulator";
@@ -84,12 +84,17 @@ async function main() {
       persistent: true,
       postgresPort: 54322,
       gatewayPort: 54321,
+      // Where the Supabase CLI's local stack has its mail catcher (Inbucket/Mailpit): web 54324, SMTP 54325.
+      mailPorts: { web: 54324, smtp: 54325 },
+      appUrl: `http://127.0.0.1:${port}`,
       seedDemo: true,
       demoPassword,
       log,
     });
     for (const file of stack.database.migrationsApplied) log("postgres", `applied migration ${file}`);
     if (stack.database.seeded) log("postgres", "seeded the demo workspaces");
+    const stackEnv = Object.entries(stack.env).map(([name, value]) => `${name}=${value}`);
+    await writeFile(path.join(ROOT, LOCAL_STACK_ENV_FILE), `${stackEnv.join("\n")}\n`, { mode: 0o600 });
     meta = await startMetaSimulator({
       port: Number(new URL(LOCAL_DEFAULTS.META_GRAPH_URL).port),
       onSend: (send) => replyReached(send),
@@ -131,6 +136,9 @@ async function main() {
           `  Sign in:   admin@irontemple.test / ${demoPassword}   (admin, Iron Temple Gym)`,
           `             coach@irontemple.test / ${demoPassword}   (agent, Iron Temple Gym)`,
           `             admin@harboryoga.test / ${demoPassword}   (admin, Harbor Yoga Studio)`,
+          `  Sign up:   ${app.url}/signup   (its confirmation email arrives in the mail catcher)`,
+          `  Mail:      ${stack.mailUrl}   (every email Auth sends: sign-up confirmations)`,
+          "  Doctor:    npm run doctor   (checks this stack end to end, as it would a deployment)",
           `  Supabase:  ${stack.supabaseUrl}   (Auth, Realtime, Edge Functions)`,
           `  Webhook:   ${stack.supabaseUrl}/functions/v1/meta-webhook`,
           `  Postgres:  ${stack.superuserUrl}`,

@@ -112,7 +112,7 @@ test("someone removed from a workspace loses it on their next request", async ({
   await expect(page.getByTestId("workspace-name")).toHaveText(workspaceName);
   await data.sql()`delete from public.memberships where workspace_id = ${workspaceId} and user_id = ${user.id}`;
   await page.reload();
-  await expect(page.getByText("You are not on any workspace yet.")).toBeVisible();
+  await expect(page.getByText("You are not on any gym's team yet.")).toBeVisible();
   const list = await page.request.get(
     `/api/trpc/conversations.list?input=${encodeURIComponent(JSON.stringify({ json: { workspaceId } }))}`,
   );

@@ -873,6 +873,38 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.create_gym(p_name text, p_admin uuid)
+ RETURNS TABLE(outcome text, workspace_id uuid)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  gym_name text := btrim(coalesce(p_name, ''));
+  new_id uuid;
+begin
+  if char_length(gym_name) not between 1 and 100 then
+    return query select 'invalid'::text, null::uuid;
+    return;
+  end if;
+  if not exists (select 1 from auth.users u where u.id = p_admin and u.deleted_at is null and u.email_confirmed_at is not null) then
+    return query select 'not_found'::text, null::uuid;
+    return;
+  end if;
+  -- One gym per new account: someone already on a team is invited to more, not founding them. The lock makes two
+  -- submits of the same form (a double click, two tabs) found one gym.
+  perform pg_advisory_xact_lock(hashtext('app.create_gym'), hashtext(p_admin::text));
+  if exists (select 1 from public.memberships m where m.user_id = p_admin) then
+    return query select 'already_member'::text, null::uuid;
+    return;
+  end if;
+  insert into public.workspaces (name) values (gym_name) returning id into new_id;
+  insert into public.memberships (workspace_id, user_id, role) values (new_id, p_admin, 'admin');
+  perform app.audit(new_id, 'workspace', new_id, 'workspace.created', jsonb_build_object('admin', p_admin));
+  return query select 'created'::text, new_id;
+end;
+$function$;
+
 CREATE OR REPLACE FUNCTION app.disconnect_channel(channel uuid)
  RETURNS SETOF uuid
  LANGUAGE plpgsql
@@ -1885,6 +1917,7 @@ grant execute on function app.claim_channel(workspace uuid, provider public.chan
 grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;
 grant execute on function app.connect_pick_window() to public;
 grant execute on function app.conversation_event(c public.conversations) to public;
+grant execute on function app.create_gym(p_name text, p_admin uuid) to service_role;
 grant execute on function app.disconnect_channel(channel uuid) to authenticated;
 grant execute on function app.enqueue_profile_lookups() to public;
 grant execute on function app.enqueue_send_confirmations() to public;

@@ -2,7 +2,9 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, Outlet, type ShouldRevalidateFunction, useLoaderData, useParams } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
 import { browserSupabaseSettings, requireUser } from "../auth/session.server";
+import { signupIsOpen } from "../auth/sign-up.server";
 import { ConversationList } from "../inbox/conversation-list";
+import { FirstChannelStep } from "../inbox/first-channel-step";
 import { LiveIndicator, LiveUpdates } from "../inbox/live-updates";
 import { ShortcutSheet } from "../inbox/shortcut-sheet";
 import { UnreadTotal } from "../inbox/unread-total";
@@ -20,14 +22,14 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 export async function loader({ request }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request);
   const email = typeof claims.email === "string" ? claims.email : "";
-  return json({ email, realtime: browserSupabaseSettings() }, { headers });
+  return json({ email, realtime: browserSupabaseSettings(), signupOpen: signupIsOpen() }, { headers });
 }
 
 const skipLink =
   "sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow";
 
 export default function Inbox() {
-  const { email, realtime } = useLoaderData<typeof loader>();
+  const { email, realtime, signupOpen } = useLoaderData<typeof loader>();
   const { me, userId, workspace } = useCurrentUser();
   const { conversationId } = useParams();
   const failure = failureOf(me);
@@ -68,12 +70,21 @@ export default function Inbox() {
       </header>
       {workspace ? <ChannelHealthBanner workspaceId={workspace.id} isAdmin={workspace.role === "admin"} /> : null}
       {workspace?.role === "admin" ? <WebhookAlert workspaceId={workspace.id} /> : null}
+      {workspace ? <FirstChannelStep workspaceId={workspace.id} isAdmin={workspace.role === "admin"} /> : null}
       {failure ? (
         <FailureNotice message={failure} onRetry={() => void me.refetch()} />
       ) : me.isPending ? null : !workspace ? (
-        <p className="m-auto p-6 text-center text-sm text-slate-600">
-          You are not on any workspace yet. Ask your gym's admin for an invite.
-        </p>
+        <div className="m-auto p-6 text-center text-sm text-slate-600">
+          <p>You are not on any gym's team yet. Ask your gym's admin for an invitation.</p>
+          {signupOpen ? (
+            <p className="mt-2">
+              Starting out?{" "}
+              <Link to="/welcome" className="font-medium text-indigo-700 underline underline-offset-2">
+                Set up your gym
+              </Link>
+            </p>
+          ) : null}
+        </div>
       ) : (
         <main aria-label="Inbox" className="flex min-h-0 flex-1">
           <div

@@ -11,6 +11,6 @@ export function WorkspaceGate({ current, children }: { current: CurrentUser; chi
   if (me.isPending) return <p className="text-sm text-slate-600">Loading…</p>;
   const failure = failureOf(me);
   if (failure) return <FailureNotice message={failure} onRetry={() => void me.refetch()} />;
-  if (!workspace) return <p className="text-sm text-slate-700">You are not on any workspace yet.</p>;
+  if (!workspace) return <p className="text-sm text-slate-700">You are not on any gym's team yet.</p>;
   return <>{children(workspace)}</>;
 }

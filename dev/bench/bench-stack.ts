@@ -11,6 +11,9 @@ export async function startBenchStack(name: string): Promise<LocalStack> {
     persistent: false,
     postgresPort: await freePort(),
     gatewayPort: await freePort(),
+    mailPorts: { smtp: await freePort(), web: await freePort() },
+    // No app in a benchmark; Auth's emails would link here.
+    appUrl: "http://127.0.0.1:3000",
     seedDemo: false,
     log: () => {},
   });

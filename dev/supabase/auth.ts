@@ -24,7 +24,7 @@ export interface AuthReply {
   body?: unknown;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   aud: string | null;
   role: string | null;
@@ -42,35 +42,36 @@ interface UserRow {
   banned_until: Date | null;
 }
 
-const USER_COLUMNS = `id, aud, role, email, phone, email_confirmed_at, phone_confirmed_at, confirmed_at,
+export const USER_COLUMNS = `id, aud, role, email, phone, email_confirmed_at, phone_confirmed_at, confirmed_at,
   last_sign_in_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_anonymous, banned_until`;
 
 export function authError(status: number, code: string, message: string): AuthReply {
   return { status, body: { code, error_code: code, msg: message, message } };
 }
 
+/** A user as GoTrue answers with one. */
+export function userJson(user: UserRow) {
+  return {
+    id: user.id,
+    aud: user.aud ?? "authenticated",
+    role: user.role ?? "authenticated",
+    email: user.email ?? "",
+    email_confirmed_at: user.email_confirmed_at,
+    phone: user.phone ?? "",
+    confirmed_at: user.confirmed_at,
+    last_sign_in_at: user.last_sign_in_at,
+    app_metadata: user.raw_app_meta_data ?? {},
+    user_metadata: user.raw_user_meta_data ?? {},
+    identities: [],
+    created_at: user.created_at,
+    updated_at: user.updated_at,
+    is_anonymous: user.is_anonymous,
+  };
+}
+
 export function createAuth(options: AuthOptions) {
   const { sql, keys } = options;
   const issuer = `${options.url}/auth/v1`;
-
-  function userJson(user: UserRow) {
-    return {
-      id: user.id,
-      aud: user.aud ?? "authenticated",
-      role: user.role ?? "authenticated",
-      email: user.email ?? "",
-      email_confirmed_at: user.email_confirmed_at,
-      phone: user.phone ?? "",
-      confirmed_at: user.confirmed_at,
-      last_sign_in_at: user.last_sign_in_at,
-      app_metadata: user.raw_app_meta_data ?? {},
-      user_metadata: user.raw_user_meta_data ?? {},
-      identities: [],
-      created_at: user.created_at,
-      updated_at: user.updated_at,
-      is_anonymous: user.is_anonymous,
-    };
-  }
 
   async function session(user: UserRow, sessionId: string, refreshToken: string) {
     const iat = Math.floor(Date.now() / 1000);
@@ -104,6 +105,17 @@ export function createAuth(options: AuthOptions) {
   }
 
   const newRefreshToken = () => randomBytes(16).toString("base64url");
+
+  /** A new session and its first refresh token, answered as GoTrue answers a sign-in (or a verified link). */
+  async function startSession(tx: postgres.TransactionSql, user: UserRow, clientIp: string | null) {
+    const sessionId = crypto.randomUUID();
+    const token = newRefreshToken();
+    await tx`insert into auth.sessions (id, user_id, created_at, updated_at, ip)
+             values (${sessionId}, ${user.id}, now(), now(), ${clientIp}::inet)`;
+    await tx`insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, session_id)
+             values ('00000000-0000-0000-0000-000000000000', ${token}, ${user.id}, false, now(), now(), ${sessionId})`;
+    return session(user, sessionId, token);
+  }
 
   /** The claims of a valid access token whose session still exists, or the GoTrue error. */
   async function authenticate(authorization: string | undefined): Promise<{ claims: JWTPayload } | { error: AuthReply }> {
@@ -151,15 +163,11 @@ export function createAuth(options: AuthOptions) {
         if (!user) return authError(400, "invalid_credentials", "Invalid login credentials");
         if (user.banned_until && user.banned_until > new Date()) return authError(400, "user_banned", "User is banned");
         if (!user.email_confirmed_at) return authError(400, "email_not_confirmed", "Email not confirmed");
-        const sessionId = crypto.randomUUID();
-        const token = newRefreshToken();
-        await tx`insert into auth.sessions (id, user_id, created_at, updated_at, ip)
-                 values (${sessionId}, ${user.id}, now(), now(), ${clientIp}::inet)`;
-        await tx`insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, session_id)
-                 values ('00000000-0000-0000-0000-000000000000', ${token}, ${user.id}, false, now(), now(), ${sessionId})`;
-        return { status: 200, body: await session(user, sessionId, token) };
+        return { status: 200, body: await startSession(tx, user, clientIp) };
       });
     },
+
+    startSession,
 
     async refresh(body: { refresh_token?: unknown }): Promise<AuthReply> {
       if (typeof body.refresh_token !== "string" || !body.refresh_token) {
@@ -226,6 +234,19 @@ export function createAuth(options: AuthOptions) {
       return { status: 204 };
     },
 
+    /** GoTrue's `GET` and `DELETE /admin/users/{id}` (supabase-js reads the user before it deletes one). */
+    async adminUser(authorization: string | undefined, method: "GET" | "DELETE", id: string): Promise<AuthReply> {
+      const auth = await authenticate(authorization);
+      if ("error" in auth) return auth.error;
+      if (auth.claims.role !== "service_role") return authError(403, "not_admin", "User not allowed");
+      const [user] =
+        method === "GET"
+          ? await sql<UserRow[]>`select ${sql.unsafe(USER_COLUMNS)} from auth.users where id = ${id}::uuid and deleted_at is null`
+          : await sql<UserRow[]>`delete from auth.users where id = ${id}::uuid returning ${sql.unsafe(USER_COLUMNS)}`;
+      if (!user) return authError(404, "user_not_found", "User not found");
+      return { status: 200, body: method === "GET" ? userJson(user) : {} };
+    },
+
     async adminCreateUser(authorization: string | undefined, body: Record<string, unknown>): Promise<AuthReply> {
       const auth = await authenticate(authorization);
       if ("error" in auth) return auth.error;
@@ -258,7 +279,7 @@ export function createAuth(options: AuthOptions) {
   };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

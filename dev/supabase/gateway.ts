@@ -1,9 +1,12 @@
 import http from "node:http";
 import { type AddressInfo, isIP } from "node:net";
+import path from "node:path";
 import { jwtVerify } from "jose";
 import postgres from "postgres";
 import { SESSION_INACTIVITY_DAYS } from "../../server/lib/session-policy";
 import { type Auth, type AuthReply, authError, createAuth } from "./auth";
+import { createEmailAuth, type EmailAuth } from "./auth-email";
+import { type AuthEmailSettings, readAuthEmailSettings } from "./auth-settings";
 import type { SigningKeys } from "./keys";
 import { startRealtime } from "./realtime";
 
@@ -17,6 +20,12 @@ export interface GatewayOptions {
   functionsUrl?: string;
   jwtExpirySeconds?: number;
   refreshReuseIntervalSeconds?: number;
+  /** Auth's Site URL, where its emails link to: the app. */
+  siteUrl: string;
+  /** Where Auth sends its emails: the mail catcher. */
+  smtp: { host: string; port: number };
+  /** Sign-up and email settings; by default supabase/config.toml's, as `supabase start` reads them. */
+  emailSettings?: Partial<AuthEmailSettings>;
   onLog?: (line: string) => void;
 }
 
@@ -25,6 +34,8 @@ export interface Gateway {
   port: number;
   stop(): Promise<void>;
 }
+
+const CONFIG_TOML = path.resolve(import.meta.dirname, "../../supabase/config.toml");
 
 const CORS_HEADERS = {
   "access-control-allow-origin": "*",
@@ -51,6 +62,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     refreshReuseIntervalSeconds: options.refreshReuseIntervalSeconds ?? 10,
     sessionInactivitySeconds: SESSION_INACTIVITY_DAYS * 24 * 60 * 60,
   });
+  const emailAuth = createEmailAuth({
+    sql,
+    auth,
+    settings: { ...readAuthEmailSettings(CONFIG_TOML), ...options.emailSettings },
+    siteUrl: options.siteUrl,
+    smtp: options.smtp,
+  });
   const realtime = await startRealtime({ sql, databaseUrl: options.databaseUrl, keys: options.keys, onLog: options.onLog });
   server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", url).pathname === "/realtime/v1/websocket") realtime.handleUpgrade(req, socket, head);
@@ -64,7 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } else if (path.startsWith("/functions/v1/")) {
       proxyToFunctions(req, res, options.functionsUrl);
     } else if (path.startsWith("/auth/v1/")) {
-      handleAuth(req, auth, options.keys, url).then(
+      handleAuth(req, { auth, emailAuth }, options.keys, url).then(
         (reply) => sendJson(res, reply),
         (error: unknown) => {
           options.onLog?.(`auth error: ${error instanceof Error ? error.message : String(error)}`);
@@ -88,7 +106,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-async function handleAuth(req: http.IncomingMessage, auth: Auth, keys: SigningKeys, base: string): Promise<AuthReply> {
+async function handleAuth(
+  req: http.IncomingMessage,
+  { auth, emailAuth }: { auth: Auth; emailAuth: EmailAuth },
+  keys: SigningKeys,
+  base: string,
+): Promise<AuthReply> {
   const requestUrl = new URL(req.url ?? "/", base);
   const route = `${req.method} ${requestUrl.pathname.replace(/^\/auth\/v1/, "")}`;
   if (route === "GET /.well-known/jwks.json") return { status: 200, body: { keys: [keys.publicJwk] } };
@@ -102,6 +125,8 @@ async function handleAuth(req: http.IncomingMessage, auth: Auth, keys: SigningKe
     };
   }
   const authorization = headerValue(req, "authorization");
+  const oneUser = /^(GET|DELETE) \/admin\/users\/([0-9a-f-]{36})$/.exec(route);
+  if (oneUser?.[2]) return auth.adminUser(authorization, oneUser[1] as "GET" | "DELETE", oneUser[2]);
   switch (route) {
     case "POST /token": {
       const body = await readJson(req);
@@ -114,6 +139,14 @@ async function handleAuth(req: http.IncomingMessage, auth: Auth, keys: SigningKe
       return auth.getUser(authorization);
     case "POST /logout":
       return auth.logout(authorization, requestUrl.searchParams.get("scope"));
+    case "GET /settings":
+      return emailAuth.settings();
+    case "POST /signup":
+      return emailAuth.signup(await readJson(req));
+    case "POST /resend":
+      return emailAuth.resend(await readJson(req));
+    case "POST /verify":
+      return emailAuth.verify(await readJson(req), clientIpOf(req));
     case "POST /admin/users":
       return auth.adminCreateUser(authorization, await readJson(req));
     default:

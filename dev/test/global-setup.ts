@@ -10,6 +10,8 @@ declare module "vitest" {
       supabaseUrl: string;
       /** The Meta simulator the edge function calls as its Graph API. */
       metaUrl: string;
+      /** The mail catcher Auth sends its emails to (REST API under /api). */
+      mailUrl: string;
       /** The gateway's signing key, so tests can mint expired or tampered tokens. */
       signingJwk: Record<string, unknown>;
     };
@@ -24,6 +26,7 @@ export default async function setup(project: TestProject) {
     superuserUrl: stack.superuserUrl,
     supabaseUrl: stack.supabaseUrl,
     metaUrl,
+    mailUrl: stack.mailUrl,
     signingJwk: { ...(await exportJWK(stack.keys.privateKey)), kid: stack.keys.kid, alg: "ES256" },
   });
   return stop;

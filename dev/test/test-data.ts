@@ -24,8 +24,8 @@ export interface TestUser {
 }
 
 /**
- * Makes test data through the doors the product uses: the Auth admin API for users, SQL as the
- * database owner for workspaces (there is no workspace-creation feature yet).
+ * Makes test data quickly: the Auth admin API for users, SQL as the database owner for workspaces with any mix of
+ * roles (founding a gym as a person does is tested through its own door, workspaces.create).
  */
 export function testData(stack: StackAddress) {
   let superuser: postgres.Sql | undefined;

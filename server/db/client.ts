@@ -93,6 +93,22 @@ export async function databaseStatus(): Promise<{ reachable: true; version: stri
   }
 }
 
+/** One short-lived connection to `url`, outside the pools: `npm run doctor` tries each URL a deployment is given. */
+export async function withConnection<T>(url: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(url, {
+    max: 1,
+    prepare: !usesTransactionPooler(url),
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: "frontdesk-doctor" },
+  });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
 export async function closeDatabase(): Promise<void> {
   const open = pools;
   pools = undefined;

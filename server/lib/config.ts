@@ -22,6 +22,9 @@ export const LOCAL_DEFAULTS = {
   APP_URL: "http://127.0.0.1:3000",
 } as const;
 
+/** Where `npm start` writes the local stack's settings, so `npm run doctor` on the same machine can check it. */
+export const LOCAL_STACK_ENV_FILE = ".local/stack.env";
+
 /** What production may not run with: the local stack's value of each, or (URLs) this machine's address. */
 const LOCAL_ONLY = [
   "DATABASE_URL",
@@ -53,12 +56,17 @@ const configSchema = z.object({
     .transform((value): boolean | number | string =>
       value === "false" ? false : value === "true" ? true : /^\d+$/.test(value) ? Number(value) : value,
     ),
+  /**
+   * Whether people may sign up and found a gym here ("open"), or only join one they are invited to ("invite-only").
+   * Turn Auth's own sign-ups off too for invite-only (`npm run doctor` checks the two agree).
+   */
+  SIGNUP: z.enum(["open", "invite-only"]).default("open"),
   /** Where browsers reach this app: Meta's OAuth dialog sends admins back to `${APP_URL}/settings/channels/callback`. */
   APP_URL: z.url().default(LOCAL_DEFAULTS.APP_URL),
   SUPABASE_URL: z.url().default(LOCAL_DEFAULTS.SUPABASE_URL),
   SUPABASE_ANON_KEY: z.string().min(1, "SUPABASE_ANON_KEY is required (npm start provides a local one)"),
   /** Server-side only, for operator commands that create Auth users (`npm run workspace:create`). */
-  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.preprocess((value) => (value === "" ? undefined : value), z.string().min(1).optional()),
   /** HS256 projects; when absent, access tokens are verified against the project's JWKS. */
   SUPABASE_JWT_SECRET: z.string().min(32).optional(),
   DATABASE_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_URL),
@@ -96,17 +104,28 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
-  }
-  const config = parsed.data;
-  if (config.NODE_ENV === "production" && !config.FRONTDESK_LOCAL_STACK) {
-    const problems = productionProblems(config);
-    if (problems.length > 0) throw new Error(`Refusing to start in production:\n  ${problems.join("\n  ")}`);
+  const { config, invalid, unfitForProduction } = checkConfig(env);
+  if (!config) throw new Error(`Invalid configuration:\n  ${invalid.join("\n  ")}`);
+  if (config.NODE_ENV === "production" && !config.FRONTDESK_LOCAL_STACK && unfitForProduction.length > 0) {
+    throw new Error(`Refusing to start in production:\n  ${unfitForProduction.join("\n  ")}`);
   }
   return config;
+}
+
+/**
+ * The settings parsed, or what is invalid, one line per setting; and what would be wrong in production (the local
+ * stack's values, this machine's URLs) whatever NODE_ENV says: `npm run doctor` reports both.
+ */
+export function checkConfig(env: Record<string, string | undefined>): {
+  config?: Config;
+  invalid: string[];
+  unfitForProduction: string[];
+} {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    return { invalid: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`), unfitForProduction: [] };
+  }
+  return { config: parsed.data, invalid: [], unfitForProduction: productionProblems(parsed.data) };
 }
 
 /** One line per setting that only the local stack may use, naming it and saying why. */

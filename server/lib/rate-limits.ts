@@ -12,6 +12,8 @@ export const RATE_LIMITS = {
   signInPerAccount: { points: 20, duration: 60 },
   /** Sign-ins from one address: a front desk's staff share one, an attacker trying many accounts does too. */
   signInPerIp: { points: 200, duration: 600 },
+  /** Sign-ups and "send it again" from one address: a gym signs up once; a script making accounts does not get far. */
+  signUpPerIp: { points: 10, duration: 3600 },
   /** API calls per signed-in user: far above what the inbox makes, well below a script. */
   apiPerUser: { points: 1200, duration: 60 },
 } as const;

@@ -45,7 +45,7 @@ export function userTransaction<T>(
 
 /**
  * The same, as service_role on the user's behalf (asServiceFor): only for the writes the server makes after
- * verifying something with Meta, through functions that still check the user's role.
+ * verifying something (with Meta, or that this deployment allows it), through functions that still check the user.
  */
 export function verifiedTransaction<T>(
   claims: UserClaims,

@@ -6,9 +6,10 @@ import { asService } from "../db/client";
 import { config } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
+import { foundGym, gymNameSchema } from "./gym-founding";
 
 export const newWorkspaceSchema = z.object({
-  name: z.string().trim().min(1, "Name the gym.").max(100, "At most 100 characters."),
+  name: gymNameSchema,
   adminEmail: z.email("An email address, e.g. owner@yourgym.com.").transform((email) => email.toLowerCase()),
   /** The admin's first password; one is generated when none is given. */
   password: z.string().min(12, "At least 12 characters.").optional(),
@@ -22,8 +23,8 @@ export interface CreatedWorkspace {
 }
 
 /**
- * A new gym and its first admin, for an operator (no one can sign up yet): the Auth user (email confirmed) first,
- * then the workspace and the membership in one transaction, audited. An email that already has an account is
+ * A new gym and its first admin, for an operator (invite-only deployments): the Auth user (email confirmed) first,
+ * then the workspace and the membership in one call (`app.create_gym`), audited. An email that already has an account is
  * refused rather than given a gym it did not ask for.
  */
 export async function createWorkspaceWithAdmin(input: unknown, log: Logger): Promise<Result<CreatedWorkspace>> {
@@ -56,14 +57,9 @@ export async function createWorkspaceWithAdmin(input: unknown, log: Logger): Pro
     return fail("PROVIDER_ERROR", "Supabase Auth did not create the account. Try again.", { retryable: true });
   }
   const adminUserId = created.data.user.id;
-  const workspaceId = await asService(async (tx) => {
-    const [workspace] = await tx<{ id: string }[]>`insert into public.workspaces (name) values (${name}) returning id`;
-    if (!workspace) throw new Error("workspace insert returned nothing");
-    await tx`insert into public.memberships (workspace_id, user_id, role) values (${workspace.id}, ${adminUserId}, 'admin')`;
-    await tx`insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
-             values (${workspace.id}, null, 'workspace', ${workspace.id}, 'workspace.created', ${tx.json({ admin: adminUserId })})`;
-    return workspace.id;
-  });
+  const founded = await asService((tx) => foundGym(tx, name, adminUserId));
+  if (founded.outcome !== "created" || !founded.workspaceId) throw new Error(`app.create_gym: ${founded.outcome}`);
+  const { workspaceId } = founded;
   log.info("workspace.created", { workspaceId, adminUserId });
   return ok({ workspaceId, adminUserId, ...(generatedPassword ? { generatedPassword } : {}) });
 }

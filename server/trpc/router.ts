@@ -5,6 +5,7 @@ import { conversationsRouter } from "./routers/conversations";
 import { healthRouter } from "./routers/health";
 import { messagesRouter } from "./routers/messages";
 import { teamRouter } from "./routers/team";
+import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   contacts: contactsRouter,
   team: teamRouter,
   health: healthRouter,
+  workspaces: workspacesRouter,
 });
 
 export type AppRouter = typeof appRouter;
