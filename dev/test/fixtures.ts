@@ -76,6 +76,8 @@ export function runAsDeployed(
         SUPABASE_SERVICE_ROLE_KEY: env.SUPABASE_SERVICE_ROLE_KEY ?? "",
         DATABASE_URL: env.DATABASE_URL ?? "",
         DATABASE_API_URL: env.DATABASE_API_URL ?? "",
+        // Set when the run goes through a transaction pooler (test:pooler): the worker's session connection.
+        ...(env.WORKER_DATABASE_URL ? { WORKER_DATABASE_URL: env.WORKER_DATABASE_URL } : {}),
         META_GRAPH_URL: metaUrl,
         ...settings,
       },

@@ -41,7 +41,7 @@ describe("npm run doctor", () => {
     [
       "DATABASE_URL's password is wrong",
       { DATABASE_URL: withPassword(env.DATABASE_URL ?? "", "wrong") },
-      "✗ DATABASE_URL connects: DATABASE_URL does not connect (28P01",
+      "✗ DATABASE_URL connects: DATABASE_URL does not connect (",
     ],
     [
       "DATABASE_API_URL is the superuser",
@@ -72,6 +72,11 @@ describe("npm run doctor", () => {
       "META_VERIFY_TOKEN differs from the function's",
       { META_VERIFY_TOKEN: "not-the-functions-token" },
       "✗ the edge function answers Meta's handshake: the function refuses META_VERIFY_TOKEN",
+    ],
+    [
+      "the worker's connection goes through a transaction pooler",
+      { WORKER_DATABASE_URL: `${(env.WORKER_DATABASE_URL ?? env.DATABASE_URL ?? "").split("?")[0]}?pgbouncer=true` },
+      "✗ the worker has a session connection: WORKER_DATABASE_URL goes through a transaction pooler",
     ],
     [
       "SUPABASE_SERVICE_ROLE_KEY is missing",

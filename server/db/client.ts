@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { usesTransactionPooler } from "../../supabase/functions/_shared/database-url";
+import { databaseConnection } from "../../supabase/functions/_shared/database-url";
 import { config } from "../lib/config";
 
 export type Sql = postgres.Sql;
@@ -21,9 +21,10 @@ interface Pools {
 let pools: Pools | undefined;
 
 function open(url: string): Sql {
-  return postgres(url, {
+  const target = databaseConnection(url);
+  return postgres(target.url, {
     max: config().DATABASE_POOL_MAX,
-    prepare: !usesTransactionPooler(url),
+    prepare: target.prepare,
     connect_timeout: 5,
     onnotice: () => {},
     connection: { application_name: "frontdesk" },
@@ -95,9 +96,10 @@ export async function databaseStatus(): Promise<{ reachable: true; version: stri
 
 /** One short-lived connection to `url`, outside the pools: `npm run doctor` tries each URL a deployment is given. */
 export async function withConnection<T>(url: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(url, {
+  const target = databaseConnection(url);
+  const sql = postgres(target.url, {
     max: 1,
-    prepare: !usesTransactionPooler(url),
+    prepare: target.prepare,
     connect_timeout: 5,
     onnotice: () => {},
     connection: { application_name: "frontdesk-doctor" },

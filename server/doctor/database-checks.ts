@@ -1,6 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { usesTransactionPooler } from "../../supabase/functions/_shared/database-url";
 import { withConnection } from "../db/client";
+import { workerDatabaseUrl } from "../lib/config";
 import { type Check, type DoctorContext, fine, reasonOf, wrong } from "./finding";
 
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
@@ -30,7 +31,9 @@ function reachable(name: string, urlOf: (context: DoctorContext) => string | und
     async run(context) {
       const url = urlOf(context);
       if (!url)
-        return optional ? fine(`not set (the function uses SUPABASE_DB_URL)`) : wrong(`${name} is not set`, `set ${name}`);
+        return optional
+          ? fine("not set (DATABASE_URL or SUPABASE_DB_URL stands in)")
+          : wrong(`${name} is not set`, `set ${name}`);
       const tls = tlsProblem(name, url);
       if (tls) return wrong(tls, `add ?sslmode=require to ${name}`);
       try {
@@ -108,12 +111,13 @@ const apiRoleConfined: Check = {
 const workerConnection: Check = {
   name: "the worker has a session connection",
   async run({ config }) {
-    return usesTransactionPooler(config.DATABASE_URL)
+    const name = config.WORKER_DATABASE_URL ? "WORKER_DATABASE_URL" : "DATABASE_URL";
+    return usesTransactionPooler(workerDatabaseUrl(config))
       ? wrong(
-          "DATABASE_URL goes through the transaction pooler (port 6543)",
-          "use the session pooler (port 5432) or the direct URL for DATABASE_URL",
+          `${name} goes through a transaction pooler`,
+          "set WORKER_DATABASE_URL to the session pooler (port 5432) or the direct URL",
         )
-      : fine("DATABASE_URL is a session connection");
+      : fine(`${name} is a session connection`);
   },
 };
 
@@ -142,6 +146,7 @@ const workerAlive: Check = {
 export const DATABASE_CHECKS: Check[] = [
   reachable("DATABASE_URL", ({ config }) => config.DATABASE_URL),
   reachable("DATABASE_API_URL", ({ config }) => config.DATABASE_API_URL),
+  reachable("WORKER_DATABASE_URL", ({ config }) => config.WORKER_DATABASE_URL, true),
   reachable("INGEST_DATABASE_URL", ({ env }) => env.INGEST_DATABASE_URL, true),
   migrationsApplied,
   apiRoleConfined,

@@ -72,6 +72,11 @@ const configSchema = z.object({
   DATABASE_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_URL),
   /** Login role for user requests: it can only become `authenticated` (see the first migration). */
   DATABASE_API_URL: z.string().min(1).default(LOCAL_DEFAULTS.DATABASE_API_URL),
+  /**
+   * The worker's queue connection, which LISTENs for new jobs: a session connection (direct, or the session pooler),
+   * never the transaction pooler. Unset, DATABASE_URL (which may then be the transaction pooler for everything else).
+   */
+  WORKER_DATABASE_URL: z.string().min(1).optional(),
   /** Connections per pool (a process has two: DATABASE_URL's and DATABASE_API_URL's); mind the plan's limit. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   META_APP_ID: z.string().min(1).default(LOCAL_DEFAULTS.META_APP_ID),
@@ -140,6 +145,9 @@ function productionProblems(config: Config): string[] {
   }
   return problems;
 }
+
+/** The worker's queue connection: WORKER_DATABASE_URL, else DATABASE_URL. */
+export const workerDatabaseUrl = (config: Config): string => config.WORKER_DATABASE_URL ?? config.DATABASE_URL;
 
 let cached: Config | undefined;
 

@@ -1,6 +1,6 @@
 // `npm run worker`: one worker process (any number may run, on any Node host with a direct database connection).
 import { closeDatabase } from "../db/client";
-import { config } from "../lib/config";
+import { config, workerDatabaseUrl } from "../lib/config";
 import { logger } from "../lib/logger";
 import { installQueueSchema } from "./queue-schema";
 import { FRONTDESK_CRONTAB, frontdeskTasks } from "./task-list";
@@ -9,13 +9,13 @@ import { startWorker } from "./worker";
 const log = logger.child({ component: "worker" });
 
 if (process.argv.includes("--migrate-only")) {
-  await installQueueSchema(config().DATABASE_URL, log);
+  await installQueueSchema(workerDatabaseUrl(config()), log);
   log.info("worker.queue_schema_installed", {});
   process.exit(0);
 }
 
 const worker = await startWorker({
-  connectionString: config().DATABASE_URL,
+  connectionString: workerDatabaseUrl(config()),
   concurrency: config().WORKER_CONCURRENCY,
   heartbeatMs: config().WORKER_HEARTBEAT_MS,
   staleAfterMs: config().WORKER_STALE_AFTER_MS,

@@ -32,6 +32,7 @@ beforeAll(async () => {
       ...TEST_WORKER_ENV,
       FRONTDESK_LOCAL_STACK: "1",
       DATABASE_URL: cluster.url,
+      WORKER_DATABASE_URL: cluster.url,
       SUPABASE_ANON_KEY: "unused",
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,7 @@
 // The endpoint Meta calls. Deployed with `supabase functions deploy meta-webhook --no-verify-jwt`.
 import postgres from "npm:postgres@3.4.9";
 import { RateLimiterPostgres, RateLimiterRes } from "npm:rate-limiter-flexible@11.4.0";
-import { usesTransactionPooler } from "../_shared/database-url.ts";
+import { databaseConnection } from "../_shared/database-url.ts";
 import { eventsOfCall, INGEST_LANES, ingestTogether } from "../_shared/ingest-together.ts";
 import { handleMetaWebhook, type IngestResult } from "../_shared/meta-webhook.ts";
 import { operatorKeys } from "../_shared/operator-keys.ts";
@@ -10,12 +10,12 @@ import { hashedKey, RATE_LIMIT_TABLE, rateLimitStore } from "../_shared/rate-lim
 const env = (name: string) => Deno.env.get(name) ?? "";
 // Hosted, SUPABASE_DB_URL is the direct connection; INGEST_DATABASE_URL (a secret we set: names starting with
 // SUPABASE_ are reserved) is meant for the transaction pooler, so that many instances share few connections.
-const databaseUrl = env("INGEST_DATABASE_URL") || env("SUPABASE_DB_URL");
+const database = databaseConnection(env("INGEST_DATABASE_URL") || env("SUPABASE_DB_URL"));
 // Connections per function instance: 16 measured best locally (8: 3.3k msg/s, 16: 4.0k, 32: 4.1k); on a small plan
 // INGEST_DB_POOL should be a few (README → Database connections).
-const sql = postgres(databaseUrl, {
+const sql = postgres(database.url, {
   max: Number(env("INGEST_DB_POOL")) || 16,
-  prepare: !usesTransactionPooler(databaseUrl),
+  prepare: database.prepare,
   onnotice: () => {},
 });
 const log = (event: string, fields: Record<string, string | number | boolean | null>) =>
