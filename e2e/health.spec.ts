@@ -29,6 +29,9 @@ test("Settings → Health shows a channel's failed replies, a failing webhook, a
   await expect(page.getByTestId("health-failing-webhook")).toContainText("23514: check constraint failed");
   await expect(page.getByTestId("health-failing-webhook")).toContainText("will not be tried again automatically");
   await expect(page.getByTestId("health-worker")).toContainText("A worker is running");
+  await expect(page.getByTestId("health-live")).toHaveText(/^Working: a test update arrived in \d+ ms\.$/);
+  await page.getByRole("button", { name: "Test again" }).click();
+  await expect(page.getByTestId("health-live")).toHaveText(/^Working: a test update arrived in \d+ ms\.$/);
 });
 
 test("an agent is not shown Health", async ({ page, data }) => {

@@ -61,14 +61,6 @@ create type public.workspace_role as enum ('admin', 'manager', 'agent');
 
 -- ── tables ──────────────────────────────────────────────────────────────────────────────────────────────
 
-create table app.broadcast_failures (
-  id bigint generated always as identity not null,
-  failed_at timestamp with time zone default now() not null,
-  sqlstate text not null,
-  constraint broadcast_failures_pkey PRIMARY KEY (id)
-);
-alter table app.broadcast_failures enable row level security;
-
 create table app.rate_limits (
   key character varying(255) not null,
   points integer default 0 not null,
@@ -322,7 +314,6 @@ comment on column public.workspaces.human_agent_enabled is 'Messenger/Instagram 
 
 -- ── indexes ─────────────────────────────────────────────────────────────────────────────────────────────
 
-CREATE INDEX broadcast_failures_failed_at_idx ON app.broadcast_failures USING btree (failed_at);
 CREATE INDEX audit_logs_entity_idx ON public.audit_logs USING btree (entity_id, created_at DESC);
 CREATE INDEX audit_logs_workspace_idx ON public.audit_logs USING btree (workspace_id, created_at DESC);
 CREATE UNIQUE INDEX channel_accounts_live_provider_account_key ON public.channel_accounts USING btree (provider, provider_account_id) WHERE (status <> 'disconnected'::public.channel_status);
@@ -750,22 +741,6 @@ begin
 end;
 $function$;
 
-CREATE OR REPLACE FUNCTION app.broadcast_health(target_workspace uuid)
- RETURNS jsonb
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO ''
-AS $function$
-begin
-  if app.member_role(target_workspace) is distinct from 'admin' then
-    return null;
-  end if;
-  return (select jsonb_build_object('failures24h', count(*), 'lastFailedAt', max(f.failed_at),
-                                    'lastSqlstate', (array_agg(f.sqlstate order by f.failed_at desc))[1])
-          from app.broadcast_failures f where f.failed_at > now() - interval '24 hours');
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION app.broadcast_messages()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -774,22 +749,16 @@ CREATE OR REPLACE FUNCTION app.broadcast_messages()
 AS $function$
 begin
   if tg_op = 'INSERT' then
-    insert into realtime.messages (topic, extension, event, private, payload)
-    select 'conversation:' || n.conversation_id, 'broadcast', 'message', true, app.message_event(n)
+    perform realtime.send(app.message_event(n), 'message', 'conversation:' || n.conversation_id, true)
     from new_rows n;
   else
-    insert into realtime.messages (topic, extension, event, private, payload)
-    select 'conversation:' || changed.conversation_id, 'broadcast', 'message', true, changed.event
+    perform realtime.send(changed.event, 'message', 'conversation:' || changed.conversation_id, true)
     from (
       select n.conversation_id, app.message_event(n) as event, app.message_event(o) as previous
       from new_rows n join old_rows o on o.id = n.id
     ) changed
     where changed.event is distinct from changed.previous;
   end if;
-  return null;
-exception when others then
-  raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
-  perform app.note_broadcast_failure(sqlstate);
   return null;
 end;
 $function$;
@@ -1267,16 +1236,6 @@ AS $function$
     'createdAt', m.created_at)
 $function$;
 
-CREATE OR REPLACE FUNCTION app.note_broadcast_failure(state text)
- RETURNS void
- LANGUAGE sql
- SECURITY DEFINER
- SET search_path TO ''
-AS $function$
-  delete from app.broadcast_failures where failed_at < now() - interval '7 days';
-  insert into app.broadcast_failures (sqlstate) values (state);
-$function$;
-
 CREATE OR REPLACE FUNCTION app.note_window_closed()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1605,11 +1564,10 @@ CREATE OR REPLACE FUNCTION app.send_conversation_events(changed public.conversat
  SET search_path TO ''
 AS $function$
 begin
-  insert into realtime.messages (id, topic, extension, event, private, payload)
-  select batch.id, 'workspace:' || batch.workspace_id, 'broadcast', 'conversations', true,
-         jsonb_build_object('conversations', to_jsonb(batch.items), 'id', batch.id)
+  perform realtime.send(jsonb_build_object('conversations', to_jsonb(batch.items)), 'conversations',
+                        'workspace:' || batch.workspace_id, true)
   from (
-    select c.workspace_id, gen_random_uuid() as id, array_agg(c.event order by c.last_message_at) as items
+    select c.workspace_id, array_agg(c.event order by c.last_message_at) as items
     from (
       select x.workspace_id, x.last_message_at, app.conversation_event(x) as event,
              (row_number() over (partition by x.workspace_id order by x.id) - 1) / 100 as chunk
@@ -1617,9 +1575,17 @@ begin
     ) c
     group by c.workspace_id, c.chunk
   ) batch;
-exception when others then
-  raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
-  perform app.note_broadcast_failure(sqlstate);
+end;
+$function$;
+
+CREATE OR REPLACE FUNCTION app.send_live_updates_probe(target uuid, probe uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform realtime.send(jsonb_build_object('probe', probe), 'probe', 'workspace:' || target, true);
 end;
 $function$;
 
@@ -1912,7 +1878,6 @@ grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages,
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone) to authenticated;
-grant execute on function app.broadcast_health(target_workspace uuid) to authenticated;
 grant execute on function app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text) to service_role;
 grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;
 grant execute on function app.connect_pick_window() to public;
@@ -1945,6 +1910,7 @@ grant execute on function app.sealed_token_for_admin(kind text, target uuid) to 
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to authenticated;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to service_role;
 grant execute on function app.send_confirmation_delay() to public;
+grant execute on function app.send_live_updates_probe(target uuid, probe uuid) to service_role;
 grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
 grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;

@@ -2,7 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
 import { requireUser } from "../auth/session.server";
-import { ChannelHealth, LiveUpdatesHealth, QueueHealth, WebhookHealth } from "../settings/health-sections";
+import { ChannelHealth, QueueHealth, WebhookHealth } from "../settings/health-sections";
+import { LiveUpdatesHealth } from "../settings/live-updates-health";
 import { SettingsHeader } from "../settings/settings-header";
 import { WorkspaceGate } from "../settings/workspace-gate";
 import { useTRPC } from "../trpc";
@@ -53,7 +54,7 @@ function WorkspaceHealthView({ workspaceId }: { workspaceId: string }) {
       <ChannelHealth channels={health.data.data.channels} />
       <WebhookHealth health={health.data.data} />
       <QueueHealth health={health.data.data} />
-      <LiveUpdatesHealth health={health.data.data} />
+      <LiveUpdatesHealth workspaceId={workspaceId} />
     </>
   );
 }

@@ -116,20 +116,3 @@ export function QueueHealth({ health }: { health: WorkspaceHealth }) {
     </section>
   );
 }
-
-/** Live updates: whether the database could hand every change to Realtime (if not, browsers poll and catch up). */
-export function LiveUpdatesHealth({ health }: { health: WorkspaceHealth }) {
-  const { failures24h, lastFailedAt, lastSqlstate } = health.liveUpdates;
-  return (
-    <section className={section} aria-labelledby="health-live">
-      <h2 id="health-live" className={heading}>
-        Live updates
-      </h2>
-      <p className={`mt-2 text-sm ${failures24h > 0 ? "font-semibold text-amber-900" : ""}`} data-testid="health-live">
-        {failures24h === 0
-          ? "Every change in the last 24 h was handed to Realtime."
-          : `${failures24h} ${failures24h === 1 ? "change" : "changes"} could not be sent live in 24 h (last ${never(lastFailedAt)}, code ${lastSqlstate}); open inboxes caught up by polling.`}
-      </p>
-    </section>
-  );
-}

@@ -1,43 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import WebSocket from "ws";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { asService } from "../db/client";
 import { verifyAccessToken } from "../lib/access-tokens";
+import { logger } from "../lib/logger";
+import { closeRealtime, joinPrivateTopic, realtimeClient } from "../lib/realtime-listener";
 import { foundGym } from "../services/gym-founding";
-import { type Check, type DoctorContext, type Finding, fine, reasonOf, wrong } from "./finding";
+import { probeLiveUpdates } from "../services/live-updates-probe";
+import { type Check, type Finding, fine, reasonOf, wrong } from "./finding";
 import { doctorEmail } from "./supabase-checks";
-
-const JOIN_TIMEOUT_MS = 10_000;
-
-function client(context: DoctorContext, key: string): SupabaseClient {
-  return createClient(context.config.SUPABASE_URL, key, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-  });
-}
-
-/** Joins a private topic with the user's token: "joined", or "refused" (Realtime's authorization said no). */
-async function join(supabase: SupabaseClient, accessToken: string, topic: string): Promise<"joined" | "refused" | "timed out"> {
-  await supabase.realtime.setAuth(accessToken);
-  const channel = supabase.channel(topic, { config: { private: true } });
-  try {
-    return await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve("timed out"), JOIN_TIMEOUT_MS);
-      channel.subscribe((status) => {
-        if (status === "SUBSCRIBED" || status === "CHANNEL_ERROR" || status === "TIMED_OUT") {
-          clearTimeout(timer);
-          resolve(status === "SUBSCRIBED" ? "joined" : status === "CHANNEL_ERROR" ? "refused" : "timed out");
-        }
-      });
-    });
-  } finally {
-    await supabase.removeChannel(channel);
-  }
-}
 
 /**
  * What a signed-in member does, end to end, with an account and a gym of the doctor's own (both removed after): Auth
- * signs them in, the app verifies their token, Realtime lets them join their gym's topic and refuses another's.
+ * signs them in, the app verifies their token, a test broadcast reaches them over Realtime, another gym's topic is
+ * refused.
  */
 export const signedInMember: Check = {
   name: "a signed-in member gets live updates, and only their own",
@@ -49,7 +24,7 @@ export const signedInMember: Check = {
         "set it (Dashboard → Settings → API Keys → service_role)",
       );
     }
-    const admin = client(context, serviceKey).auth.admin;
+    const admin = realtimeClient(context.config.SUPABASE_URL, serviceKey).auth.admin;
     const email = doctorEmail();
     const password = randomBytes(18).toString("base64url");
     const created = await admin
@@ -60,7 +35,7 @@ export const signedInMember: Check = {
     }
     const userId = created.data.user.id;
     let workspaceId: string | null = null;
-    const realtime = client(context, context.config.SUPABASE_ANON_KEY);
+    const realtime = realtimeClient(context.config.SUPABASE_URL, context.config.SUPABASE_ANON_KEY);
     try {
       workspaceId = (await asService((tx) => foundGym(tx, "Frontdesk doctor", userId))).workspaceId;
       const signedIn = await realtime.auth.signInWithPassword({ email, password });
@@ -71,7 +46,7 @@ export const signedInMember: Check = {
     } catch (error) {
       return wrong(`could not try it (${reasonOf(error)})`, "fix the checks above first");
     } finally {
-      realtime.realtime.disconnect();
+      await closeRealtime(realtime);
       if (workspaceId) await asService((tx) => tx`delete from public.workspaces where id = ${workspaceId}`).catch(() => {});
       await admin.deleteUser(userId).catch(() => {});
     }
@@ -86,19 +61,28 @@ async function tryToken(realtime: SupabaseClient, token: string, workspaceId: st
       "SUPABASE_URL must be this project's; on HS256 set SUPABASE_JWT_SECRET",
     );
   }
-  const own = await join(realtime, token, `workspace:${workspaceId}`);
-  if (own !== "joined") {
+  if (!workspaceId) return wrong("could not make the test gym", "apply the migrations (`supabase db push`)");
+  const probe = await probeLiveUpdates(check.claims, token, workspaceId, logger.child({ command: "doctor" }));
+  if (!probe.success)
+    return wrong(`could not send a test broadcast (${probe.error.message})`, "apply the migrations (`supabase db push`)");
+  if (!probe.data.joined) {
     return wrong(
-      `Realtime ${own} the member's own gym`,
+      "Realtime refused the member's own gym",
       "apply the migrations; enable Realtime's private channels (Dashboard → Realtime → Settings)",
     );
   }
-  const other = await join(realtime, token, `workspace:${crypto.randomUUID()}`);
+  if (!probe.data.delivered) {
+    return wrong(
+      "a test broadcast did not arrive within 5 s",
+      "check Realtime in the dashboard: its status, logs and the plan's message quota",
+    );
+  }
+  const other = await joinPrivateTopic(realtime, token, `workspace:${crypto.randomUUID()}`);
   if (other !== "refused") {
     return wrong(
       `Realtime let a member join another gym's topic (${other})`,
       'turn off "Allow public access" (Dashboard → Realtime → Settings)',
     );
   }
-  return fine("token verified; own gym joined, another refused");
+  return fine(`token verified; a test broadcast arrived in ${probe.data.latencyMs} ms; another gym's topic refused`);
 }

@@ -46,8 +46,6 @@ export const workspaceHealthSchema = z.object({
   /** Scheduled jobs serve every workspace; their errors are for the operator, so admins see only a count. */
   failingSystemJobs: z.number().int(),
   workerBeatAt: date.nullable(),
-  /** Broadcasts that could not be written (app.broadcast_health): live updates late, browsers polling instead. */
-  liveUpdates: z.object({ failures24h: z.number().int(), lastFailedAt: date.nullable(), lastSqlstate: z.string().nullable() }),
   /** Attempts after which a failed webhook is no longer applied again by the worker. */
   healAttempts: z.number().int(),
 });
@@ -59,9 +57,8 @@ export function getWorkspaceHealth(claims: UserClaims, workspaceId: string, log:
     const membership = await membershipIn(tx, workspaceId);
     if (!membership) return fail("NOT_FOUND", "Workspace not found.");
     if (membership.role !== "admin") return fail("FORBIDDEN", "Only admins can see the workspace's health.");
-    const [row] = await tx<{ health: Record<string, unknown> | null; liveUpdates: unknown }[]>`
-      select app.workspace_health(${workspaceId}) as health, app.broadcast_health(${workspaceId}) as "liveUpdates"`;
+    const [row] = await tx<{ health: Record<string, unknown> | null }[]>`select app.workspace_health(${workspaceId}) as health`;
     if (!row?.health) return fail("FORBIDDEN", "Only admins can see the workspace's health.");
-    return ok(workspaceHealthSchema.parse({ ...row.health, liveUpdates: row.liveUpdates }));
+    return ok(workspaceHealthSchema.parse(row.health));
   });
 }

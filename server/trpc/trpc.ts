@@ -10,6 +10,8 @@ import { type AppFailure, AppFailureError, fieldErrorsFrom } from "../lib/result
 export interface Context {
   requestId: string;
   claims: UserClaims | null;
+  /** The verified token itself, for the one call that acts as the user outside Postgres (the live-updates probe). */
+  accessToken: string | null;
   log: Logger;
   /** Set when a call was refused by the per-user limit: the HTTP answer becomes 429 with Retry-After. */
   refusedFor: { retryAfterSeconds: number | null };
@@ -19,10 +21,12 @@ export interface Context {
 export async function createContext(input: { accessToken: string | null; requestId: string }): Promise<Context> {
   const log = logger.child({ requestId: input.requestId });
   const refusedFor = { retryAfterSeconds: null };
-  if (!input.accessToken) return { requestId: input.requestId, claims: null, log, refusedFor };
+  if (!input.accessToken) return { requestId: input.requestId, claims: null, accessToken: null, log, refusedFor };
   const check = await verifyAccessToken(input.accessToken);
   if (!check.valid) log.info("auth.token_rejected", { reason: check.reason });
-  return { requestId: input.requestId, claims: check.valid ? check.claims : null, log, refusedFor };
+  return check.valid
+    ? { requestId: input.requestId, claims: check.claims, accessToken: input.accessToken, log, refusedFor }
+    : { requestId: input.requestId, claims: null, accessToken: null, log, refusedFor };
 }
 
 /** The most calls one HTTP request may batch; the browser's link is typed to the same number (app/trpc.ts). */
@@ -79,5 +83,5 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
       details: { retryAfterSeconds: limit.retryAfterSeconds },
     });
   }
-  return next({ ctx: { ...ctx, claims: ctx.claims } });
+  return next({ ctx: { ...ctx, claims: ctx.claims, accessToken: ctx.accessToken ?? "" } });
 });

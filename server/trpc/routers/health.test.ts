@@ -1,4 +1,4 @@
-import { afterAll, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { callerFor, createConversation, memberOfNewWorkspace, superuserSql } from "../../../dev/test/fixtures";
 
 // Jobs of a task no worker knows are never picked up, so the failures set below stay put while the test reads them.
@@ -38,28 +38,45 @@ it("is for admins only", async () => {
   expect(health).toMatchObject({ success: false, error: { code: "FORBIDDEN" } });
 });
 
-it("notes a broadcast that could not be written, by its code alone, and shows admins how many failed", async () => {
-  const gym = await memberOfNewWorkspace("admin");
-  const conversation = await createConversation(gym.workspaceId, { contactName: "Live Lee" });
-  // Realtime's table refusing every row, for one rolled-back transaction: the change is still stored.
-  const noted = await superuserSql()
-    .begin(async (tx) => {
-      await tx`create function public.refuse_broadcast() returns trigger language plpgsql as $$
-               begin raise exception 'refused: Live Lee' using errcode = 'P0001'; end $$`;
-      await tx`create trigger refuse_broadcast before insert on realtime.messages
-               for each row execute function public.refuse_broadcast()`;
-      const [changed] = await tx`update public.conversations set unread_count = unread_count + 1
-                                 where id = ${conversation.conversationId} returning id`;
-      const failures = await tx<{ sqlstate: string }[]>`select sqlstate from app.broadcast_failures
-                                                         where failed_at = now()`;
-      throw Object.assign(new Error("rollback"), { outcome: { changed: Boolean(changed), failures } });
-    })
-    .catch((error: { outcome?: unknown }) => error.outcome);
-  expect(noted).toEqual({ changed: true, failures: [{ sqlstate: "P0001" }] });
+describe("live updates, tried end to end", () => {
+  it("a test broadcast sent through realtime.send() reaches the admin over Realtime", async () => {
+    const gym = await memberOfNewWorkspace("admin");
+    const probe = await (await callerFor(gym.session.access_token)).health.liveUpdates({ workspaceId: gym.workspaceId });
+    expect(probe).toEqual({ success: true, data: { joined: true, delivered: true, latencyMs: expect.any(Number) } });
+  });
 
-  await superuserSql()`insert into app.broadcast_failures (sqlstate) values ('42P01')`;
-  const health = await (await callerFor(gym.session.access_token)).health.workspace({ workspaceId: gym.workspaceId });
-  if (!health.success) throw new Error(health.error.message);
-  expect(health.data.liveUpdates).toMatchObject({ lastSqlstate: "42P01" });
-  expect(health.data.liveUpdates.failures24h).toBeGreaterThanOrEqual(1);
+  it("is for admins of the workspace only", async () => {
+    const agent = await memberOfNewWorkspace("agent");
+    const asAgent = await (await callerFor(agent.session.access_token)).health.liveUpdates({ workspaceId: agent.workspaceId });
+    expect(asAgent).toMatchObject({ success: false, error: { code: "FORBIDDEN" } });
+    const stranger = await memberOfNewWorkspace("admin");
+    const asStranger = await (await callerFor(stranger.session.access_token)).health.liveUpdates({
+      workspaceId: agent.workspaceId,
+    });
+    expect(asStranger).toMatchObject({ success: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it("says so when broadcasts stop, while every change is still stored", async () => {
+    const gym = await memberOfNewWorkspace("admin");
+    const conversation = await createConversation(gym.workspaceId, { contactName: "Live Lee" });
+    // Realtime's table refusing this workspace's broadcasts (only its: other tests share the database), but not the
+    // rows Realtime's own authorization writes and rolls back when someone joins.
+    const name = `refuse_${gym.workspaceId.replaceAll("-", "_")}`;
+    await superuserSql().unsafe(`
+      create function public.${name}() returns trigger language plpgsql as $$
+        begin
+          if new.topic = 'workspace:${gym.workspaceId}' and new.event in ('probe', 'conversations') then raise exception 'refused' using errcode = 'P0001'; end if;
+          return new;
+        end $$;
+      create trigger ${name} before insert on realtime.messages for each row execute function public.${name}();`);
+    try {
+      const changed = await superuserSql()`update public.conversations set unread_count = unread_count + 1
+                                           where id = ${conversation.conversationId} returning id`;
+      expect(changed).toHaveLength(1);
+      const probe = await (await callerFor(gym.session.access_token)).health.liveUpdates({ workspaceId: gym.workspaceId });
+      expect(probe).toEqual({ success: true, data: { joined: true, delivered: false, latencyMs: null } });
+    } finally {
+      await superuserSql().unsafe(`drop trigger ${name} on realtime.messages; drop function public.${name}();`);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
+import { liveUpdatesProbeSchema, probeLiveUpdates } from "../../services/live-updates-probe";
 import { getWorkspaceHealth, workspaceHealthSchema } from "../../services/workspace-health";
 import { authedProcedure, router } from "../trpc";
 
@@ -9,4 +10,9 @@ export const healthRouter = router({
     .input(z.object({ workspaceId: z.uuid() }))
     .output(resultOf(workspaceHealthSchema))
     .query(({ ctx, input }) => getWorkspaceHealth(ctx.claims, input.workspaceId, ctx.log)),
+  /** Settings → Health (admins): a test broadcast sent and waited for, end to end. */
+  liveUpdates: authedProcedure
+    .input(z.object({ workspaceId: z.uuid() }))
+    .output(resultOf(liveUpdatesProbeSchema))
+    .query(({ ctx, input }) => probeLiveUpdates(ctx.claims, ctx.accessToken, input.workspaceId, ctx.log)),
 });

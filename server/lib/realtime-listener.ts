@@ -1,0 +1,44 @@
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import WebSocket from "ws";
+
+export type JoinOutcome = "joined" | "refused" | "timed out";
+
+const JOIN_TIMEOUT_MS = 10_000;
+
+/** A supabase-js client for listening to Realtime from Node (which before 22 has no WebSocket of its own). */
+export function realtimeClient(supabaseUrl: string, apiKey: string): SupabaseClient {
+  return createClient(supabaseUrl, apiKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+  });
+}
+
+/**
+ * Joins a private broadcast topic as the holder of `accessToken`, as a browser does; `onBroadcast` hears `event`.
+ * "refused" is Realtime's authorization saying no (our policy on realtime.messages).
+ */
+export async function joinPrivateTopic(
+  supabase: SupabaseClient,
+  accessToken: string,
+  topic: string,
+  listen?: { event: string; onBroadcast: (payload: Record<string, unknown>) => void },
+): Promise<JoinOutcome> {
+  await supabase.realtime.setAuth(accessToken);
+  const channel = supabase.channel(topic, { config: { private: true } });
+  if (listen) channel.on("broadcast", { event: listen.event }, (message) => listen.onBroadcast(message.payload ?? {}));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve("timed out"), JOIN_TIMEOUT_MS);
+    channel.subscribe((status) => {
+      if (status === "SUBSCRIBED" || status === "CHANNEL_ERROR" || status === "TIMED_OUT") {
+        clearTimeout(timer);
+        resolve(status === "SUBSCRIBED" ? "joined" : status === "CHANNEL_ERROR" ? "refused" : "timed out");
+      }
+    });
+  });
+}
+
+/** Leaves every topic and closes the socket. */
+export async function closeRealtime(supabase: SupabaseClient): Promise<void> {
+  await supabase.removeAllChannels();
+  supabase.realtime.disconnect();
+}
