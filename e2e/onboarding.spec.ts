@@ -23,6 +23,13 @@ test("a new person signs up, confirms their email, founds a gym and lands in its
   await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
   await expect(page.getByText(`We sent a confirmation link to ${email}.`)).toBeVisible();
 
+  // Signing in before confirming says what to do.
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("lift heavy things daily");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/Confirm your email first/);
+
   const link = linkIn(await nthEmailTo(mailUrl(), email), "/auth/confirm");
   expect(link.origin).toBe(baseURL);
   await page.goto(link.toString());

@@ -49,3 +49,25 @@ export function TextField(props: {
     </label>
   );
 }
+
+/** The form's one button: says what is happening while it is. */
+export function SubmitButton({ busy, label, busyLabel }: { busy: boolean; label: string; busyLabel: string }) {
+  return (
+    <button
+      type="submit"
+      disabled={busy}
+      className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+    >
+      {busy ? busyLabel : label}
+    </button>
+  );
+}
+
+/** What went wrong with the whole form, announced. */
+export function FormAlert({ message }: { message?: string }) {
+  return message ? (
+    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+      {message}
+    </p>
+  ) : null;
+}

@@ -38,6 +38,10 @@ export async function signInWithPassword(
   if (error.status === 429) {
     return { ok: false, status: 429, message: tooManyAttemptsMessage(60), headers: new Headers({ "Retry-After": "60" }) };
   }
+  if (error.code === "email_not_confirmed") {
+    const message = "Confirm your email first: follow the link we sent you. Signing up again with it sends a new one.";
+    return { ok: false, status: 400, message, headers };
+  }
   const wrongCredentials = error.code === "invalid_credentials";
   return wrongCredentials
     ? { ok: false, status: 400, message: "That email and password do not match. Check them and try again.", headers }

@@ -7,7 +7,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { AuthCard, TextField } from "../auth/auth-card";
+import { AuthCard, FormAlert, SubmitButton, TextField } from "../auth/auth-card";
 import { parseCredentials } from "../auth/credentials.server";
 import { safeNextPath, supabaseForRequest } from "../auth/session.server";
 import { signInWithPassword } from "../auth/sign-in.server";
@@ -60,11 +60,7 @@ export default function Login() {
     <AuthCard title="Frontdesk" lead="Sign in to your gym's inbox.">
       <Form method="post" className="mt-6 space-y-4" noValidate>
         <input type="hidden" name="next" value={searchParams.get("next") ?? "/inbox"} />
-        {result?.formError ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {result.formError}
-          </p>
-        ) : null}
+        <FormAlert message={result?.formError} />
         <TextField
           name="email"
           type="email"
@@ -80,13 +76,7 @@ export default function Login() {
           autoComplete="current-password"
           error={result?.fieldErrors?.password}
         />
-        <button
-          type="submit"
-          disabled={submitting}
-          className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
-        >
-          {submitting ? "Signing in…" : "Sign in"}
-        </button>
+        <SubmitButton busy={submitting} label="Sign in" busyLabel="Signing in…" />
       </Form>
       {signupOpen ? (
         <p className="mt-6 text-sm text-slate-700">

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { AuthCard, TextField } from "../auth/auth-card";
+import { AuthCard, FormAlert, SubmitButton, TextField } from "../auth/auth-card";
 import { supabaseForRequest } from "../auth/session.server";
 import { signUp, signUpSchema, signupIsOpen } from "../auth/sign-up.server";
 
@@ -95,11 +95,7 @@ export default function SignUp() {
   return (
     <AuthCard title="Start with Frontdesk" lead="Your gym's Facebook, Instagram and WhatsApp messages in one inbox.">
       <Form method="post" className="mt-6 space-y-4" noValidate>
-        {formError ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {formError}
-          </p>
-        ) : null}
+        <FormAlert message={formError} />
         <TextField
           name="email"
           type="email"
@@ -116,13 +112,7 @@ export default function SignUp() {
           autoComplete="new-password"
           error={fieldErrors?.password}
         />
-        <button
-          type="submit"
-          disabled={submitting}
-          className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
-        >
-          {submitting ? "Creating your account…" : "Create account"}
-        </button>
+        <SubmitButton busy={submitting} label="Create account" busyLabel="Creating your account…" />
       </Form>
       <p className="mt-6 text-sm text-slate-700">
         Already have an account?{" "}

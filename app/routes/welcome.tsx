@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { trpcCallerFor } from "../api/trpc.server";
-import { AuthCard, TextField } from "../auth/auth-card";
+import { AuthCard, FormAlert, SubmitButton, TextField } from "../auth/auth-card";
 import { requireUser } from "../auth/session.server";
 import { signupIsOpen } from "../auth/sign-up.server";
 
@@ -44,11 +44,7 @@ export default function Welcome() {
   return (
     <AuthCard title="Set up your gym" lead="You will be its admin: you can invite your staff and connect channels next.">
       <Form method="post" className="mt-6 space-y-4" noValidate>
-        {result?.formError ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {result.formError}
-          </p>
-        ) : null}
+        <FormAlert message={result?.formError} />
         <TextField
           name="name"
           label="Gym name"
@@ -56,13 +52,7 @@ export default function Welcome() {
           defaultValue={result?.name}
           error={result?.nameError}
         />
-        <button
-          type="submit"
-          disabled={submitting}
-          className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
-        >
-          {submitting ? "Creating your gym…" : "Create gym"}
-        </button>
+        <SubmitButton busy={submitting} label="Create gym" busyLabel="Creating your gym…" />
       </Form>
       <SignOut />
     </AuthCard>

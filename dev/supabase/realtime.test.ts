@@ -96,7 +96,11 @@ describe("Realtime stand-in, through the real supabase-js client", () => {
     const listBefore = list.received.length;
     await superuserSql()`update public.conversations set updated_at = now() where id = ${conversationId}`;
     expect(await caller.conversations.setStatus({ conversationId, status: "open" })).toMatchObject({ success: true });
-    await until(() => list.received.find((m) => JSON.stringify(m.payload).includes('"status":"open"')), "reopened");
+    // Looked for among what came after: the conversation's creation (also open) may arrive late, after the join.
+    await until(
+      () => list.received.slice(listBefore).find((m) => JSON.stringify(m.payload).includes('"status":"open"')),
+      "reopened",
+    );
     expect(list.received.length).toBe(listBefore + 1);
 
     const messageId = await addMessage(conversationId, { text: "Is the pool open on Sunday?" });
