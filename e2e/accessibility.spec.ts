@@ -31,6 +31,27 @@ test("sign-in, inbox, thread and channels have no serious or critical accessibil
   expect(await seriousViolations(page)).toEqual([]);
 });
 
+test("sign-up, a spent confirmation link, and founding a gym have no serious or critical accessibility violations", async ({
+  page,
+  data,
+}) => {
+  await page.goto("/signup");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/auth/confirm?token_hash=spent&type=email");
+  await expect(page.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  const user = await data.createUser("founder");
+  await page.goto("/login?next=/welcome");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Set up your gym" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
 test("keyboard: a skip link to the list, a visible focus on rows, and ? lists every shortcut", async ({ page, data }) => {
   const { user, workspaceId } = await data.memberOfNewWorkspace("agent");
   await data.createConversation(workspaceId, { contactName: "Keyboard Kim" });

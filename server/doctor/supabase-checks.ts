@@ -94,6 +94,7 @@ const dataApiClosed: Check = {
     try {
       const response = await fromSupabase(context, "/rest/v1/");
       if (response.status === 404 || response.status === 503) return fine("the Data API is off");
+      if (!response.ok) return fine(`it answered ${response.status}: it publishes nothing to the anon key`);
       const spec = (await response.json().catch(() => ({}))) as { paths?: Record<string, unknown> };
       const exposed = APP_TABLES.filter((table) => spec.paths && `/${table}` in spec.paths);
       return exposed.length === 0
