@@ -678,6 +678,16 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.attachment_workspace(object_name text)
+ RETURNS uuid
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case when split_part(object_name, '/', 1) ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+              then split_part(object_name, '/', 1)::uuid end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.audit(workspace uuid, entity text, entity_id uuid, action text, metadata jsonb DEFAULT '{}'::jsonb)
  RETURNS void
  LANGUAGE sql
@@ -1844,6 +1854,12 @@ create policy workspaces_select_member on public.workspaces as permissive for se
 create policy frontdesk_members_receive on realtime.messages as permissive for select to authenticated
   using (((extension = 'broadcast'::text) AND app.may_receive_topic(( SELECT realtime.topic() AS topic))));
 
+create policy attachments_members_read on storage.objects as permissive for select to authenticated
+  using (((bucket_id = 'attachments'::text) AND (app.attachment_workspace(name) = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
+
+create policy attachments_staff_upload on storage.objects as permissive for insert to authenticated
+  with check (((bucket_id = 'attachments'::text) AND (split_part(name, '/'::text, 2) = 'outbound'::text) AND (app.attachment_workspace(name) = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
+
 -- ── grants ──────────────────────────────────────────────────────────────────────────────────────────────
 
 grant usage on schema app to authenticated;
@@ -1877,6 +1893,8 @@ grant select (id, workspace_id, provider, provider_account_id, display_name, dis
 grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages, created_at) on public.channel_connect_attempts to authenticated;
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
+grant execute on function app.attachment_workspace(object_name text) to authenticated;
+grant execute on function app.attachment_workspace(object_name text) to service_role;
 grant execute on function app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone) to authenticated;
 grant execute on function app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text) to service_role;
 grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;

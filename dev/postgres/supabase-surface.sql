@@ -191,3 +191,66 @@ begin
   end if;
 end
 $$;
+
+-- Storage: the tables and helpers hosted Storage keeps in `storage`, as far as our policies and the stand-in's
+-- Storage API use them. Storage reads and writes `storage.objects` as the caller, so its RLS policies decide.
+create schema if not exists storage;
+grant usage on schema storage to anon, authenticated, service_role;
+
+create table if not exists storage.buckets (
+  id text primary key,
+  name text not null unique,
+  owner uuid,
+  public boolean default false,
+  file_size_limit bigint,
+  allowed_mime_types text[],
+  created_at timestamptz default now(),
+  updated_at timestamptz default now()
+);
+
+create table if not exists storage.objects (
+  id uuid primary key default gen_random_uuid(),
+  bucket_id text references storage.buckets (id),
+  name text,
+  owner uuid,
+  owner_id text,
+  metadata jsonb,
+  user_metadata jsonb,
+  version text,
+  path_tokens text[] generated always as (string_to_array(name, '/')) stored,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  last_accessed_at timestamptz default now(),
+  unique (bucket_id, name)
+);
+alter table storage.objects enable row level security;
+alter table storage.buckets enable row level security;
+grant all on storage.objects, storage.buckets to anon, authenticated, service_role;
+
+create or replace function storage.foldername(name text) returns text[]
+language plpgsql immutable as $$
+declare parts text[];
+begin
+  select string_to_array(name, '/') into parts;
+  return parts[1:array_length(parts, 1) - 1];
+end
+$$;
+create or replace function storage.filename(name text) returns text
+language plpgsql immutable as $$
+declare parts text[];
+begin
+  select string_to_array(name, '/') into parts;
+  return parts[array_length(parts, 1)];
+end
+$$;
+create or replace function storage.extension(name text) returns text
+language plpgsql immutable as $$
+declare parts text[]; filename text;
+begin
+  select string_to_array(name, '/') into parts;
+  select parts[array_length(parts, 1)] into filename;
+  return reverse(split_part(reverse(filename), '.', 1));
+end
+$$;
+grant execute on function storage.foldername(text), storage.filename(text), storage.extension(text)
+  to anon, authenticated, service_role;

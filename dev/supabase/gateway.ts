@@ -9,6 +9,7 @@ import { createEmailAuth, type EmailAuth } from "./auth-email";
 import { type AuthEmailSettings, readAuthEmailSettings } from "./auth-settings";
 import type { SigningKeys } from "./keys";
 import { startRealtime } from "./realtime";
+import { createStorage, type Storage, sendStorageReply } from "./storage";
 
 export interface GatewayOptions {
   /** Superuser URL of the local database (the stand-in plays GoTrue, which owns `auth`). */
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   siteUrl: string;
   /** Where Auth sends its emails: the mail catcher. */
   smtp: { host: string; port: number };
+  /** Where Storage keeps its files (`<bucket>/<name>`). */
+  storageDir: string;
   /** Sign-up and email settings; by default supabase/config.toml's, as `supabase start` reads them. */
   emailSettings?: Partial<AuthEmailSettings>;
   onLog?: (line: string) => void;
@@ -39,7 +42,8 @@ const CONFIG_TOML = path.resolve(import.meta.dirname, "../../supabase/config.tom
 
 const CORS_HEADERS = {
   "access-control-allow-origin": "*",
-  "access-control-allow-headers": "authorization, apikey, content-type, x-client-info, x-supabase-api-version",
+  "access-control-allow-headers":
+    "authorization, apikey, content-type, x-client-info, x-supabase-api-version, x-upsert, cache-control",
   "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
 };
 
@@ -69,6 +73,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     siteUrl: options.siteUrl,
     smtp: options.smtp,
   });
+  const storage = createStorage({ sql, keys: options.keys, rootDir: options.storageDir });
   const realtime = await startRealtime({ sql, databaseUrl: options.databaseUrl, keys: options.keys, onLog: options.onLog });
   server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", url).pathname === "/realtime/v1/websocket") realtime.handleUpgrade(req, socket, head);
@@ -81,6 +86,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.writeHead(204, CORS_HEADERS).end();
     } else if (path.startsWith("/functions/v1/")) {
       proxyToFunctions(req, res, options.functionsUrl);
+    } else if (path.startsWith("/storage/v1/")) {
+      handleStorage(req, storage, options.keys, url).then(
+        (reply) => sendStorageReply(res, reply, CORS_HEADERS),
+        (error: unknown) => {
+          options.onLog?.(`storage error: ${error instanceof Error ? error.message : String(error)}`);
+          if (!res.headersSent)
+            sendJson(res, { status: 500, body: { statusCode: "500", error: "internal", message: "Internal error" } });
+          else res.destroy();
+        },
+      );
     } else if (path.startsWith("/auth/v1/")) {
       handleAuth(req, { auth, emailAuth }, options.keys, url).then(
         (reply) => sendJson(res, reply),
@@ -152,6 +167,19 @@ async function handleAuth(
     default:
       return authError(404, "not_found", "Not found");
   }
+}
+
+/** Like Kong in front of Storage: an API key on every call but a signed URL's, which browsers load as is. */
+async function handleStorage(req: http.IncomingMessage, storage: Storage, keys: SigningKeys, base: string) {
+  const requestUrl = new URL(req.url ?? "/", base);
+  const route = requestUrl.pathname.replace(/^\/storage\/v1/, "");
+  const signedRead = req.method === "GET" && route.startsWith("/object/sign/");
+  const apiKey = headerValue(req, "apikey") ?? requestUrl.searchParams.get("apikey");
+  if (!signedRead && (!apiKey || !(await isApiKey(apiKey, keys)))) {
+    req.resume();
+    return { status: 401, body: { message: "Invalid API key" } };
+  }
+  return storage.handle(req, route, requestUrl.searchParams);
 }
 
 async function isApiKey(apiKey: string, keys: SigningKeys): Promise<boolean> {

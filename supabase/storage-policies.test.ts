@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { createClient } from "@supabase/supabase-js";
+import { describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { memberOfNewWorkspace, superuserSql } from "../dev/test/fixtures";
+import { withUser } from "../server/db/client";
+
+const { supabaseUrl, env } = inject("stack");
+
+/** The Storage API as this token's holder, the way the browser calls it. */
+function storageAs(accessToken: string) {
+  return createClient(supabaseUrl, env.SUPABASE_ANON_KEY ?? "", {
+    auth: { persistSession: false, autoRefreshToken: false },
+    global: { headers: { Authorization: `Bearer ${accessToken}` } },
+    // supabase-js builds its Realtime client eagerly; Node before 22 has no WebSocket of its own.
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+  }).storage.from("attachments");
+}
+const asService = () => storageAs(env.SUPABASE_SERVICE_ROLE_KEY ?? "");
+
+const bytes = (text: string) => new Blob([text], { type: "text/plain" });
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
+
+describe("the attachments bucket: only a workspace's members reach its objects", () => {
+  it("staff upload under their workspace's outbound prefix, then read it back and sign a URL that serves it", async () => {
+    const gym = await memberOfNewWorkspace("agent");
+    const name = `${gym.workspaceId}/outbound/${randomUUID()}-timetable.txt`;
+    const storage = storageAs(gym.session.access_token);
+    expect((await storage.upload(name, bytes("Mon 7am spin"), { contentType: "text/plain" })).error).toBeNull();
+
+    const downloaded = await storage.download(name);
+    expect(await downloaded.data?.text()).toBe("Mon 7am spin");
+    const signed = await storage.createSignedUrl(name, 60);
+    if (!signed.data) throw new Error(signed.error?.message);
+    const served = await fetch(signed.data.signedUrl);
+    expect(served.headers.get("content-type")).toBe("text/plain");
+    expect(await served.text()).toBe("Mon 7am spin");
+
+    const tampered = new URL(signed.data.signedUrl);
+    tampered.pathname = tampered.pathname.replace("timetable", "other");
+    expect((await fetch(tampered)).status).toBe(400);
+  });
+
+  it("another workspace's member can neither read, sign nor upload there — through the Storage API or SQL", async () => {
+    const gym = await memberOfNewWorkspace("admin");
+    const stranger = await memberOfNewWorkspace("admin");
+    const name = `${gym.workspaceId}/${randomUUID()}/${randomUUID()}/0-photo.txt`;
+    expect((await asService().upload(name, bytes("member's photo"))).error).toBeNull();
+
+    const theirs = storageAs(stranger.session.access_token);
+    expect((await theirs.download(name)).error).not.toBeNull();
+    expect((await theirs.createSignedUrl(name, 60)).error).not.toBeNull();
+    const batch = await theirs.createSignedUrls([name], 60);
+    expect(batch.data?.[0]?.signedUrl ?? null).toBeNull();
+    const intruding = await theirs.upload(`${gym.workspaceId}/outbound/${randomUUID()}-x.txt`, bytes("x"));
+    expect(intruding.error).not.toBeNull();
+
+    const seen = await withUser(
+      claimsOf(stranger.session.access_token),
+      (tx) => tx`
+      select 1 from storage.objects where bucket_id = 'attachments' and name = ${name}`,
+    );
+    expect(seen).toHaveLength(0);
+    const inserted = await withUser(
+      claimsOf(stranger.session.access_token),
+      (tx) => tx`
+      insert into storage.objects (bucket_id, name) values ('attachments', ${`${gym.workspaceId}/outbound/sneaky.txt`})`,
+    ).catch((error: { code?: string }) => error.code);
+    expect(inserted).toBe("42501");
+
+    // The workspace's own member reads it.
+    expect(await (await storageAs(gym.session.access_token).download(name)).data?.text()).toBe("member's photo");
+  });
+
+  it("staff cannot write where inbound media goes, nor remove or overwrite anything; the server can", async () => {
+    const gym = await memberOfNewWorkspace("admin");
+    const inbound = `${gym.workspaceId}/${randomUUID()}/${randomUUID()}/0-voice.txt`;
+    const storage = storageAs(gym.session.access_token);
+    expect((await storage.upload(inbound, bytes("forged"))).error).not.toBeNull();
+
+    expect((await asService().upload(inbound, bytes("real"))).error).toBeNull();
+    expect((await storage.upload(inbound, bytes("overwritten"), { upsert: true })).error).not.toBeNull();
+    const removed = await storage.remove([inbound]);
+    expect(removed.data ?? []).toHaveLength(0);
+    expect(await (await storage.download(inbound)).data?.text()).toBe("real");
+
+    expect((await asService().remove([inbound])).data).toHaveLength(1);
+    const [left] = await superuserSql()<{ n: number }[]>`
+      select count(*)::int as n from storage.objects where bucket_id = 'attachments' and name = ${inbound}`;
+    expect(left?.n).toBe(0);
+  });
+});
