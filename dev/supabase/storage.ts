@@ -225,7 +225,9 @@ function uploadedBytes(req: http.IncomingMessage): Promise<{ bytes: Readable; mi
   }
   return new Promise((resolve, reject) => {
     const form = busboy({ headers: req.headers, limits: { files: 1 } });
-    form.once("file", (_field, stream, info) => resolve({ bytes: stream, mimeType: info.mimeType || "application/octet-stream" }));
+    form.once("file", (_field, stream, info) =>
+      resolve({ bytes: stream, mimeType: info.mimeType || "application/octet-stream" }),
+    );
     form.once("error", reject);
     form.once("close", () => reject(new Error("no file in the form")));
     req.pipe(form);
