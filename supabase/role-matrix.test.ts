@@ -437,6 +437,7 @@ describe("the job queue and the worker's own tables", () => {
     `select app.schedule_send_confirmations(array['00000000-0000-0000-0000-000000000000'::uuid])::text as outcome`,
     `select app.settle_unconfirmed_send('00000000-0000-0000-0000-000000000000')::text as outcome`,
     "select app.send_live_updates_probe(gen_random_uuid(), gen_random_uuid())::text as outcome",
+    `select app.note_stored_media(gen_random_uuid(), 0, '{"storedPath": "x"}') as outcome`,
     "select outcome from app.create_gym('A gym of my own', auth.uid())",
   ])("refuses %s to every role", async (statement) => {
     for (const role of ROLES) expect(await attempt(role, (tx) => asRows(tx, statement), rowsOrNone)).toBe("denied");

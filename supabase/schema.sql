@@ -914,6 +914,24 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.enqueue_media_downloads()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform graphile_worker.add_jobs(array(
+    select row('store-media', json_build_object('messageId', n.id, 'workspaceId', n.workspace_id), null, null, 6,
+               'store-media:' || n.id, null, null)::graphile_worker.job_spec
+    from new_messages n
+    where n.direction = 'inbound'
+      and exists (select 1 from jsonb_array_elements(n.attachments) a where a ? 'mediaId' or a ? 'url')
+  ));
+  return null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.enqueue_profile_lookups()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1244,6 +1262,20 @@ AS $function$
     'status', m.status, 'sentAt', m.sent_at, 'deliveredAt', m.delivered_at, 'readAt', m.read_at,
     'failedAt', m.failed_at, 'error', m.error, 'editedAt', m.edited_at, 'deletedAt', m.deleted_at,
     'createdAt', m.created_at)
+$function$;
+
+CREATE OR REPLACE FUNCTION app.note_stored_media(target uuid, at_index integer, stored jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.messages m
+  set attachments = jsonb_set(m.attachments, array[at_index::text], (m.attachments -> at_index) || stored)
+  where m.id = target and m.deleted_at is null and at_index >= 0 and at_index < jsonb_array_length(m.attachments);
+  return case when found then 'changed' else 'not_found' end;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.note_window_closed()
@@ -1813,6 +1845,7 @@ CREATE TRIGGER messages_apply_pending_receipts AFTER INSERT OR UPDATE OF provide
 CREATE TRIGGER messages_broadcast_insert AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
 CREATE TRIGGER messages_broadcast_update AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
 CREATE TRIGGER messages_count_failed_sends AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((old.status = 'failed'::public.message_status) IS DISTINCT FROM (new.status = 'failed'::public.message_status))) EXECUTE FUNCTION app.count_failed_sends();
+CREATE TRIGGER messages_enqueue_media_downloads AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_messages FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_media_downloads();
 CREATE TRIGGER messages_enqueue_send_confirmations AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_messages FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_send_confirmations();
 CREATE TRIGGER messages_erase_unsent BEFORE UPDATE ON public.messages FOR EACH ROW WHEN ((new.deleted_at IS NOT NULL)) EXECUTE FUNCTION app.erase_unsent_message();
 CREATE TRIGGER messages_erase_unsent_from_webhooks AFTER UPDATE OF deleted_at ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL) AND (new.direction = 'inbound'::public.message_direction) AND (new.provider_message_id IS NOT NULL))) EXECUTE FUNCTION app.erase_unsent_from_webhooks();
@@ -1920,6 +1953,7 @@ grant execute on function app.member_role(target_workspace uuid) to service_role
 grant execute on function app.member_workspace_ids() to authenticated;
 grant execute on function app.member_workspace_ids() to service_role;
 grant execute on function app.message_event(m public.messages) to public;
+grant execute on function app.note_stored_media(target uuid, at_index integer, stored jsonb) to service_role;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;

@@ -3,6 +3,7 @@ import type { Message, NotConfirmedCode } from "../api/types";
 import { clockTime } from "../ui/time";
 import { LinkifiedText } from "./linkified-text";
 import { useOffline } from "./live-updates";
+import { MessageMedia } from "./message-media";
 
 /** Delivery marks, at AA contrast; read also says so in words, so it never depends on colour alone. */
 const TICKS: Record<Message["status"], { mark: string; label: string; className: string }> = {
@@ -30,8 +31,11 @@ export function MessageBubble({
   senderName,
   onRetry,
   retrying,
+  mediaUrl,
 }: {
   message: Message;
+  /** The signed URL of a stored attachment (media-urls.ts). */
+  mediaUrl: (path: string) => string | null | undefined;
   /** Who on the team sent a staff reply ("You" for the signed-in user). */
   senderName: string | null;
   /** `confirmed`: the user accepted that a message Meta may have delivered goes again. */
@@ -53,7 +57,7 @@ export function MessageBubble({
               : "bg-white ring-1 ring-slate-200"
           }`}
         >
-          <MessageBody message={message} />
+          <MessageBody message={message} mediaUrl={mediaUrl} />
         </div>
         {message.reactions.length > 0 ? (
           <div className="mt-0.5 text-xs">
@@ -119,10 +123,15 @@ function FailedSend({
   );
 }
 
-function MessageBody({ message }: { message: Message }) {
+function MessageBody({ message, mediaUrl }: { message: Message; mediaUrl: (path: string) => string | null | undefined }) {
   if (message.deletedAt) return <em className="opacity-70">The member unsent this message.</em>;
   const attachments = message.attachments.map((attachment, index) => {
     const key = `${attachment.type}-${index}`;
+    // Fetched into Storage by the worker (or on its way there, or given up): shown from there, never from Meta.
+    if (attachment.storedPath || attachment.unavailable || (attachment.mediaId && message.direction === "inbound")) {
+      const url = attachment.storedPath ? mediaUrl(attachment.storedPath) : undefined;
+      return <MessageMedia key={key} attachment={attachment} url={url} inbound={message.direction === "inbound"} />;
+    }
     if (attachment.type === "image" && attachment.url) {
       return (
         <a key={key} href={attachment.url} target="_blank" rel="noopener noreferrer">

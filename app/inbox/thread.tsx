@@ -8,6 +8,7 @@ import { Composer } from "./composer";
 import type { useConversationActions } from "./conversation-actions";
 import { ConversationHeader } from "./conversation-header";
 import { THREAD_POLL_MS, useLiveThread } from "./live-updates";
+import { useMediaUrls } from "./media-urls";
 import { MessageBubble } from "./message-bubble";
 import { isUnstored, useSendReply, useUnsentReplies } from "./send-reply";
 import { useTeamNames } from "./team-names";
@@ -87,6 +88,7 @@ export function Thread({
     (reply) => !stored.some((message) => message.clientMessageId === reply.clientMessageId),
   );
   const ordered = [...stored, ...unsent];
+  const mediaUrl = useMediaUrls(conversation.id, stored);
   const bottom = useRef<HTMLDivElement>(null);
   const newest = ordered.at(-1)?.id;
   useEffect(() => {
@@ -136,6 +138,7 @@ export function Thread({
                 <MessageBubble
                   message={message}
                   senderName={nameOf(message.senderUserId)}
+                  mediaUrl={mediaUrl}
                   retrying={retry.isPending && retry.variables?.messageId === message.id}
                   onRetry={(confirmed) =>
                     isUnstored(message) ? resend.resend(message) : retry.mutate({ messageId: message.id, confirmed })

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSimulatedAccounts } from "./accounts";
@@ -51,6 +51,8 @@ const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
  * A local Graph API: the Send API for Messenger/Instagram (`/{page-id}/messages`) and WhatsApp
  * (`/{phone-number-id}/messages`), profile and media lookups, and the account side in ./accounts.ts
  * (OAuth dialog, token exchange, `/me/accounts`, `subscribed_apps`). It records every call and fails on demand.
+ * Media: `POST /__media` registers a member's file; Graph `GET /{media-id}` describes it (WhatsApp), its download
+ * needs the token, and its CDN URL (Messenger/Instagram) expires when asked to.
  * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`,
  * `POST|GET /__test-users`, `GET /__subscriptions`, `GET /__login-as/{user-id}`.
  */
@@ -63,8 +65,18 @@ export interface SimulatedSend {
   whatsapp: boolean;
 }
 
+/** Media a member sent, as Meta holds it: WhatsApp's by media id (a token needed), Messenger's at an expiring CDN URL. */
+interface SimulatedMedia {
+  bytes: Buffer;
+  mimeType: string;
+  sha256: string;
+  /** When the CDN URL stops answering (ms since the epoch), if ever. */
+  expiresAt: number | null;
+}
+
 export async function startMetaSimulator(options: { port: number; host?: string; onSend?: (send: SimulatedSend) => void }) {
   const calls: RecordedCall[] = [];
+  const media = new Map<string, SimulatedMedia>();
   let failures: (InjectedFailure & { remaining: number })[] = [];
   const accounts = createSimulatedAccounts();
   const server = http.createServer(async (req, res) => {
@@ -75,6 +87,31 @@ export async function startMetaSimulator(options: { port: number; host?: string;
       else res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(value));
     };
     if (accounts.control(req, url, body, json)) return;
+
+    const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
+    // POST /__media {base64, mimeType, expiresInMs?} → {id, url}: a WhatsApp media id, and the Messenger CDN URL.
+    if (url.pathname === "/__media" && req.method === "POST") {
+      const upload = (body ?? {}) as { base64?: string; mimeType?: string; expiresInMs?: number };
+      const bytes = Buffer.from(upload.base64 ?? "", "base64");
+      const id = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
+      media.set(id, {
+        bytes,
+        mimeType: upload.mimeType ?? "application/octet-stream",
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        expiresAt: upload.expiresInMs ? Date.now() + upload.expiresInMs : null,
+      });
+      return json(200, { id, url: `${origin}/cdn/${id}` });
+    }
+    const download = /^\/(cdn|whatsapp-media)\/(\d+)$/.exec(url.pathname);
+    if (download?.[2] && req.method === "GET") {
+      const item = media.get(download[2]);
+      const expired = item?.expiresAt !== null && item?.expiresAt !== undefined && Date.now() > item.expiresAt;
+      // WhatsApp's download URL needs the business's token, as Meta's does.
+      if (download[1] === "whatsapp-media" && !/^Bearer .+/.test(req.headers.authorization ?? "")) return json(401, "");
+      if (!item || (download[1] === "cdn" && expired)) return json(404, "URL signature expired");
+      res.writeHead(200, { "content-type": item.mimeType, "content-length": String(item.bytes.length) }).end(item.bytes);
+      return;
+    }
 
     if (url.pathname === "/__calls") {
       if (req.method === "DELETE") calls.length = 0;
@@ -146,6 +183,18 @@ export async function startMetaSimulator(options: { port: number; host?: string;
       return json(200, { recipient_id: recipientId, message_id: providerMessageId });
     }
     if (req.method === "GET" && id && !edge) {
+      const item = media.get(id);
+      if (item) {
+        if (!token) return json(400, { error: { message: "An access token is required", type: "OAuthException", code: 104 } });
+        return json(200, {
+          messaging_product: "whatsapp",
+          id,
+          url: `${origin}/whatsapp-media/${id}`,
+          mime_type: item.mimeType,
+          sha256: item.sha256,
+          file_size: item.bytes.length,
+        });
+      }
       if (query.fields?.includes("url")) {
         return json(200, {
           id,

@@ -151,6 +151,40 @@ export function whatsappText(options: {
   });
 }
 
+/** A member's WhatsApp photo, voice note, video, document or sticker: a media id Meta holds, no bytes. */
+export function whatsappMedia(options: {
+  phoneNumberId: string;
+  waId: string;
+  kind: "image" | "audio" | "video" | "document" | "sticker";
+  mediaId: string;
+  mimeType: string;
+  caption?: string;
+  filename?: string;
+  voice?: boolean;
+  id?: string;
+}) {
+  const media = {
+    id: options.mediaId,
+    mime_type: options.mimeType,
+    sha256: "unused-by-us",
+    ...(options.caption ? { caption: options.caption } : {}),
+    ...(options.filename ? { filename: options.filename } : {}),
+    ...(options.voice ? { voice: true } : {}),
+  };
+  return whatsappWebhook(options.phoneNumberId, {
+    contacts: [{ profile: { name: "Member" }, wa_id: options.waId }],
+    messages: [
+      {
+        from: options.waId,
+        id: options.id ?? newWamid(),
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: options.kind,
+        [options.kind]: media,
+      },
+    ],
+  });
+}
+
 /** A WhatsApp status webhook for one of our sent messages. */
 export function whatsappStatus(options: {
   phoneNumberId: string;

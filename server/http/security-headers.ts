@@ -33,8 +33,10 @@ export function securityHeaders({ supabaseUrl, https }: SecurityHeaderOptions): 
         "script-src": ["'self'", (_req, res) => `'nonce-${cspNonceOf(res) ?? ""}'`],
         "script-src-attr": ["'none'"],
         "style-src": ["'self'"],
-        // Members' photos and avatars come from Meta's CDNs (https only: see payload-fields.ts httpsUrl).
-        "img-src": ["'self'", "data:", "https:"],
+        // Members' avatars come from Meta's CDNs (https only: see payload-fields.ts httpsUrl); stored media from
+        // Storage's signed URLs, on the project's own origin.
+        "img-src": ["'self'", "data:", "https:", supabase.origin],
+        "media-src": ["'self'", supabase.origin],
         "font-src": ["'self'"],
         "connect-src": ["'self'", supabase.origin, websocket],
         "object-src": ["'none'"],

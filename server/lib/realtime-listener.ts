@@ -1,16 +1,13 @@
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import WebSocket from "ws";
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { supabaseClient } from "./supabase-client";
 
 export type JoinOutcome = "joined" | "refused" | "timed out";
 
 const JOIN_TIMEOUT_MS = 10_000;
 
-/** A supabase-js client for listening to Realtime from Node (which before 22 has no WebSocket of its own). */
+/** A supabase-js client for listening to Realtime from Node. */
 export function realtimeClient(supabaseUrl: string, apiKey: string): SupabaseClient {
-  return createClient(supabaseUrl, apiKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-  });
+  return supabaseClient(apiKey, { supabaseUrl });
 }
 
 /**

@@ -15,6 +15,13 @@ const messageAttachmentSchema = z.object({
   mimeType: z.string().nullish(),
   caption: z.string().nullish(),
   title: z.string().nullish(),
+  /** Set by the worker once the bytes are in the attachments bucket (store-media); the browser signs it to show it. */
+  storedPath: z.string().nullish(),
+  size: z.number().int().nullish(),
+  width: z.number().int().nullish(),
+  height: z.number().int().nullish(),
+  /** Why the worker could not store it (expired at Meta, not what it claimed, attempts spent). */
+  unavailable: z.string().nullish(),
 });
 
 /** The `error.code` of a reply still pending because Meta never answered it: shown as "Not confirmed yet". */

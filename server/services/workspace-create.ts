@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createClient } from "@supabase/supabase-js";
-import WebSocket from "ws";
 import { z } from "zod";
 import { asService } from "../db/client";
 import { config } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
+import { supabaseClient } from "../lib/supabase-client";
 import { foundGym, gymNameSchema } from "./gym-founding";
 
 export const newWorkspaceSchema = z.object({
@@ -37,11 +36,7 @@ export async function createWorkspaceWithAdmin(input: unknown, log: Logger): Pro
   const serviceKey = config().SUPABASE_SERVICE_ROLE_KEY;
   if (!serviceKey) return fail("VALIDATION", "SUPABASE_SERVICE_ROLE_KEY is needed to create the admin's account.");
   const generatedPassword = parsed.data.password ? undefined : randomBytes(18).toString("base64url");
-  const auth = createClient(config().SUPABASE_URL, serviceKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    // supabase-js builds its Realtime client eagerly; Node before 22 has no WebSocket of its own.
-    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-  });
+  const auth = supabaseClient(serviceKey);
   const created = await auth.auth.admin.createUser({
     email: adminEmail,
     password: parsed.data.password ?? generatedPassword,

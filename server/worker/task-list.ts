@@ -4,11 +4,13 @@ import { confirmSendTask, sweepUnconfirmedSendsTask } from "./tasks/confirm-send
 import { healWebhooksTask } from "./tasks/heal-webhooks";
 import { lookupProfileTask } from "./tasks/lookup-profile";
 import { removeExpiredTask } from "./tasks/remove-expired";
+import { storeMediaTask } from "./tasks/store-media";
 
 /** Every task by the identifier jobs name it with (SQL enqueues some: …_background_jobs.sql). */
 export function frontdeskTasks(log: Logger): TaskList {
   return {
     "lookup-profile": lookupProfileTask(log.child({ task: "lookup-profile" })),
+    "store-media": storeMediaTask(log.child({ task: "store-media" })),
     "confirm-send": confirmSendTask(log.child({ task: "confirm-send" })),
     "sweep-unconfirmed-sends": sweepUnconfirmedSendsTask(log.child({ task: "sweep-unconfirmed-sends" })),
     "heal-webhooks": healWebhooksTask(log.child({ task: "heal-webhooks" })),

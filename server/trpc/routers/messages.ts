@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
+import { mediaUrlsSchema, signMediaUrls } from "../../services/media-urls";
 import { messageSchema } from "../../services/message-shape";
 import { listMessages, type MessagePage } from "../../services/messages";
 import { retryMessage, sendMessage } from "../../services/sending";
@@ -50,6 +51,11 @@ export const messagesRouter = router({
     .output(resultOf(messageSchema))
     .mutation(({ ctx, input }) => retryMessage(ctx.claims, input, ctx.log)),
 
+  /** Signed URLs for the stored media the thread shows, one batch per page (paths of this conversation only). */
+  mediaUrls: authedProcedure
+    .input(z.object({ conversationId: z.uuid(), paths: z.array(z.string().max(500)).max(200) }))
+    .output(resultOf(mediaUrlsSchema))
+    .query(({ ctx, input }) => signMediaUrls(ctx.claims, ctx.accessToken, input, ctx.log)),
   list: authedProcedure
     .input(
       z.object({

@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import { whatsappMedia } from "../dev/meta/webhooks";
+import { expect, meta, metaUrl, signInAs, test } from "./fixtures";
+
+const PNG_1X1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+const OPUS_VOICE = Buffer.concat([
+  Buffer.from("OggS", "latin1"),
+  Buffer.from([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19]),
+  Buffer.from("OpusHead", "latin1"),
+  Buffer.from([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0]),
+]);
+
+async function metaHolds(bytes: Buffer, mimeType: string): Promise<string> {
+  const response = await fetch(`${metaUrl()}/__media`, {
+    method: "POST",
+    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType }),
+  });
+  return ((await response.json()) as { id: string }).id;
+}
+
+test("a member's WhatsApp photo and voice note show as an image and an audio player, from Storage; a file that lies is unavailable", async ({
+  page,
+  data,
+}) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 5)}`);
+  const channelId = await data.createChannel(workspaceId, "whatsapp");
+  const [channel] = await data.sql()<{ phoneNumberId: string }[]>`
+    select provider_account_id as "phoneNumberId" from public.channel_accounts where id = ${channelId}`;
+  const phoneNumberId = channel?.phoneNumberId ?? "";
+  const waId = `4477009${Math.floor(Math.random() * 1e5)}`;
+
+  const photo = await metaHolds(PNG_1X1, "image/jpeg");
+  await meta.webhook(
+    whatsappMedia({ phoneNumberId, waId, kind: "image", mediaId: photo, mimeType: "image/jpeg", caption: "My squat form" }),
+  );
+  const voice = await metaHolds(OPUS_VOICE, "audio/ogg; codecs=opus");
+  await meta.webhook(
+    whatsappMedia({ phoneNumberId, waId, kind: "audio", mediaId: voice, mimeType: "audio/ogg; codecs=opus", voice: true }),
+  );
+  const fake = await metaHolds(Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "image/jpeg");
+  await meta.webhook(whatsappMedia({ phoneNumberId, waId, kind: "image", mediaId: fake, mimeType: "image/jpeg" }));
+
+  await signInAs(page, user);
+  await page.getByTestId("conversation-row").first().click();
+
+  const image = page.getByRole("img", { name: "My squat form" });
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+  const src = (await image.getAttribute("src")) ?? "";
+  expect(new URL(src).origin).toBe(new URL(process.env.E2E_SUPABASE_URL ?? "").origin);
+  expect(src).toContain("/storage/v1/object/sign/attachments/");
+
+  const audio = page.getByLabel("Voice message from the member");
+  await expect(audio).toBeVisible();
+  const audioSrc = (await audio.getAttribute("src")) ?? "";
+  const served = await page.request.get(audioSrc);
+  expect(served.headers()["content-type"]).toMatch(/^audio\/ogg/);
+  expect(Buffer.from(await served.body()).equals(OPUS_VOICE)).toBe(true);
+
+  await expect(page.getByTestId("media-unavailable")).toHaveCount(1);
+});

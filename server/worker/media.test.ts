@@ -1,0 +1,145 @@
+import { createHash } from "node:crypto";
+import { describe, expect, inject, it } from "vitest";
+import { whatsappMedia } from "../../dev/meta/webhooks";
+import { eventually } from "../../dev/test/eventually";
+import { createChannel, memberOfNewWorkspace, sendWebhook, superuserSql } from "../../dev/test/fixtures";
+
+/** The store-media job, run by the test stack's worker, against the Meta simulator and the Storage stand-in. */
+const { metaUrl, supabaseUrl, env } = inject("stack");
+
+const PNG_1X1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+const OPUS_VOICE = Buffer.concat([
+  Buffer.from("OggS", "latin1"),
+  Buffer.from([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19]),
+  Buffer.from("OpusHead", "latin1"),
+  Buffer.from([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0]),
+  Buffer.alloc(70_000, 7),
+]);
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+/** A file a member sends: Meta holds it under a media id. */
+async function metaHolds(bytes: Buffer, mimeType: string): Promise<string> {
+  const response = await fetch(`${metaUrl}/__media`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType }),
+  });
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function whatsappGym() {
+  const gym = await memberOfNewWorkspace("admin");
+  const channelId = await createChannel(gym.workspaceId, "whatsapp");
+  const [channel] = await superuserSql()<{ phoneNumberId: string }[]>`
+    select provider_account_id as "phoneNumberId" from public.channel_accounts where id = ${channelId}`;
+  return { ...gym, phoneNumberId: channel?.phoneNumberId ?? "" };
+}
+
+type Attachment = { storedPath?: string; mimeType?: string; size?: number; width?: number; unavailable?: string };
+async function attachmentOf(mediaId: string): Promise<Attachment | undefined> {
+  const [row] = await superuserSql()<{ attachment: Attachment }[]>`
+    select attachments -> 0 as attachment from public.messages where attachments -> 0 ->> 'mediaId' = ${mediaId}`;
+  return row?.attachment;
+}
+const settled = (attachment: Attachment | undefined) => Boolean(attachment?.storedPath || attachment?.unavailable);
+
+async function storedBytes(path: string): Promise<Buffer> {
+  const key = env.SUPABASE_SERVICE_ROLE_KEY ?? "";
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  const response = await fetch(`${supabaseUrl}/storage/v1/object/attachments/${encoded}`, {
+    headers: { authorization: `Bearer ${key}`, apikey: key },
+  });
+  return Buffer.from(await response.arrayBuffer());
+}
+
+describe("a member's media, stored in the attachments bucket by the worker", () => {
+  it("a WhatsApp photo: fetched by media id with the channel's token, sniffed, stored byte for byte under its message", async () => {
+    const gym = await whatsappGym();
+    const mediaId = await metaHolds(PNG_1X1, "image/jpeg");
+    await sendWebhook(
+      whatsappMedia({
+        phoneNumberId: gym.phoneNumberId,
+        waId: "447700900123",
+        kind: "image",
+        mediaId,
+        mimeType: "image/jpeg",
+        caption: "My form",
+      }),
+    );
+
+    const attachment = await eventually(() => attachmentOf(mediaId), settled);
+    expect(attachment).toMatchObject({ mimeType: "image/png", size: PNG_1X1.length, width: 1, height: 1 });
+    const [message] = await superuserSql()<{ id: string; conversationId: string }[]>`
+      select id, conversation_id as "conversationId" from public.messages where attachments -> 0 ->> 'mediaId' = ${mediaId}`;
+    expect(attachment?.storedPath).toBe(`${gym.workspaceId}/${message?.conversationId}/${message?.id}/0-image.png`);
+    expect(sha256(await storedBytes(attachment?.storedPath ?? ""))).toBe(sha256(PNG_1X1));
+  });
+
+  it("a voice note larger than what is sniffed arrives whole, as Ogg audio", async () => {
+    const gym = await whatsappGym();
+    const mediaId = await metaHolds(OPUS_VOICE, "audio/ogg; codecs=opus");
+    await sendWebhook(
+      whatsappMedia({
+        phoneNumberId: gym.phoneNumberId,
+        waId: "447700900124",
+        kind: "audio",
+        mediaId,
+        mimeType: "audio/ogg; codecs=opus",
+        voice: true,
+      }),
+    );
+
+    const attachment = await eventually(() => attachmentOf(mediaId), settled);
+    expect(attachment).toMatchObject({ mimeType: expect.stringMatching(/^audio\/ogg/), size: OPUS_VOICE.length });
+    expect(sha256(await storedBytes(attachment?.storedPath ?? ""))).toBe(sha256(OPUS_VOICE));
+  });
+
+  it("refuses a file that is not what it says, and stores nothing", async () => {
+    const gym = await whatsappGym();
+    const mediaId = await metaHolds(Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "image/jpeg");
+    await sendWebhook(
+      whatsappMedia({ phoneNumberId: gym.phoneNumberId, waId: "447700900125", kind: "image", mediaId, mimeType: "image/jpeg" }),
+    );
+
+    const attachment = await eventually(() => attachmentOf(mediaId), settled);
+    expect(attachment).toMatchObject({ unavailable: "refused: not an image: application/pdf" });
+    expect(attachment?.storedPath).toBeUndefined();
+    const [objects] = await superuserSql()<{ n: number }[]>`
+      select count(*)::int as n from storage.objects where bucket_id = 'attachments' and name like ${`${gym.workspaceId}/%`}`;
+    expect(objects?.n).toBe(0);
+  });
+
+  it("retries when Meta does not hand the file over, then shows it unavailable once the attempts are spent", async () => {
+    const gym = await whatsappGym();
+    const mediaId = await metaHolds(PNG_1X1, "image/png");
+    await fetch(`${metaUrl}/__failures`, {
+      method: "POST",
+      body: JSON.stringify({ pathIncludes: `/${mediaId}`, status: 503, times: 20 }),
+    });
+    await sendWebhook(
+      whatsappMedia({ phoneNumberId: gym.phoneNumberId, waId: "447700900126", kind: "image", mediaId, mimeType: "image/png" }),
+    );
+
+    const [message] = await superuserSql()<{ id: string }[]>`
+      select id from public.messages where attachments -> 0 ->> 'mediaId' = ${mediaId}`;
+    const jobKey = `store-media:${message?.id}`;
+    const failedOnce = await eventually(
+      async () =>
+        (
+          await superuserSql()<{ attempts: number }[]>`
+        select attempts from graphile_worker.jobs where key = ${jobKey}`
+        )[0]?.attempts ?? 0,
+      (attempts) => attempts >= 1,
+    );
+    expect(failedOnce).toBe(1);
+    expect(settled(await attachmentOf(mediaId))).toBe(false);
+    // The next attempt is the last (instead of waiting out six backoffs), and is due now.
+    await superuserSql()`update graphile_worker._private_jobs set max_attempts = 2, run_at = now() where key = ${jobKey}`;
+
+    const attachment = await eventually(() => attachmentOf(mediaId), settled, { timeoutMs: 20_000 });
+    expect(attachment).toMatchObject({ unavailable: "Meta refused the media lookup (2)" });
+  });
+});
