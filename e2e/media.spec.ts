@@ -62,3 +62,30 @@ test("a member's WhatsApp photo and voice note show as an image and an audio pla
 
   await expect(page.getByTestId("media-unavailable")).toHaveCount(1);
 });
+
+test("a photo Meta had lost shows as unavailable, and Retry brings it", async ({ page, data }) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 5)}`);
+  const channelId = await data.createChannel(workspaceId, "whatsapp");
+  const [channel] = await data.sql()<{ phoneNumberId: string }[]>`
+    select provider_account_id as "phoneNumberId" from public.channel_accounts where id = ${channelId}`;
+  const photo = await metaHolds(PNG_1X1, "image/png");
+  await meta.fail({ pathIncludes: `/${photo}`, code: 100, times: 1 });
+  await meta.webhook(
+    whatsappMedia({
+      phoneNumberId: channel?.phoneNumberId ?? "",
+      waId: "447700900999",
+      kind: "image",
+      mediaId: photo,
+      mimeType: "image/png",
+      caption: "Gym selfie",
+    }),
+  );
+
+  await signInAs(page, user);
+  await page.getByTestId("conversation-row").first().click();
+  const unavailable = page.getByTestId("media-unavailable");
+  await expect(unavailable).toBeVisible();
+  await unavailable.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("img", { name: "Gym selfie" })).toBeVisible();
+  await expect(page.getByTestId("media-unavailable")).toHaveCount(0);
+});

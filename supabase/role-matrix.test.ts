@@ -21,6 +21,8 @@ let gym: {
   contactId: string;
   spareIdentityId: string;
   freeConversationId: string;
+  /** A member's photo the worker gave up on. */
+  unavailableMediaMessageId: string;
   theirsConversationId: string;
   attemptId: string;
 };
@@ -69,6 +71,11 @@ beforeAll(async () => {
   });
   await addMessage(free.conversationId, { text: "When do you open?" });
   const sql = superuserSql();
+  const [givenUp] = await sql<{ id: string }[]>`
+    insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, sender, kind, attachments, status)
+    values (${workspaceId}, ${free.conversationId}, ${free.channelAccountId}, 'inbound', 'member', 'image',
+            '[{"type": "image", "mediaId": "1", "unavailable": "the file has expired at Meta"}]', 'delivered')
+    returning id`;
   const [spare] = await sql<{ id: string }[]>`
     insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
     values (${workspaceId}, ${free.contactId}, ${free.channelAccountId}, ${randomUUID()}) returning id`;
@@ -92,6 +99,7 @@ beforeAll(async () => {
     freeConversationId: free.conversationId,
     theirsConversationId: theirs.conversationId,
     attemptId: attemptRow?.id ?? "",
+    unavailableMediaMessageId: givenUp?.id ?? "",
   };
 });
 
@@ -317,6 +325,11 @@ const FUNCTIONS = (): FunctionCase[] => [
     name: "archive a conversation",
     call: () => `select app.set_conversation_archived('${gym.freeConversationId}', true) as outcome`,
     expect: same("changed"),
+  },
+  {
+    name: "ask for a member's unavailable media again",
+    call: () => `select app.retry_media('${gym.unavailableMediaMessageId}') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "changed", outsider: "not_found" },
   },
   {
     name: "mark a conversation read",

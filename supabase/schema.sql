@@ -1455,6 +1455,36 @@ AS $function$
   select count(*)::integer from reopened
 $function$;
 
+CREATE OR REPLACE FUNCTION app.retry_media(target uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  message_workspace uuid;
+begin
+  select m.workspace_id into message_workspace from public.messages m
+  where m.id = target and m.direction = 'inbound' and m.deleted_at is null and app.member_role(m.workspace_id) is not null;
+  if message_workspace is null then
+    return 'not_found';
+  end if;
+  update public.messages m
+  set attachments = (select jsonb_agg(case when a ? 'unavailable' and not a ? 'storedPath' then a - 'unavailable' else a end
+                                      order by i)
+                     from jsonb_array_elements(m.attachments) with ordinality as x(a, i))
+  where m.id = target
+    and exists (select 1 from jsonb_array_elements(m.attachments) a where a ? 'unavailable' and not a ? 'storedPath');
+  if not found then
+    return 'unchanged';
+  end if;
+  perform graphile_worker.add_job('store-media', json_build_object('messageId', target, 'workspaceId', message_workspace),
+                                  job_key => 'store-media:' || target, max_attempts => 6);
+  perform app.audit(message_workspace, 'message', target, 'message.media_retried');
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.schedule_send_confirmations(message_ids uuid[])
  RETURNS void
  LANGUAGE plpgsql
@@ -1957,6 +1987,7 @@ grant execute on function app.note_stored_media(target uuid, at_index integer, s
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;
+grant execute on function app.retry_media(target uuid) to authenticated;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to authenticated;

@@ -130,7 +130,15 @@ function MessageBody({ message, mediaUrl }: { message: Message; mediaUrl: (path:
     // Fetched into Storage by the worker (or on its way there, or given up): shown from there, never from Meta.
     if (attachment.storedPath || attachment.unavailable || (attachment.mediaId && message.direction === "inbound")) {
       const url = attachment.storedPath ? mediaUrl(attachment.storedPath) : undefined;
-      return <MessageMedia key={key} attachment={attachment} url={url} inbound={message.direction === "inbound"} />;
+      return (
+        <MessageMedia
+          key={key}
+          messageId={message.id}
+          attachment={attachment}
+          url={url}
+          inbound={message.direction === "inbound"}
+        />
+      );
     }
     if (attachment.type === "image" && attachment.url) {
       return (

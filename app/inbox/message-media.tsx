@@ -1,4 +1,6 @@
+import { useMutation } from "@tanstack/react-query";
 import type { Message } from "../api/types";
+import { useTRPC } from "../trpc";
 
 type Attachment = Message["attachments"][number];
 
@@ -15,10 +17,12 @@ function sizeLabel(bytes: number | null | undefined): string {
  * file card with name, type, size and a download; "Loading…" while the worker fetches it, "unavailable" if it could not.
  */
 export function MessageMedia({
+  messageId,
   attachment,
   url,
   inbound,
 }: {
+  messageId: string;
   attachment: Attachment;
   url: string | null | undefined;
   inbound: boolean;
@@ -26,7 +30,7 @@ export function MessageMedia({
   if (attachment.unavailable) {
     return (
       <span className={`${box} opacity-80`} data-testid="media-unavailable">
-        📎 Media unavailable
+        📎 Media unavailable {inbound ? <RetryMedia messageId={messageId} /> : null}
       </span>
     );
   }
@@ -66,5 +70,27 @@ export function MessageMedia({
       📄 {attachment.title ?? "File"}{" "}
       <span className="text-xs opacity-80">{[mime, sizeLabel(attachment.size)].filter(Boolean).join(" · ")}</span>
     </a>
+  );
+}
+
+/** Asks the worker to fetch it again; the thread shows it loading once the message changes (a live update). */
+function RetryMedia({ messageId }: { messageId: string }) {
+  const trpc = useTRPC();
+  const retry = useMutation(trpc.messages.retryMedia.mutationOptions());
+  const refused =
+    retry.data && !retry.data.success ? retry.data.error.message : retry.isError ? "Could not reach Frontdesk." : null;
+  return (
+    <>
+      —{" "}
+      <button
+        type="button"
+        disabled={retry.isPending}
+        onClick={() => retry.mutate({ messageId })}
+        className="font-semibold underline disabled:opacity-50"
+      >
+        {retry.isPending ? "Retrying…" : "Retry"}
+      </button>
+      {refused ? <span role="alert"> {refused}</span> : null}
+    </>
   );
 }

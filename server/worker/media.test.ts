@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { whatsappMedia } from "../../dev/meta/webhooks";
 import { eventually } from "../../dev/test/eventually";
-import { createChannel, memberOfNewWorkspace, sendWebhook, superuserSql } from "../../dev/test/fixtures";
+import { callerFor, createChannel, memberOfNewWorkspace, sendWebhook, superuserSql } from "../../dev/test/fixtures";
 
 /** The store-media job, run by the test stack's worker, against the Meta simulator and the Storage stand-in. */
 const { metaUrl, supabaseUrl, env } = inject("stack");
@@ -141,5 +141,45 @@ describe("a member's media, stored in the attachments bucket by the worker", () 
 
     const attachment = await eventually(() => attachmentOf(mediaId), settled, { timeoutMs: 20_000 });
     expect(attachment).toMatchObject({ unavailable: "Meta refused the media lookup (2)" });
+  });
+
+  it("a member's media Meta had lost is fetched again when staff press Retry", async () => {
+    const gym = await whatsappGym();
+    const mediaId = await metaHolds(PNG_1X1, "image/png");
+    // Meta answers the first lookup "no such media" (for good), then has it.
+    await fetch(`${metaUrl}/__failures`, {
+      method: "POST",
+      body: JSON.stringify({ pathIncludes: `/${mediaId}`, code: 100, times: 1 }),
+    });
+    await sendWebhook(
+      whatsappMedia({ phoneNumberId: gym.phoneNumberId, waId: "447700900127", kind: "image", mediaId, mimeType: "image/png" }),
+    );
+    expect(await eventually(() => attachmentOf(mediaId), settled)).toMatchObject({
+      unavailable: "Meta refused the media lookup (100)",
+    });
+
+    const [message] = await superuserSql()<{ id: string }[]>`
+      select id from public.messages where attachments -> 0 ->> 'mediaId' = ${mediaId}`;
+    const caller = await callerFor(gym.session.access_token);
+    expect(await caller.messages.retryMedia({ messageId: message?.id ?? "" })).toEqual({
+      success: true,
+      data: { retried: true },
+    });
+    const attachment = await eventually(
+      () => attachmentOf(mediaId),
+      (a) => Boolean(a?.storedPath),
+    );
+    expect(attachment).toMatchObject({ mimeType: "image/png", width: 1 });
+    expect(attachment?.unavailable).toBeUndefined();
+    // Nothing left to retry; someone else's gym cannot ask.
+    expect(await caller.messages.retryMedia({ messageId: message?.id ?? "" })).toEqual({
+      success: true,
+      data: { retried: false },
+    });
+    const stranger = await memberOfNewWorkspace("admin");
+    const asStranger = await (await callerFor(stranger.session.access_token)).messages.retryMedia({
+      messageId: message?.id ?? "",
+    });
+    expect(asStranger).toMatchObject({ success: false, error: { code: "NOT_FOUND" } });
   });
 });

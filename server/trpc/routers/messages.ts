@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { resultOf } from "../../lib/result";
+import { retryMedia } from "../../services/media-retry";
 import { mediaUrlsSchema, signMediaUrls } from "../../services/media-urls";
 import { messageSchema } from "../../services/message-shape";
 import { listMessages, type MessagePage } from "../../services/messages";
@@ -51,6 +52,11 @@ export const messagesRouter = router({
     .output(resultOf(messageSchema))
     .mutation(({ ctx, input }) => retryMessage(ctx.claims, input, ctx.log)),
 
+  /** A member's photo, voice note or file that could not be fetched, fetched again. */
+  retryMedia: authedProcedure
+    .input(z.object({ messageId: z.uuid() }))
+    .output(resultOf(z.object({ retried: z.boolean() })))
+    .mutation(({ ctx, input }) => retryMedia(ctx.claims, input.messageId, ctx.log)),
   /** Signed URLs for the stored media the thread shows, one batch per page (paths of this conversation only). */
   mediaUrls: authedProcedure
     .input(z.object({ conversationId: z.uuid(), paths: z.array(z.string().max(500)).max(200) }))
