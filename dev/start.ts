@@ -101,8 +101,10 @@ async function main() {
     });
   }
   worker = await startWorkerProcess({
-    // Locally a killed worker's jobs go back to the queue within 10 s.
-    env: stack ? { ...stack.env, WORKER_STALE_AFTER_MS: "10000" } : { NODE_ENV: settings?.NODE_ENV ?? "production" },
+    // Locally a killed worker's jobs go back to the queue within 10 s, and it trusts the simulator's https CDN.
+    env: stack
+      ? { ...stack.env, WORKER_STALE_AFTER_MS: "10000", ...(meta ? { NODE_EXTRA_CA_CERTS: meta.cdnCaFile } : {}) }
+      : { NODE_ENV: settings?.NODE_ENV ?? "production" },
     log,
   });
   await build;

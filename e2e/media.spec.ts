@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { whatsappMedia } from "../dev/meta/webhooks";
-import { expect, meta, metaUrl, signInAs, test } from "./fixtures";
+import { request } from "@playwright/test";
+import { messengerAttachment, whatsappMedia } from "../dev/meta/webhooks";
+import { expect, gymWithPage, meta, metaUrl, signInAs, test } from "./fixtures";
 
 const PNG_1X1 = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
@@ -88,4 +89,30 @@ test("a photo Meta had lost shows as unavailable, and Retry brings it", async ({
   await unavailable.getByRole("button", { name: "Retry" }).click();
   await expect(page.getByRole("img", { name: "Gym selfie" })).toBeVisible();
   await expect(page.getByTestId("media-unavailable")).toHaveCount(0);
+});
+
+test("a Messenger photo still shows after Meta's CDN link has expired: it is shown from Storage", async ({ page, data }) => {
+  const gym = await gymWithPage({ page, data }, "agent");
+  const response = await fetch(`${metaUrl()}/__media`, {
+    method: "POST",
+    body: JSON.stringify({ base64: PNG_1X1.toString("base64"), mimeType: "image/png", expiresInMs: 3_000 }),
+  });
+  const { url } = (await response.json()) as { url: string };
+  const expiresAt = Date.now() + 3_000;
+  await meta.webhook(messengerAttachment({ pageId: gym.pageId, psid: `psid-${randomUUID()}`, type: "image", url }));
+
+  await page.reload();
+  await page.getByTestId("conversation-row").first().click();
+  const image = page.getByRole("img", { name: "Image from the member" });
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 200));
+  // The CDN's certificate is the simulator's own: this check, unlike the worker, does not need to trust it.
+  const cdn = await request.newContext({ ignoreHTTPSErrors: true });
+  expect((await cdn.get(url)).status()).toBe(404);
+  await cdn.dispose();
+  await page.reload();
+  await expect
+    .poll(() => page.getByRole("img", { name: "Image from the member" }).evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBe(1);
 });

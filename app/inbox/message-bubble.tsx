@@ -128,7 +128,8 @@ function MessageBody({ message, mediaUrl }: { message: Message; mediaUrl: (path:
   const attachments = message.attachments.map((attachment, index) => {
     const key = `${attachment.type}-${index}`;
     // Fetched into Storage by the worker (or on its way there, or given up): shown from there, never from Meta.
-    if (attachment.storedPath || attachment.unavailable || (attachment.mediaId && message.direction === "inbound")) {
+    const inboundMedia = message.direction === "inbound" && Boolean(attachment.mediaId || attachment.url);
+    if (attachment.storedPath || attachment.unavailable || inboundMedia) {
       const url = attachment.storedPath ? mediaUrl(attachment.storedPath) : undefined;
       return (
         <MessageMedia

@@ -1,6 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import selfsigned from "selfsigned";
 import { createSimulatedAccounts } from "./accounts";
 import { newMid, newWamid } from "./webhooks";
 
@@ -74,9 +79,16 @@ interface SimulatedMedia {
   expiresAt: number | null;
 }
 
-export async function startMetaSimulator(options: { port: number; host?: string; onSend?: (send: SimulatedSend) => void }) {
+export async function startMetaSimulator(options: {
+  port: number;
+  host?: string;
+  /** Where Meta's CDN (https, as Meta's is) listens; a free port unless given. */
+  cdnPort?: number;
+  onSend?: (send: SimulatedSend) => void;
+}) {
   const calls: RecordedCall[] = [];
   const media = new Map<string, SimulatedMedia>();
+  const cdn = await startCdn(media, options.cdnPort ?? 0);
   let failures: (InjectedFailure & { remaining: number })[] = [];
   const accounts = createSimulatedAccounts();
   const server = http.createServer(async (req, res) => {
@@ -100,15 +112,14 @@ export async function startMetaSimulator(options: { port: number; host?: string;
         sha256: createHash("sha256").update(bytes).digest("hex"),
         expiresAt: upload.expiresInMs ? Date.now() + upload.expiresInMs : null,
       });
-      return json(200, { id, url: `${origin}/cdn/${id}` });
+      return json(200, { id, url: `${cdn.url}/cdn/${id}` });
     }
-    const download = /^\/(cdn|whatsapp-media)\/(\d+)$/.exec(url.pathname);
-    if (download?.[2] && req.method === "GET") {
-      const item = media.get(download[2]);
-      const expired = item?.expiresAt !== null && item?.expiresAt !== undefined && Date.now() > item.expiresAt;
+    const download = /^\/whatsapp-media\/(\d+)$/.exec(url.pathname);
+    if (download?.[1] && req.method === "GET") {
+      const item = media.get(download[1]);
       // WhatsApp's download URL needs the business's token, as Meta's does.
-      if (download[1] === "whatsapp-media" && !/^Bearer .+/.test(req.headers.authorization ?? "")) return json(401, "");
-      if (!item || (download[1] === "cdn" && expired)) return json(404, "URL signature expired");
+      if (!/^Bearer .+/.test(req.headers.authorization ?? "")) return json(401, "");
+      if (!item) return json(404, "Not found");
       res.writeHead(200, { "content-type": item.mimeType, "content-length": String(item.bytes.length) }).end(item.bytes);
       return;
     }
@@ -213,10 +224,50 @@ export async function startMetaSimulator(options: { port: number; host?: string;
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
+    /** The CDN's self-signed certificate, for processes that fetch from it (NODE_EXTRA_CA_CERTS). */
+    cdnCaFile: cdn.caFile,
     calls,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cdn.stop();
+    },
+  };
+}
+
+/**
+ * Meta's CDN for Messenger and Instagram attachments: https (the normalizer keeps https links only), with a
+ * certificate made for 127.0.0.1 at start; a URL stops answering once its media has expired.
+ */
+async function startCdn(media: Map<string, SimulatedMedia>, port: number) {
+  const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+  });
+  const dir = await mkdtemp(path.join(tmpdir(), "frontdesk-cdn-"));
+  const caFile = path.join(dir, "cdn-ca.pem");
+  await writeFile(caFile, pems.cert);
+  const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+    const id = /^\/cdn\/(\d+)$/.exec(new URL(req.url ?? "/", "https://cdn").pathname)?.[1];
+    const item = id ? media.get(id) : undefined;
+    if (!item || (item.expiresAt !== null && Date.now() > item.expiresAt)) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("URL signature expired");
+      return;
+    }
+    res.writeHead(200, { "content-type": item.mimeType, "content-length": String(item.bytes.length) }).end(item.bytes);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    caFile,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -64,6 +64,21 @@ export function messengerText(options: {
   return messagingWebhook({ ...options, event: { message: { mid: options.mid ?? newMid(), text: options.text } } });
 }
 
+/** A member's photo, video, audio or file on Messenger or Instagram: a link to Meta's CDN (which expires). */
+export function messengerAttachment(options: {
+  pageId: string;
+  psid: string;
+  type: "image" | "video" | "audio" | "file";
+  url: string;
+  mid?: string;
+  object?: "page" | "instagram";
+}) {
+  return messagingWebhook({
+    ...options,
+    event: { message: { mid: options.mid ?? newMid(), attachments: [{ type: options.type, payload: { url: options.url } }] } },
+  });
+}
+
 /** The copy Meta sends of a message the page sent; `appId` says which app sent it. */
 export function messengerEcho(options: {
   pageId: string;

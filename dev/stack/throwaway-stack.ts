@@ -50,7 +50,14 @@ export async function startThrowawayStack(options: {
     await superuser.unsafe(`alter database postgres set frontdesk.send_confirm_after = '${TEST_SEND_CONFIRM_AFTER}'`);
     await superuser.end();
     const worker = await startWorkerProcess({
-      env: { ...stack.env, ...TEST_WORKER_ENV, META_GRAPH_URL: meta.url, META_GRAPH_TIMEOUT_MS: "1500" },
+      // It fetches members' Messenger/Instagram media from the simulator's https CDN, whose certificate it must trust.
+      env: {
+        ...stack.env,
+        ...TEST_WORKER_ENV,
+        META_GRAPH_URL: meta.url,
+        META_GRAPH_TIMEOUT_MS: "1500",
+        NODE_EXTRA_CA_CERTS: meta.cdnCaFile,
+      },
       log,
     }).catch(async (error: unknown) => {
       await stack.stop();

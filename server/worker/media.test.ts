@@ -1,8 +1,15 @@
 import { createHash } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
-import { whatsappMedia } from "../../dev/meta/webhooks";
+import { messengerAttachment, whatsappMedia } from "../../dev/meta/webhooks";
 import { eventually } from "../../dev/test/eventually";
-import { callerFor, createChannel, memberOfNewWorkspace, sendWebhook, superuserSql } from "../../dev/test/fixtures";
+import {
+  callerFor,
+  channelForWebhooks,
+  createChannel,
+  memberOfNewWorkspace,
+  sendWebhook,
+  superuserSql,
+} from "../../dev/test/fixtures";
 
 /** The store-media job, run by the test stack's worker, against the Meta simulator and the Storage stand-in. */
 const { metaUrl, supabaseUrl, env } = inject("stack");
@@ -20,15 +27,16 @@ const OPUS_VOICE = Buffer.concat([
 ]);
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
-/** A file a member sends: Meta holds it under a media id. */
-async function metaHolds(bytes: Buffer, mimeType: string): Promise<string> {
+/** A file a member sends: Meta holds it under a media id (WhatsApp) and at a CDN URL (Messenger, Instagram). */
+async function metaStores(bytes: Buffer, mimeType: string, expiresInMs?: number): Promise<{ id: string; url: string }> {
   const response = await fetch(`${metaUrl}/__media`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType }),
+    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType, expiresInMs }),
   });
-  return ((await response.json()) as { id: string }).id;
+  return (await response.json()) as { id: string; url: string };
 }
+const metaHolds = async (bytes: Buffer, mimeType: string) => (await metaStores(bytes, mimeType)).id;
 
 async function whatsappGym() {
   const gym = await memberOfNewWorkspace("admin");
@@ -39,9 +47,11 @@ async function whatsappGym() {
 }
 
 type Attachment = { storedPath?: string; mimeType?: string; size?: number; width?: number; unavailable?: string };
-async function attachmentOf(mediaId: string): Promise<Attachment | undefined> {
+/** The first attachment of the message whose first attachment has this media id (or CDN URL). */
+async function attachmentOf(mediaIdOrUrl: string): Promise<Attachment | undefined> {
   const [row] = await superuserSql()<{ attachment: Attachment }[]>`
-    select attachments -> 0 as attachment from public.messages where attachments -> 0 ->> 'mediaId' = ${mediaId}`;
+    select attachments -> 0 as attachment from public.messages
+    where attachments -> 0 ->> 'mediaId' = ${mediaIdOrUrl} or attachments -> 0 ->> 'url' = ${mediaIdOrUrl}`;
   return row?.attachment;
 }
 const settled = (attachment: Attachment | undefined) => Boolean(attachment?.storedPath || attachment?.unavailable);
@@ -181,5 +191,26 @@ describe("a member's media, stored in the attachments bucket by the worker", () 
       messageId: message?.id ?? "",
     });
     expect(asStranger).toMatchObject({ success: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it.each(["page", "instagram"] as const)(
+    "a %s photo: fetched from Meta's CDN and kept, whatever the CDN does later",
+    async (object) => {
+      const { providerAccountId: pageId } = await channelForWebhooks(object === "page" ? "messenger" : "instagram");
+      const { url } = await metaStores(PNG_1X1, "image/png", 60_000);
+      await sendWebhook(messengerAttachment({ pageId, psid: `psid-${Date.now()}`, type: "image", url, object }));
+
+      const attachment = await eventually(() => attachmentOf(url), settled);
+      expect(attachment).toMatchObject({ mimeType: "image/png", width: 1 });
+      expect(sha256(await storedBytes(attachment?.storedPath ?? ""))).toBe(sha256(PNG_1X1));
+    },
+  );
+
+  it("a CDN link that has already expired shows as unavailable at once, without retries", async () => {
+    const { providerAccountId: pageId } = await channelForWebhooks("messenger");
+    const { url } = await metaStores(PNG_1X1, "image/png", 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sendWebhook(messengerAttachment({ pageId, psid: `psid-${Date.now()}`, type: "image", url }));
+    expect(await eventually(() => attachmentOf(url), settled)).toMatchObject({ unavailable: "the file has expired at Meta" });
   });
 });
