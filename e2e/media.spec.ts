@@ -1,26 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { request } from "@playwright/test";
 import { messengerAttachment, whatsappMedia } from "../dev/meta/webhooks";
+import { metaStores, OGG_OPUS_HEAD, PNG_1X1, TINY_PDF } from "../dev/test/media-files";
 import { expect, gymWithPage, meta, metaUrl, signInAs, test } from "./fixtures";
 
-const PNG_1X1 = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-  "base64",
-);
-const OPUS_VOICE = Buffer.concat([
-  Buffer.from("OggS", "latin1"),
-  Buffer.from([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19]),
-  Buffer.from("OpusHead", "latin1"),
-  Buffer.from([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0]),
-]);
-
-async function metaHolds(bytes: Buffer, mimeType: string): Promise<string> {
-  const response = await fetch(`${metaUrl()}/__media`, {
-    method: "POST",
-    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType }),
-  });
-  return ((await response.json()) as { id: string }).id;
-}
+const OPUS_VOICE = OGG_OPUS_HEAD;
+const metaHolds = async (bytes: Buffer, mimeType: string) => (await metaStores(metaUrl(), bytes, mimeType)).id;
 
 test("a member's WhatsApp photo and voice note show as an image and an audio player, from Storage; a file that lies is unavailable", async ({
   page,
@@ -41,7 +26,7 @@ test("a member's WhatsApp photo and voice note show as an image and an audio pla
   await meta.webhook(
     whatsappMedia({ phoneNumberId, waId, kind: "audio", mediaId: voice, mimeType: "audio/ogg; codecs=opus", voice: true }),
   );
-  const fake = await metaHolds(Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "image/jpeg");
+  const fake = await metaHolds(TINY_PDF, "image/jpeg");
   await meta.webhook(whatsappMedia({ phoneNumberId, waId, kind: "image", mediaId: fake, mimeType: "image/jpeg" }));
 
   await signInAs(page, user);
@@ -93,11 +78,7 @@ test("a photo Meta had lost shows as unavailable, and Retry brings it", async ({
 
 test("a Messenger photo still shows after Meta's CDN link has expired: it is shown from Storage", async ({ page, data }) => {
   const gym = await gymWithPage({ page, data }, "agent");
-  const response = await fetch(`${metaUrl()}/__media`, {
-    method: "POST",
-    body: JSON.stringify({ base64: PNG_1X1.toString("base64"), mimeType: "image/png", expiresInMs: 3_000 }),
-  });
-  const { url } = (await response.json()) as { url: string };
+  const { url } = await metaStores(metaUrl(), PNG_1X1, "image/png", 3_000);
   const expiresAt = Date.now() + 3_000;
   await meta.webhook(messengerAttachment({ pageId: gym.pageId, psid: `psid-${randomUUID()}`, type: "image", url }));
 

@@ -1,21 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createClient } from "@supabase/supabase-js";
 import { describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
 import { memberOfNewWorkspace, superuserSql } from "../dev/test/fixtures";
 import { withUser } from "../server/db/client";
+import { supabaseClient } from "../server/lib/supabase-client";
 
 const { supabaseUrl, env } = inject("stack");
 
 /** The Storage API as this token's holder, the way the browser calls it. */
-function storageAs(accessToken: string) {
-  return createClient(supabaseUrl, env.SUPABASE_ANON_KEY ?? "", {
-    auth: { persistSession: false, autoRefreshToken: false },
-    global: { headers: { Authorization: `Bearer ${accessToken}` } },
-    // supabase-js builds its Realtime client eagerly; Node before 22 has no WebSocket of its own.
-    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-  }).storage.from("attachments");
-}
+const storageAs = (accessToken: string) =>
+  supabaseClient(env.SUPABASE_ANON_KEY ?? "", { supabaseUrl, accessToken }).storage.from("attachments");
 const asService = () => storageAs(env.SUPABASE_SERVICE_ROLE_KEY ?? "");
 
 const bytes = (text: string) => new Blob([text], { type: "text/plain" });

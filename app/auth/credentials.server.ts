@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldErrorsFrom } from "../../server/lib/result";
 
 // Server-only so zod stays out of the login page's browser bundle.
 const credentialsSchema = z.object({
@@ -7,3 +8,11 @@ const credentialsSchema = z.object({
 });
 
 export const parseCredentials = (input: unknown) => credentialsSchema.safeParse(input);
+
+/** The first message for each of the sign-in and sign-up forms' fields (server/lib/result.ts reads the issues). */
+export function credentialFieldErrors(issues: z.core.$ZodIssue[]): Partial<Record<"email" | "password", string>> {
+  const byField = fieldErrorsFrom(issues);
+  return Object.fromEntries(
+    (["email", "password"] as const).flatMap((field) => (byField[field]?.[0] ? [[field, byField[field][0]]] : [])),
+  );
+}

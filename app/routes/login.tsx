@@ -8,7 +8,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthCard, FormAlert, SubmitButton, TextField } from "../auth/auth-card";
-import { parseCredentials } from "../auth/credentials.server";
+import { credentialFieldErrors, parseCredentials } from "../auth/credentials.server";
 import { safeNextPath, supabaseForRequest } from "../auth/session.server";
 import { signInWithPassword } from "../auth/sign-in.server";
 import { signupIsOpen } from "../auth/sign-up.server";
@@ -36,12 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = String(form.get("email") ?? "").trim();
   const parsed = parseCredentials({ email, password: form.get("password") ?? "" });
   if (!parsed.success) {
-    const fieldErrors: ActionData["fieldErrors"] = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if (field === "email" || field === "password") fieldErrors[field] ??= issue.message;
-    }
-    return json<ActionData>({ fieldErrors, email }, { status: 400 });
+    return json<ActionData>({ fieldErrors: credentialFieldErrors(parsed.error.issues), email }, { status: 400 });
   }
   const signedIn = await signInWithPassword(request, context.clientIp, parsed.data);
   if (!signedIn.ok) {

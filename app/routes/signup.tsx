@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthCard, FormAlert, SubmitButton, TextField } from "../auth/auth-card";
+import { credentialFieldErrors } from "../auth/credentials.server";
 import { supabaseForRequest } from "../auth/session.server";
 import { signUp, signUpSchema, signupIsOpen } from "../auth/sign-up.server";
 
@@ -29,12 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const parsed = signUpSchema.safeParse({ email, password: form.get("password") ?? "" });
   if (!parsed.success) {
-    const fieldErrors: Partial<Record<"email" | "password", string>> = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if (field === "email" || field === "password") fieldErrors[field] ??= issue.message;
-    }
-    return json<ActionData>({ email, fieldErrors }, { status: 400 });
+    return json<ActionData>({ email, fieldErrors: credentialFieldErrors(parsed.error.issues) }, { status: 400 });
   }
   const outcome = await signUp(request, context.clientIp, parsed.data);
   if (outcome.ok) return json<ActionData>({ sent: true, email: parsed.data.email });

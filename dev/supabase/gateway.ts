@@ -7,6 +7,7 @@ import { SESSION_INACTIVITY_DAYS } from "../../server/lib/session-policy";
 import { type Auth, type AuthReply, authError, createAuth } from "./auth";
 import { createEmailAuth, type EmailAuth } from "./auth-email";
 import { type AuthEmailSettings, readAuthEmailSettings } from "./auth-settings";
+import { readJson } from "./json-body";
 import type { SigningKeys } from "./keys";
 import { startRealtime } from "./realtime";
 import { createStorage, type Storage, sendStorageReply } from "./storage";
@@ -132,8 +133,7 @@ async function handleAuth(
   if (route === "GET /.well-known/jwks.json") return { status: 200, body: { keys: [keys.publicJwk] } };
 
   // Like Kong in front of GoTrue: every Auth call carries a project API key.
-  const apiKey = headerValue(req, "apikey") ?? requestUrl.searchParams.get("apikey");
-  if (!apiKey || !(await isApiKey(apiKey, keys))) {
+  if (!(await carriesApiKey(req, requestUrl, keys))) {
     return {
       status: 401,
       body: { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." },
@@ -174,12 +174,17 @@ async function handleStorage(req: http.IncomingMessage, storage: Storage, keys: 
   const requestUrl = new URL(req.url ?? "/", base);
   const route = requestUrl.pathname.replace(/^\/storage\/v1/, "");
   const signedRead = req.method === "GET" && route.startsWith("/object/sign/");
-  const apiKey = headerValue(req, "apikey") ?? requestUrl.searchParams.get("apikey");
-  if (!signedRead && (!apiKey || !(await isApiKey(apiKey, keys)))) {
+  if (!signedRead && !(await carriesApiKey(req, requestUrl, keys))) {
     req.resume();
     return { status: 401, body: { message: "Invalid API key" } };
   }
   return storage.handle(req, route, requestUrl.searchParams);
+}
+
+/** Whether the request names one of this project's API keys (header or query), as Kong requires. */
+async function carriesApiKey(req: http.IncomingMessage, requestUrl: URL, keys: SigningKeys): Promise<boolean> {
+  const apiKey = headerValue(req, "apikey") ?? requestUrl.searchParams.get("apikey");
+  return Boolean(apiKey) && (await isApiKey(apiKey ?? "", keys));
 }
 
 async function isApiKey(apiKey: string, keys: SigningKeys): Promise<boolean> {
@@ -233,22 +238,6 @@ function clientIpOf(req: http.IncomingMessage): string | null {
 function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 1_000_000) return {};
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 function sendJson(res: http.ServerResponse, reply: AuthReply) {

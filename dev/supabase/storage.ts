@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type postgres from "postgres";
+import { readJson } from "./json-body";
 import type { SigningKeys } from "./keys";
 
 /**
@@ -162,13 +163,13 @@ export function createStorage(options: StorageOptions) {
       const caller = await callerOf(req);
       if (!caller) return fail(400, "Invalid JWT", "invalid signature");
       if (method === "POST" && signed?.[1] && signed[2]) {
-        const { expiresIn } = await readBody(req);
+        const { expiresIn } = await readJson(req);
         const url = await signOne(caller, signed[1], decodeURIComponent(signed[2]), Number(expiresIn) || 60);
         return url ? { status: 200, body: { signedURL: url } } : fail(404, "not_found", "Object not found");
       }
       const batch = /^\/object\/sign\/([^/]+)$/.exec(route);
       if (method === "POST" && batch?.[1]) {
-        const { expiresIn, paths } = await readBody(req);
+        const { expiresIn, paths } = await readJson(req);
         const names = Array.isArray(paths) ? paths.map(String) : [];
         const results = [];
         for (const name of names) {
@@ -199,7 +200,7 @@ export function createStorage(options: StorageOptions) {
       const removeIn = /^\/object\/([^/]+)$/.exec(route);
       if (method === "DELETE" && removeIn?.[1]) {
         const bucket = removeIn[1];
-        const { prefixes } = await readBody(req);
+        const { prefixes } = await readJson(req);
         const names = Array.isArray(prefixes) ? prefixes.map(String) : [];
         const removed = await asCaller(
           caller,
@@ -242,17 +243,6 @@ export async function sendStorageReply(res: http.ServerResponse, reply: Reply, h
     return;
   }
   res.writeHead(reply.status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(reply.body));
-}
-
-async function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 export type Storage = ReturnType<typeof createStorage>;

@@ -1,16 +1,15 @@
 import { readdir } from "node:fs/promises";
 import { usesTransactionPooler } from "../../supabase/functions/_shared/database-url";
 import { withConnection } from "../db/client";
-import { workerDatabaseUrl } from "../lib/config";
+import { isLoopbackHost, workerDatabaseUrl } from "../lib/config";
 import { type Check, type DoctorContext, fine, reasonOf, wrong } from "./finding";
 
-const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
 const WORKER_SILENT_AFTER_S = 60;
 
 /** Whether the URL asks for TLS, which every connection that leaves this machine needs. */
 function tlsProblem(name: string, url: string): string | null {
   const parsed = new URL(url);
-  if (LOOPBACK.test(parsed.hostname)) return null;
+  if (isLoopbackHost(parsed.hostname)) return null;
   const mode = parsed.searchParams.get("sslmode");
   return mode && ["require", "verify-ca", "verify-full"].includes(mode) ? null : `${name} reaches ${parsed.hostname} without TLS`;
 }

@@ -3,7 +3,8 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { asService } from "../db/client";
 import { verifyAccessToken } from "../lib/access-tokens";
 import { logger } from "../lib/logger";
-import { closeRealtime, joinPrivateTopic, realtimeClient } from "../lib/realtime-listener";
+import { closeRealtime, joinPrivateTopic } from "../lib/realtime-listener";
+import { supabaseClient } from "../lib/supabase-client";
 import { foundGym } from "../services/gym-founding";
 import { probeLiveUpdates } from "../services/live-updates-probe";
 import { type Check, type Finding, fine, reasonOf, wrong } from "./finding";
@@ -24,7 +25,7 @@ export const signedInMember: Check = {
         "set it (Dashboard → Settings → API Keys → service_role)",
       );
     }
-    const admin = realtimeClient(context.config.SUPABASE_URL, serviceKey).auth.admin;
+    const admin = supabaseClient(serviceKey, { supabaseUrl: context.config.SUPABASE_URL }).auth.admin;
     const email = doctorEmail();
     const password = randomBytes(18).toString("base64url");
     const created = await admin
@@ -35,7 +36,7 @@ export const signedInMember: Check = {
     }
     const userId = created.data.user.id;
     let workspaceId: string | null = null;
-    const realtime = realtimeClient(context.config.SUPABASE_URL, context.config.SUPABASE_ANON_KEY);
+    const realtime = supabaseClient(context.config.SUPABASE_ANON_KEY, { supabaseUrl: context.config.SUPABASE_URL });
     try {
       workspaceId = (await asService((tx) => foundGym(tx, "Frontdesk doctor", userId))).workspaceId;
       const signedIn = await realtime.auth.signInWithPassword({ email, password });

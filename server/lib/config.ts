@@ -40,6 +40,9 @@ const LOCAL_ONLY = [
 const PUBLIC_URLS = ["APP_URL", "SUPABASE_URL", "META_GRAPH_URL"] as const;
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\]|0\.0\.0\.0)$/;
 
+/** Whether a URL's host is this machine (what production URLs must not be, and TLS is not needed for). */
+export const isLoopbackHost = (hostname: string) => LOOPBACK.test(hostname);
+
 const configSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** Set by `npm start` and the tests: the local stack's default secrets are expected there. Never in a deploy. */

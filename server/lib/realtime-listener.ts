@@ -1,14 +1,8 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { supabaseClient } from "./supabase-client";
 
 export type JoinOutcome = "joined" | "refused" | "timed out";
 
 const JOIN_TIMEOUT_MS = 10_000;
-
-/** A supabase-js client for listening to Realtime from Node. */
-export function realtimeClient(supabaseUrl: string, apiKey: string): SupabaseClient {
-  return supabaseClient(apiKey, { supabaseUrl });
-}
 
 /**
  * Joins a private broadcast topic as the holder of `accessToken`, as a browser does; `onBroadcast` hears `event`.

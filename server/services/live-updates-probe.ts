@@ -3,8 +3,9 @@ import { z } from "zod";
 import { asService, type UserClaims } from "../db/client";
 import { config } from "../lib/config";
 import type { Logger } from "../lib/logger";
-import { closeRealtime, joinPrivateTopic, realtimeClient } from "../lib/realtime-listener";
+import { closeRealtime, joinPrivateTopic } from "../lib/realtime-listener";
 import { fail, ok, type Result } from "../lib/result";
+import { supabaseClient } from "../lib/supabase-client";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
 
@@ -39,7 +40,7 @@ export async function probeLiveUpdates(
   if (!allowed.success) return allowed;
 
   const probe = randomUUID();
-  const supabase = realtimeClient(config().SUPABASE_URL, config().SUPABASE_ANON_KEY);
+  const supabase = supabaseClient(config().SUPABASE_ANON_KEY);
   let heard: () => void = () => {};
   const arrived = new Promise<true>((resolve) => {
     heard = () => resolve(true);

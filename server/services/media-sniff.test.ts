@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { OGG_OPUS_HEAD as OPUS_HEAD, PNG_1X1, TINY_PDF } from "../../dev/test/media-files";
 import { sniffMedia } from "./media-sniff";
 
-const PNG_1X1 = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-  "base64",
-);
-/** The first page of an Ogg Opus stream, as a WhatsApp voice note starts. */
-const OPUS_HEAD = Buffer.concat([
-  Buffer.from("OggS", "latin1"),
-  Buffer.from([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19]),
-  Buffer.from("OpusHead", "latin1"),
-  Buffer.from([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0]),
-]);
-const PDF = Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n", "latin1");
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(64)]);
 
 describe("sniffMedia: what a file is comes from its bytes", () => {
@@ -34,7 +23,7 @@ describe("sniffMedia: what a file is comes from its bytes", () => {
   });
 
   it.each([
-    ["a 'photo' that is a PDF", PDF, { type: "image", mimeType: "image/jpeg" }, "not an image: application/pdf"],
+    ["a 'photo' that is a PDF", TINY_PDF, { type: "image", mimeType: "image/jpeg" }, "not an image: application/pdf"],
     ["a 'voice note' that is an image", PNG_1X1, { type: "audio", mimeType: "audio/ogg" }, "not audio: image/png"],
     [
       "a 'PDF' that is an image",

@@ -10,32 +10,16 @@ import {
   sendWebhook,
   superuserSql,
 } from "../../dev/test/fixtures";
+import { OGG_OPUS_HEAD, PNG_1X1, metaStores as storeAtMeta, TINY_PDF } from "../../dev/test/media-files";
 
 /** The store-media job, run by the test stack's worker, against the Meta simulator and the Storage stand-in. */
 const { metaUrl, supabaseUrl, env } = inject("stack");
 
-const PNG_1X1 = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-  "base64",
-);
-const OPUS_VOICE = Buffer.concat([
-  Buffer.from("OggS", "latin1"),
-  Buffer.from([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19]),
-  Buffer.from("OpusHead", "latin1"),
-  Buffer.from([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0]),
-  Buffer.alloc(70_000, 7),
-]);
+const OPUS_VOICE = Buffer.concat([OGG_OPUS_HEAD, Buffer.alloc(70_000, 7)]);
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 /** A file a member sends: Meta holds it under a media id (WhatsApp) and at a CDN URL (Messenger, Instagram). */
-async function metaStores(bytes: Buffer, mimeType: string, expiresInMs?: number): Promise<{ id: string; url: string }> {
-  const response = await fetch(`${metaUrl}/__media`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType, expiresInMs }),
-  });
-  return (await response.json()) as { id: string; url: string };
-}
+const metaStores = (bytes: Buffer, mimeType: string, expiresInMs?: number) => storeAtMeta(metaUrl, bytes, mimeType, expiresInMs);
 const metaHolds = async (bytes: Buffer, mimeType: string) => (await metaStores(bytes, mimeType)).id;
 
 async function whatsappGym() {
@@ -109,7 +93,7 @@ describe("a member's media, stored in the attachments bucket by the worker", () 
 
   it("refuses a file that is not what it says, and stores nothing", async () => {
     const gym = await whatsappGym();
-    const mediaId = await metaHolds(Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "image/jpeg");
+    const mediaId = await metaHolds(TINY_PDF, "image/jpeg");
     await sendWebhook(
       whatsappMedia({ phoneNumberId: gym.phoneNumberId, waId: "447700900125", kind: "image", mediaId, mimeType: "image/jpeg" }),
     );

@@ -1,0 +1,29 @@
+/** Small real files whose type their bytes give away, for tests of members' media. */
+export const PNG_1X1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+/** The first page of an Ogg Opus stream, as a WhatsApp voice note starts. */
+export const OGG_OPUS_HEAD = Buffer.concat([
+  Buffer.from("OggS", "latin1"),
+  Buffer.from([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19]),
+  Buffer.from("OpusHead", "latin1"),
+  Buffer.from([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0]),
+]);
+
+/** A PDF, the usual disguise in tests of a file that lies about being a photo. */
+export const TINY_PDF = Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "latin1");
+
+/**
+ * A file a member sends, as the Meta simulator holds it: a WhatsApp media id and a Messenger/Instagram CDN URL
+ * (which stops answering after `expiresInMs`, if given).
+ */
+export async function metaStores(metaUrl: string, bytes: Buffer, mimeType: string, expiresInMs?: number) {
+  const response = await fetch(`${metaUrl}/__media`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType, expiresInMs }),
+  });
+  return (await response.json()) as { id: string; url: string };
+}
