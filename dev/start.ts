@@ -118,9 +118,10 @@ async function main() {
       })
     : await startApp({ port, env: stack?.env ?? {}, log });
 
-  if (stack && process.env.DEMO_TRAFFIC !== "off") {
+  if (stack && meta && process.env.DEMO_TRAFFIC !== "off") {
     const members = startDemoMembers({
       webhookUrl: `${stack.supabaseUrl}/functions/v1/meta-webhook`,
+      metaUrl: meta.url,
       appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
       everyMs: 6_000,
       onLog: (line) => log("meta", line),

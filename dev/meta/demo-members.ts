@@ -1,5 +1,15 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { SimulatedSend } from "./simulator";
-import { deliverWebhook, messengerReceipt, messengerText, whatsappStatus, whatsappText } from "./webhooks";
+import {
+  deliverWebhook,
+  messengerAttachment,
+  messengerReceipt,
+  messengerText,
+  whatsappMedia,
+  whatsappStatus,
+  whatsappText,
+} from "./webhooks";
 
 /** The demo gym's channels, as supabase/seed.sql connects them. */
 const DEMO_CHANNELS = {
@@ -31,6 +41,13 @@ const LINES = [
   "Could Coach Casey adapt my plan? Knee is sore again",
 ];
 
+/** Every MEDIA_EVERY-th message is a photo or (WhatsApp) a voice note instead of text, from dev/meta/demo-media. */
+const MEDIA_EVERY = 4;
+const DEMO_MEDIA = {
+  photo: { file: "kettlebell.png", mimeType: "image/png" },
+  voice: { file: "voice-note.wav", mimeType: "audio/wav" },
+} as const;
+
 const ANSWERS = ["Great, thanks!", "Perfect 👍", "See you then!", "Thank you so much", "Ok, I'll try that"];
 
 /** When a reply reaches a demo member: delivered, then read (the ticks move), and now and then an answer. */
@@ -44,6 +61,8 @@ const ANSWER_AFTER_MS = 7_000;
  */
 export function startDemoMembers(options: {
   webhookUrl: string;
+  /** The Meta simulator, which holds the media members send (`POST /__media`). */
+  metaUrl: string;
   appSecret: string;
   everyMs: number;
   onLog: (line: string) => void;
@@ -69,12 +88,52 @@ export function startDemoMembers(options: {
       `on ${member.channel} wrote`,
     );
 
+  let whatsappMediaSent = 0;
+  /** A photo (on WhatsApp every other one a voice note), held by the simulator as Meta would hold it. */
+  const sendMedia = async (member: (typeof MEMBERS)[number]) => {
+    if (member.channel === "whatsapp") whatsappMediaSent += 1;
+    const voice = member.channel === "whatsapp" && whatsappMediaSent % 2 === 0;
+    const media = voice ? DEMO_MEDIA.voice : DEMO_MEDIA.photo;
+    try {
+      const bytes = await readFile(path.join(import.meta.dirname, "demo-media", media.file));
+      const response = await fetch(`${options.metaUrl}/__media`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ base64: bytes.toString("base64"), mimeType: media.mimeType }),
+      });
+      const held = (await response.json()) as { id: string; url: string };
+      await send(
+        member.channel === "whatsapp"
+          ? whatsappMedia({
+              phoneNumberId: DEMO_CHANNELS.whatsappPhoneNumberId,
+              waId: member.id,
+              kind: voice ? "audio" : "image",
+              mediaId: held.id,
+              mimeType: media.mimeType,
+              ...(voice ? {} : { caption: "New PR today 💪" }),
+            })
+          : messengerAttachment({
+              object: member.channel === "instagram" ? "instagram" : "page",
+              pageId: member.channel === "instagram" ? DEMO_CHANNELS.instagramAccountId : DEMO_CHANNELS.messengerPageId,
+              psid: member.id,
+              type: "image",
+              url: held.url,
+            }),
+        `on ${member.channel} sent ${voice ? "a voice note" : "a photo"}`,
+      );
+    } catch (error) {
+      options.onLog(`demo media failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   let turn = 0;
   const writing = setInterval(() => {
     const member = MEMBERS[turn % MEMBERS.length];
     const text = LINES[(turn * 7) % LINES.length] ?? "Hi!";
     turn += 1;
-    if (member) void write(member, text);
+    if (!member) return;
+    if (turn % MEDIA_EVERY === 0) void sendMedia(member);
+    else void write(member, text);
   }, options.everyMs);
 
   const pending = new Set<ReturnType<typeof setTimeout>>();

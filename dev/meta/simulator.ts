@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -72,7 +73,9 @@ export interface SimulatedSend {
 
 /** Media a member sent, as Meta holds it: WhatsApp's by media id (a token needed), Messenger's at an expiring CDN URL. */
 interface SimulatedMedia {
-  bytes: Buffer;
+  /** The file's bytes, or (a large file, never held in memory) the path they are read from. */
+  bytes: Buffer | { file: string };
+  size: number;
   mimeType: string;
   sha256: string;
   /** When the CDN URL stops answering (ms since the epoch), if ever. */
@@ -101,15 +104,16 @@ export async function startMetaSimulator(options: {
     if (accounts.control(req, url, body, json)) return;
 
     const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
-    // POST /__media {base64, mimeType, expiresInMs?} → {id, url}: a WhatsApp media id, and the Messenger CDN URL.
+    // POST /__media {base64 | file, mimeType, expiresInMs?} → {id, url}: a WhatsApp media id, and the Messenger CDN URL.
     if (url.pathname === "/__media" && req.method === "POST") {
-      const upload = (body ?? {}) as { base64?: string; mimeType?: string; expiresInMs?: number };
-      const bytes = Buffer.from(upload.base64 ?? "", "base64");
+      const upload = (body ?? {}) as { base64?: string; file?: string; mimeType?: string; expiresInMs?: number };
+      const bytes = upload.file ? { file: upload.file } : Buffer.from(upload.base64 ?? "", "base64");
       const id = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
       media.set(id, {
         bytes,
+        size: Buffer.isBuffer(bytes) ? bytes.length : (await stat(bytes.file)).size,
         mimeType: upload.mimeType ?? "application/octet-stream",
-        sha256: createHash("sha256").update(bytes).digest("hex"),
+        sha256: Buffer.isBuffer(bytes) ? createHash("sha256").update(bytes).digest("hex") : await fileSha256(bytes.file),
         expiresAt: upload.expiresInMs ? Date.now() + upload.expiresInMs : null,
       });
       return json(200, { id, url: `${cdn.url}/cdn/${id}` });
@@ -120,8 +124,7 @@ export async function startMetaSimulator(options: {
       // WhatsApp's download URL needs the business's token, as Meta's does.
       if (!/^Bearer .+/.test(req.headers.authorization ?? "")) return json(401, "");
       if (!item) return json(404, "Not found");
-      res.writeHead(200, { "content-type": item.mimeType, "content-length": String(item.bytes.length) }).end(item.bytes);
-      return;
+      return serveMedia(res, item);
     }
 
     if (url.pathname === "/__calls") {
@@ -203,7 +206,7 @@ export async function startMetaSimulator(options: {
           url: `${origin}/whatsapp-media/${id}`,
           mime_type: item.mimeType,
           sha256: item.sha256,
-          file_size: item.bytes.length,
+          file_size: item.size,
         });
       }
       if (query.fields?.includes("url")) {
@@ -255,7 +258,7 @@ async function startCdn(media: Map<string, SimulatedMedia>, port: number) {
       res.writeHead(404, { "content-type": "text/plain" }).end("URL signature expired");
       return;
     }
-    res.writeHead(200, { "content-type": item.mimeType, "content-length": String(item.bytes.length) }).end(item.bytes);
+    serveMedia(res, item);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -270,6 +273,18 @@ async function startCdn(media: Map<string, SimulatedMedia>, port: number) {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+function serveMedia(res: http.ServerResponse, item: SimulatedMedia) {
+  res.writeHead(200, { "content-type": item.mimeType, "content-length": String(item.size) });
+  if (Buffer.isBuffer(item.bytes)) res.end(item.bytes);
+  else createReadStream(item.bytes.file).pipe(res);
+}
+
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
 async function readBody(req: http.IncomingMessage): Promise<unknown> {

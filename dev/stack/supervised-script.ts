@@ -7,6 +7,8 @@ const START_TIMEOUT_MS = 30_000;
 
 export interface SupervisedScript {
   stop(): Promise<void>;
+  /** The running process's id (a benchmark reads its memory). */
+  pid(): number | undefined;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function superviseScript(options: {
     if (current.exitCode !== null) throw new Error(`${options.name} exited with code ${current.exitCode} while starting`);
     if (readyLine || (await options.ready(null))) {
       started = true;
-      return { stop };
+      return { stop, pid: () => current.pid };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

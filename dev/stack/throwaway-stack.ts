@@ -8,6 +8,8 @@ import { freePort, type LocalStack, type LogSink, startLocalStack, startWorkerPr
 export interface ThrowawayStack {
   stack: LocalStack;
   metaUrl: string;
+  /** The worker's process id (under tsx: the process whose children run it). */
+  workerPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startThrowawayStack(options: {
     return {
       stack,
       metaUrl: meta.url,
+      workerPid: worker.pid,
       async stop() {
         await worker.stop();
         await stack.stop();

@@ -1,4 +1,8 @@
-import { Readable, Transform } from "node:stream";
+import http from "node:http";
+import https from "node:https";
+import { type Readable, Transform } from "node:stream";
+import { text } from "node:stream/consumers";
+import { pipeline } from "node:stream/promises";
 import { config } from "../lib/config";
 
 /** The private bucket members' media and staff uploads live in (…_attachments_bucket.sql). */
@@ -15,24 +19,34 @@ const objectUrl = (path: string) =>
 
 /**
  * Streams `bytes` into the bucket at `path` as the server (service role: an overwrite by a job run twice is the same
- * file). Never holds the file whole. Resolves with its size.
+ * file). Never holds the file whole: node:http's request honours backpressure, where fetch with a web stream body
+ * (Readable.toWeb) on Node 20 reads the source as fast as it comes. Resolves with its size.
  */
 export async function putAttachment(path: string, mimeType: string, bytes: Readable): Promise<{ size: number }> {
   let size = 0;
-  const counted = bytes.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        done(null, chunk);
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const url = new URL(objectUrl(path));
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const request = (url.protocol === "https:" ? https : http).request(
+      url,
+      {
+        method: "PUT",
+        headers: { authorization: `Bearer ${serviceKey()}`, apikey: serviceKey(), "content-type": mimeType, "x-upsert": "true" },
       },
-    }),
-  );
-  const response = await fetch(objectUrl(path), {
-    method: "PUT",
-    headers: { authorization: `Bearer ${serviceKey()}`, apikey: serviceKey(), "content-type": mimeType, "x-upsert": "true" },
-    body: Readable.toWeb(counted) as ReadableStream<Uint8Array>,
-    duplex: "half",
-  } as RequestInit & { duplex: "half" });
-  if (!response.ok) throw new Error(`Storage refused the upload: ${response.status} ${(await response.text()).slice(0, 200)}`);
+      resolve,
+    );
+    request.once("error", reject);
+    // A refusal can come before the whole file is sent: the answer then settles this, not the broken pipe.
+    pipeline(bytes, counted, request).catch(reject);
+  });
+  const answer = await text(response);
+  if ((response.statusCode ?? 500) >= 300) {
+    throw new Error(`Storage refused the upload: ${response.statusCode} ${answer.slice(0, 200)}`);
+  }
   return { size };
 }
