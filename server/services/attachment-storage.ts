@@ -7,6 +7,11 @@ import { config } from "../lib/config";
 
 /** The private bucket members' media and staff uploads live in (…_attachments_bucket.sql). */
 export const ATTACHMENTS_BUCKET = "attachments";
+/** The bucket's file_size_limit (…_attachments_bucket.sql; a test checks they agree): 100 MiB. */
+export const ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024;
+
+/** Storage refused a file for its size (413): trying again cannot help. */
+export class AttachmentTooLarge extends Error {}
 
 function serviceKey(): string {
   const key = config().SUPABASE_SERVICE_ROLE_KEY;
@@ -45,6 +50,7 @@ export async function putAttachment(path: string, mimeType: string, bytes: Reada
     pipeline(bytes, counted, request).catch(reject);
   });
   const answer = await text(response);
+  if (response.statusCode === 413) throw new AttachmentTooLarge("larger than the 100 MB Storage keeps");
   if ((response.statusCode ?? 500) >= 300) {
     throw new Error(`Storage refused the upload: ${response.statusCode} ${answer.slice(0, 200)}`);
   }

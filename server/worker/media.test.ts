@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { messengerAttachment, whatsappMedia } from "../../dev/meta/webhooks";
 import { eventually } from "../../dev/test/eventually";
@@ -11,6 +14,7 @@ import {
   superuserSql,
 } from "../../dev/test/fixtures";
 import { OGG_OPUS_HEAD, PNG_1X1, metaStores as storeAtMeta, TINY_PDF } from "../../dev/test/media-files";
+import { ATTACHMENT_MAX_BYTES } from "../services/attachment-storage";
 
 /** The store-media job, run by the test stack's worker, against the Meta simulator and the Storage stand-in. */
 const { metaUrl, supabaseUrl, env } = inject("stack");
@@ -101,6 +105,41 @@ describe("a member's media, stored in the attachments bucket by the worker", () 
     const attachment = await eventually(() => attachmentOf(mediaId), settled);
     expect(attachment).toMatchObject({ unavailable: "refused: not an image: application/pdf" });
     expect(attachment?.storedPath).toBeUndefined();
+    const [objects] = await superuserSql()<{ n: number }[]>`
+      select count(*)::int as n from storage.objects where bucket_id = 'attachments' and name like ${`${gym.workspaceId}/%`}`;
+    expect(objects?.n).toBe(0);
+  });
+
+  it("a file larger than the bucket takes is unavailable at once, without retries or a partial object", async () => {
+    const [bucket] = await superuserSql()<{ limit: string }[]>`
+      select file_size_limit::text as limit from storage.buckets where id = 'attachments'`;
+    expect(Number(bucket?.limit)).toBe(ATTACHMENT_MAX_BYTES);
+    const gym = await whatsappGym();
+    const dir = await mkdtemp(path.join(tmpdir(), "frontdesk-big-"));
+    const file = path.join(dir, "too-big.pdf");
+    await writeFile(file, Buffer.concat([TINY_PDF, Buffer.alloc(ATTACHMENT_MAX_BYTES)]));
+    const held = await fetch(`${metaUrl}/__media`, {
+      method: "POST",
+      body: JSON.stringify({ file, mimeType: "application/pdf" }),
+    });
+    const { id: mediaId } = (await held.json()) as { id: string };
+    await sendWebhook(
+      whatsappMedia({
+        phoneNumberId: gym.phoneNumberId,
+        waId: "447700900127",
+        kind: "document",
+        mediaId,
+        mimeType: "application/pdf",
+      }),
+    );
+
+    const attachment = await eventually(() => attachmentOf(mediaId), settled);
+    await rm(dir, { recursive: true, force: true });
+    expect(attachment).toMatchObject({ unavailable: "larger than the 100 MB Storage keeps" });
+    const [job] = await superuserSql()<{ n: number }[]>`
+      select count(*)::int as n from graphile_worker.jobs where key in (
+        select 'store-media:' || id from public.messages where attachments -> 0 ->> 'mediaId' = ${mediaId})`;
+    expect(job?.n).toBe(0);
     const [objects] = await superuserSql()<{ n: number }[]>`
       select count(*)::int as n from storage.objects where bucket_id = 'attachments' and name like ${`${gym.workspaceId}/%`}`;
     expect(objects?.n).toBe(0);

@@ -6,7 +6,7 @@ import { asService } from "../../db/client";
 import type { Logger } from "../../lib/logger";
 import { tokenKeyring } from "../../lib/token-keyring";
 import { graphRequest } from "../../meta/graph-http";
-import { putAttachment } from "../../services/attachment-storage";
+import { ATTACHMENT_MAX_BYTES, AttachmentTooLarge, putAttachment } from "../../services/attachment-storage";
 import { SNIFF_BYTES, sniffMedia } from "../../services/media-sniff";
 
 const payloadSchema = z.object({ messageId: z.uuid() });
@@ -98,6 +98,11 @@ async function storeOne(
 ) {
   const response = await download(attachment, channel);
   if (!response.body) throw new MediaFailure("Meta sent no file", false);
+  // Known before a byte is read when Meta says how long it is; otherwise Storage refuses it part way (413).
+  if (Number(response.headers.get("content-length")) > ATTACHMENT_MAX_BYTES) {
+    await response.body.cancel();
+    throw new MediaFailure("larger than the 100 MB Storage keeps", true);
+  }
   const source = Readable.fromWeb(response.body as never);
   const head = await readHead(source);
   const sniffed = await sniffMedia(head.bytes, { type: attachment.type, mimeType: attachment.mimeType ?? null });
@@ -106,7 +111,11 @@ async function storeOne(
     throw new MediaFailure(`refused: ${sniffed.reason}`, true);
   }
   const path = `${pathPrefix}-${fileName(attachment, sniffed.extension)}`;
-  const { size } = await putAttachment(path, sniffed.mimeType, Readable.from(concat(head.bytes, head.rest)));
+  const { size } = await putAttachment(path, sniffed.mimeType, Readable.from(concat(head.bytes, head.rest))).catch(
+    (error: unknown) => {
+      throw error instanceof AttachmentTooLarge ? new MediaFailure(error.message, true) : error;
+    },
+  );
   return { storedPath: path, mimeType: sniffed.mimeType, size, width: sniffed.width, height: sniffed.height };
 }
 
