@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { request } from "@playwright/test";
+import { metaStores } from "../dev/meta/held-media";
 import { messengerAttachment, whatsappMedia } from "../dev/meta/webhooks";
-import { metaStores, OGG_OPUS_HEAD, PNG_1X1, TINY_PDF } from "../dev/test/media-files";
+import { OGG_OPUS_HEAD, PNG_1X1, TINY_PDF } from "../dev/test/media-files";
 import { expect, gymWithPage, meta, metaUrl, signInAs, test } from "./fixtures";
 
 const OPUS_VOICE = OGG_OPUS_HEAD;

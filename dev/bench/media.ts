@@ -12,9 +12,9 @@ import path from "node:path";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { supabaseClient } from "../../server/lib/supabase-client";
 import { ATTACHMENTS_BUCKET } from "../../server/services/attachment-storage";
+import { metaStores } from "../meta/held-media";
 import { deliverWebhook, messengerAttachment, whatsappMedia } from "../meta/webhooks";
 import { startThrowawayStack } from "../stack/throwaway-stack";
-import { metaStores } from "../test/media-files";
 import { testData } from "../test/test-data";
 import { fmt, summarize } from "./latency";
 
@@ -156,13 +156,7 @@ async function bigDocumentIn(workspaceId: string, phoneNumberId: string) {
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
-    const held = (await (
-      await fetch(`${metaUrl}/__media`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ file, mimeType: "application/pdf" }),
-      })
-    ).json()) as { id: string };
+    const held = await metaStores(metaUrl, { file }, "application/pdf");
 
     const workers = await processTree(run.workerPid());
     for (const pid of workers) await writeFile(`/proc/${pid}/clear_refs`, "5").catch(() => {});

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { metaStores } from "./held-media";
 import type { SimulatedSend } from "./simulator";
 import {
   deliverWebhook,
@@ -96,12 +97,7 @@ export function startDemoMembers(options: {
     const media = voice ? DEMO_MEDIA.voice : DEMO_MEDIA.photo;
     try {
       const bytes = await readFile(path.join(import.meta.dirname, "demo-media", media.file));
-      const response = await fetch(`${options.metaUrl}/__media`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ base64: bytes.toString("base64"), mimeType: media.mimeType }),
-      });
-      const held = (await response.json()) as { id: string; url: string };
+      const held = await metaStores(options.metaUrl, bytes, media.mimeType);
       await send(
         member.channel === "whatsapp"
           ? whatsappMedia({

@@ -14,16 +14,3 @@ export const OGG_OPUS_HEAD = Buffer.concat([
 
 /** A PDF, the usual disguise in tests of a file that lies about being a photo. */
 export const TINY_PDF = Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "latin1");
-
-/**
- * A file a member sends, as the Meta simulator holds it: a WhatsApp media id and a Messenger/Instagram CDN URL
- * (which stops answering after `expiresInMs`, if given).
- */
-export async function metaStores(metaUrl: string, bytes: Buffer, mimeType: string, expiresInMs?: number) {
-  const response = await fetch(`${metaUrl}/__media`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ base64: bytes.toString("base64"), mimeType, expiresInMs }),
-  });
-  return (await response.json()) as { id: string; url: string };
-}

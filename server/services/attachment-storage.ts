@@ -10,8 +10,12 @@ export const ATTACHMENTS_BUCKET = "attachments";
 /** The bucket's file_size_limit (…_attachments_bucket.sql; a test checks they agree): 100 MiB. */
 export const ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024;
 
-/** Storage refused a file for its size (413): trying again cannot help. */
-export class AttachmentTooLarge extends Error {}
+/** A file the bucket does not take for its size (Storage's 413, or a length known beforehand): trying again cannot help. */
+export class AttachmentTooLarge extends Error {
+  constructor() {
+    super(`larger than the ${ATTACHMENT_MAX_BYTES / (1024 * 1024)} MB Storage keeps`);
+  }
+}
 
 function serviceKey(): string {
   const key = config().SUPABASE_SERVICE_ROLE_KEY;
@@ -50,7 +54,7 @@ export async function putAttachment(path: string, mimeType: string, bytes: Reada
     pipeline(bytes, counted, request).catch(reject);
   });
   const answer = await text(response);
-  if (response.statusCode === 413) throw new AttachmentTooLarge("larger than the 100 MB Storage keeps");
+  if (response.statusCode === 413) throw new AttachmentTooLarge();
   if ((response.statusCode ?? 500) >= 300) {
     throw new Error(`Storage refused the upload: ${response.statusCode} ${answer.slice(0, 200)}`);
   }

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
+import { metaStores as storeAtMeta } from "../../dev/meta/held-media";
 import { messengerAttachment, whatsappMedia } from "../../dev/meta/webhooks";
 import { eventually } from "../../dev/test/eventually";
 import {
@@ -13,7 +14,7 @@ import {
   sendWebhook,
   superuserSql,
 } from "../../dev/test/fixtures";
-import { OGG_OPUS_HEAD, PNG_1X1, metaStores as storeAtMeta, TINY_PDF } from "../../dev/test/media-files";
+import { OGG_OPUS_HEAD, PNG_1X1, TINY_PDF } from "../../dev/test/media-files";
 import { ATTACHMENT_MAX_BYTES } from "../services/attachment-storage";
 
 /** The store-media job, run by the test stack's worker, against the Meta simulator and the Storage stand-in. */
@@ -23,8 +24,9 @@ const OPUS_VOICE = Buffer.concat([OGG_OPUS_HEAD, Buffer.alloc(70_000, 7)]);
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 /** A file a member sends: Meta holds it under a media id (WhatsApp) and at a CDN URL (Messenger, Instagram). */
-const metaStores = (bytes: Buffer, mimeType: string, expiresInMs?: number) => storeAtMeta(metaUrl, bytes, mimeType, expiresInMs);
-const metaHolds = async (bytes: Buffer, mimeType: string) => (await metaStores(bytes, mimeType)).id;
+const metaStores = (source: Buffer | { file: string }, mimeType: string, expiresInMs?: number) =>
+  storeAtMeta(metaUrl, source, mimeType, expiresInMs);
+const metaHolds = async (source: Buffer | { file: string }, mimeType: string) => (await metaStores(source, mimeType)).id;
 
 async function whatsappGym() {
   const gym = await memberOfNewWorkspace("admin");
@@ -118,11 +120,7 @@ describe("a member's media, stored in the attachments bucket by the worker", () 
     const dir = await mkdtemp(path.join(tmpdir(), "frontdesk-big-"));
     const file = path.join(dir, "too-big.pdf");
     await writeFile(file, Buffer.concat([TINY_PDF, Buffer.alloc(ATTACHMENT_MAX_BYTES)]));
-    const held = await fetch(`${metaUrl}/__media`, {
-      method: "POST",
-      body: JSON.stringify({ file, mimeType: "application/pdf" }),
-    });
-    const { id: mediaId } = (await held.json()) as { id: string };
+    const mediaId = await metaHolds({ file }, "application/pdf");
     await sendWebhook(
       whatsappMedia({
         phoneNumberId: gym.phoneNumberId,

@@ -73,7 +73,7 @@ export function storeMediaTask(log: Logger): Task {
         await note(messageId, index, stored);
         log.info("media.stored", { messageId, index, size: stored.size, mimeType: stored.mimeType });
       } catch (error) {
-        const failure = error instanceof MediaFailure ? error : new MediaFailure(String(error), false);
+        const failure = asMediaFailure(error);
         if (failure.lasting || lastAttempt) {
           await note(messageId, index, { unavailable: failure.message });
           log.warn("media.unavailable", { messageId, index, reason: failure.message, lasting: failure.lasting });
@@ -85,6 +85,13 @@ export function storeMediaTask(log: Logger): Task {
     // Tried again later by the queue; what was stored this time is skipped then.
     if (momentary) throw momentary;
   };
+}
+
+/** An error as lasting or momentary: an unknown one may pass, a file too large for the bucket never will. */
+function asMediaFailure(error: unknown): MediaFailure {
+  if (error instanceof MediaFailure) return error;
+  if (error instanceof AttachmentTooLarge) return new MediaFailure(error.message, true);
+  return new MediaFailure(String(error), false);
 }
 
 async function note(messageId: string, index: number, stored: Record<string, unknown>) {
@@ -101,7 +108,7 @@ async function storeOne(
   // Known before a byte is read when Meta says how long it is; otherwise Storage refuses it part way (413).
   if (Number(response.headers.get("content-length")) > ATTACHMENT_MAX_BYTES) {
     await response.body.cancel();
-    throw new MediaFailure("larger than the 100 MB Storage keeps", true);
+    throw new AttachmentTooLarge();
   }
   const source = Readable.fromWeb(response.body as never);
   const head = await readHead(source);
@@ -111,11 +118,7 @@ async function storeOne(
     throw new MediaFailure(`refused: ${sniffed.reason}`, true);
   }
   const path = `${pathPrefix}-${fileName(attachment, sniffed.extension)}`;
-  const { size } = await putAttachment(path, sniffed.mimeType, Readable.from(concat(head.bytes, head.rest))).catch(
-    (error: unknown) => {
-      throw error instanceof AttachmentTooLarge ? new MediaFailure(error.message, true) : error;
-    },
-  );
+  const { size } = await putAttachment(path, sniffed.mimeType, Readable.from(concat(head.bytes, head.rest)));
   return { storedPath: path, mimeType: sniffed.mimeType, size, width: sniffed.width, height: sniffed.height };
 }
 
