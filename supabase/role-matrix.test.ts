@@ -23,6 +23,8 @@ let gym: {
   freeConversationId: string;
   /** A member's photo the worker gave up on. */
   unavailableMediaMessageId: string;
+  /** A staff upload in the free conversation's outbound folder. */
+  uploadedPath: string;
   theirsConversationId: string;
   attemptId: string;
 };
@@ -76,6 +78,9 @@ beforeAll(async () => {
     values (${workspaceId}, ${free.conversationId}, ${free.channelAccountId}, 'inbound', 'member', 'image',
             '[{"type": "image", "mediaId": "1", "unavailable": "the file has expired at Meta"}]', 'delivered')
     returning id`;
+  const uploadedPath = `${workspaceId}/outbound/${free.conversationId}/${randomUUID()}-timetable.png`;
+  await sql`insert into storage.objects (bucket_id, name, owner_id, metadata)
+            values ('attachments', ${uploadedPath}, ${users.agent.id}, '{"mimetype": "image/png", "size": 1200}')`;
   const [spare] = await sql<{ id: string }[]>`
     insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
     values (${workspaceId}, ${free.contactId}, ${free.channelAccountId}, ${randomUUID()}) returning id`;
@@ -100,6 +105,7 @@ beforeAll(async () => {
     theirsConversationId: theirs.conversationId,
     attemptId: attemptRow?.id ?? "",
     unavailableMediaMessageId: givenUp?.id ?? "",
+    uploadedPath,
   };
 });
 
@@ -354,6 +360,18 @@ const FUNCTIONS = (): FunctionCase[] => [
       `select coalesce((select created::text from app.queue_outgoing_message('${gym.freeConversationId}', '${randomUUID()}', 'Hi', '[]', 'Hi')),
                        'not_found') as outcome`,
     expect: same("true"),
+  },
+  {
+    name: "queue a reply with an uploaded file",
+    call: () =>
+      `select coalesce((select created::text from app.queue_outgoing_message('${gym.freeConversationId}', '${randomUUID()}', null,
+                        '[{"storedPath": "${gym.uploadedPath}"}]', 'Photo')), 'not_found') as outcome`,
+    expect: same("true"),
+  },
+  {
+    name: "send a reply's file (only the worker's queue)",
+    call: () => `select app.schedule_media_sends(array[]::uuid[])::text as outcome`,
+    expect: same("denied", "denied"),
   },
   {
     name: "claim a channel (only the server, after Meta confirmed it)",

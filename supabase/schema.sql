@@ -253,6 +253,7 @@ create table public.messages (
   deleted_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
   inserted_at timestamp with time zone default now() not null,
+  send_started_at timestamp with time zone,
   constraint messages_pkey PRIMARY KEY (id),
   constraint messages_channel_account_id_provider_message_id_key UNIQUE (channel_account_id, provider_message_id),
   constraint messages_workspace_id_client_message_id_key UNIQUE (workspace_id, client_message_id),
@@ -957,10 +958,16 @@ CREATE OR REPLACE FUNCTION app.enqueue_send_confirmations()
  SET search_path TO ''
 AS $function$
 declare
-  queued uuid[] := array(select m.id from new_messages m where m.sender = 'staff' and m.status = 'pending');
+  texts uuid[] := array(select m.id from new_messages m
+                        where m.sender = 'staff' and m.status = 'pending' and m.attachments = '[]'::jsonb);
+  files uuid[] := array(select m.id from new_messages m
+                        where m.sender = 'staff' and m.status = 'pending' and m.attachments <> '[]'::jsonb);
 begin
-  if cardinality(queued) > 0 then
-    perform app.schedule_send_confirmations(queued);
+  if cardinality(texts) > 0 then
+    perform app.schedule_send_confirmations(texts);
+  end if;
+  if cardinality(files) > 0 then
+    perform app.schedule_media_sends(files);
   end if;
   return null;
 end
@@ -1292,6 +1299,85 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.outbound_media_rule(target_provider public.channel_provider, mime text)
+ RETURNS TABLE(type text, mime_type text, max_bytes bigint)
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  with normalized as (
+    select coalesce((select a.mime_type from app.outbound_mime_aliases() a
+                     where a.alias = lower(trim(split_part(mime, ';', 1)))),
+                    lower(trim(split_part(mime, ';', 1)))) as mime
+  )
+  select r.type, n.mime, r.max_bytes
+  from app.outbound_media_rules() r, normalized n
+  where r.provider = target_provider and (r.mime_type = n.mime or r.mime_type = '*')
+  order by r.mime_type = '*'
+  limit 1
+$function$;
+
+CREATE OR REPLACE FUNCTION app.outbound_media_rules()
+ RETURNS TABLE(provider public.channel_provider, type text, mime_type text, max_bytes bigint)
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  values
+    ('whatsapp'::public.channel_provider, 'image', 'image/jpeg', 5000000::bigint),
+    ('whatsapp', 'image', 'image/png', 5000000),
+    ('whatsapp', 'sticker', 'image/webp', 500000),
+    ('whatsapp', 'video', 'video/mp4', 16000000),
+    ('whatsapp', 'video', 'video/3gpp', 16000000),
+    ('whatsapp', 'audio', 'audio/aac', 16000000),
+    ('whatsapp', 'audio', 'audio/amr', 16000000),
+    ('whatsapp', 'audio', 'audio/mpeg', 16000000),
+    ('whatsapp', 'audio', 'audio/mp4', 16000000),
+    ('whatsapp', 'audio', 'audio/ogg', 16000000),
+    ('whatsapp', 'document', 'application/pdf', 100000000),
+    ('whatsapp', 'document', 'application/msword', 100000000),
+    ('whatsapp', 'document', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 100000000),
+    ('whatsapp', 'document', 'application/vnd.ms-excel', 100000000),
+    ('whatsapp', 'document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 100000000),
+    ('whatsapp', 'document', 'application/vnd.ms-powerpoint', 100000000),
+    ('whatsapp', 'document', 'application/vnd.openxmlformats-officedocument.presentationml.presentation', 100000000),
+    ('whatsapp', 'document', 'text/plain', 100000000),
+    ('messenger', 'image', 'image/jpeg', 25000000),
+    ('messenger', 'image', 'image/png', 25000000),
+    ('messenger', 'image', 'image/gif', 25000000),
+    ('messenger', 'video', 'video/mp4', 25000000),
+    ('messenger', 'audio', 'audio/mpeg', 25000000),
+    ('messenger', 'audio', 'audio/mp4', 25000000),
+    ('messenger', 'audio', 'audio/aac', 25000000),
+    ('messenger', 'audio', 'audio/wav', 25000000),
+    ('messenger', 'audio', 'audio/ogg', 25000000),
+    ('messenger', 'file', '*', 25000000),
+    ('instagram', 'image', 'image/jpeg', 8000000),
+    ('instagram', 'image', 'image/png', 8000000),
+    ('instagram', 'image', 'image/gif', 8000000),
+    ('instagram', 'video', 'video/mp4', 25000000),
+    ('instagram', 'video', 'video/ogg', 25000000),
+    ('instagram', 'video', 'video/x-msvideo', 25000000),
+    ('instagram', 'video', 'video/quicktime', 25000000),
+    ('instagram', 'video', 'video/webm', 25000000),
+    ('instagram', 'audio', 'audio/aac', 25000000),
+    ('instagram', 'audio', 'audio/mp4', 25000000),
+    ('instagram', 'audio', 'audio/wav', 25000000),
+    ('instagram', 'file', 'application/pdf', 25000000)
+$function$;
+
+CREATE OR REPLACE FUNCTION app.outbound_mime_aliases()
+ RETURNS TABLE(alias text, mime_type text)
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  values ('image/jpg', 'image/jpeg'), ('image/pjpeg', 'image/jpeg'), ('audio/mp3', 'audio/mpeg'),
+         ('audio/x-m4a', 'audio/mp4'), ('audio/m4a', 'audio/mp4'), ('audio/x-aac', 'audio/aac'),
+         ('audio/opus', 'audio/ogg'), ('audio/x-wav', 'audio/wav'), ('audio/wave', 'audio/wav'),
+         ('audio/vnd.wave', 'audio/wav'), ('video/avi', 'video/x-msvideo')
+$function$;
+
 CREATE OR REPLACE FUNCTION app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean)
  RETURNS record
  LANGUAGE plpgsql
@@ -1300,20 +1386,53 @@ CREATE OR REPLACE FUNCTION app.queue_outgoing_message(target_conversation uuid, 
 AS $function$
 declare
   conversation record;
+  stored record;
+  media_type text;
+  media_mime text;
+  media_max bigint;
+  path text := message_attachments -> 0 ->> 'storedPath';
+  attachments jsonb := '[]';
 begin
-  select c.id, c.workspace_id, c.channel_account_id into conversation
+  select c.id, c.workspace_id, c.channel_account_id, ca.provider into conversation
   from public.conversations c
+  join public.channel_accounts ca on ca.id = c.channel_account_id
   where c.id = target_conversation and c.workspace_id = any (array(select app.member_workspace_ids()));
   if not found then
     return;
   end if;
 
+  if jsonb_array_length(coalesce(message_attachments, '[]')) > 1 then
+    raise exception 'a reply carries at most one file' using errcode = '22023';
+  end if;
+  if jsonb_array_length(coalesce(message_attachments, '[]')) = 1 then
+    if path is null or not starts_with(path, conversation.workspace_id || '/outbound/' || conversation.id || '/') then
+      raise exception 'the file must be uploaded to this conversation''s outbound folder' using errcode = '22023';
+    end if;
+    select o.metadata ->> 'mimetype' as mime, (o.metadata ->> 'size')::bigint as size into stored
+    from storage.objects o where o.bucket_id = 'attachments' and o.name = path;
+    if not found then
+      raise exception 'the file is not in storage' using errcode = '22023';
+    end if;
+    select r.type, r.mime_type, r.max_bytes into media_type, media_mime, media_max
+    from app.outbound_media_rule(conversation.provider, coalesce(stored.mime, 'application/octet-stream')) r;
+    if media_type is null or stored.size > media_max or coalesce(stored.size, 0) = 0 then
+      raise exception 'the channel does not take this file' using errcode = '22023';
+    end if;
+    if message_text is not null and (conversation.provider <> 'whatsapp' or char_length(message_text) > 1024) then
+      raise exception 'a caption goes with a WhatsApp file only, up to 1024 characters' using errcode = '22023';
+    end if;
+    attachments := jsonb_build_array(jsonb_build_object(
+      'type', media_type, 'storedPath', path, 'mimeType', media_mime, 'size', stored.size,
+      'title', nullif(regexp_replace(path, '^.*/[0-9a-f-]{36}-', ''), path)));
+  end if;
+
   insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, sender_user_id,
                                text, preview, attachments, client_message_id, status)
   values (conversation.workspace_id, conversation.id, conversation.channel_account_id, 'outbound',
-          case when message_attachments = '[]'::jsonb then 'text'
-               when message_attachments -> 0 ->> 'type' = 'image' then 'image' else 'file' end::public.message_kind,
-          'staff', (select auth.uid()), message_text, nullif(preview, message_text), message_attachments, client_message,
+          case when media_type is null then 'text'
+               when media_type in ('document', 'file') then 'file'
+               else media_type end::public.message_kind,
+          'staff', (select auth.uid()), message_text, nullif(preview, message_text), attachments, client_message,
           'pending')
   on conflict (workspace_id, client_message_id) do nothing
   returning id into message_id;
@@ -1482,6 +1601,22 @@ begin
                                   job_key => 'store-media:' || target, max_attempts => 6);
   perform app.audit(message_workspace, 'message', target, 'message.media_retried');
   return 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.schedule_media_sends(message_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform graphile_worker.add_jobs(array(
+    select row('send-media', json_build_object('messageId', m.id, 'workspaceId', m.workspace_id),
+               'send-media:' || m.conversation_id, null, 5, 'send-media:' || m.id, null, null)::graphile_worker.job_spec
+    from public.messages m
+    where m.id = any (message_ids)
+  ));
 end
 $function$;
 
@@ -1712,9 +1847,14 @@ AS $function$
   with settled as (
     update public.messages m
     set status = 'failed', failed_at = now(),
-        error = jsonb_build_object(
-          'code', 'PROVIDER_ERROR', 'retryable', true, 'mayHaveBeenDelivered', true, 'providerCode', null,
-          'message', 'Meta did not confirm this reply. It may have been delivered: check before sending it again.')
+        error = case
+          when m.attachments <> '[]'::jsonb and m.send_started_at is null then jsonb_build_object(
+            'code', 'PROVIDER_ERROR', 'retryable', true, 'providerCode', null,
+            'message', 'The file could not be sent. Try again.')
+          else jsonb_build_object(
+            'code', 'PROVIDER_ERROR', 'retryable', true, 'mayHaveBeenDelivered', true, 'providerCode', null,
+            'message', 'Meta did not confirm this reply. It may have been delivered: check before sending it again.')
+        end
     where m.id = message and m.status = 'pending' and m.direction = 'outbound'
     returning m.id
   )
@@ -1984,10 +2124,20 @@ grant execute on function app.member_workspace_ids() to authenticated;
 grant execute on function app.member_workspace_ids() to service_role;
 grant execute on function app.message_event(m public.messages) to public;
 grant execute on function app.note_stored_media(target uuid, at_index integer, stored jsonb) to service_role;
+grant execute on function app.outbound_media_rule(target_provider public.channel_provider, mime text) to authenticated;
+grant execute on function app.outbound_media_rule(target_provider public.channel_provider, mime text) to public;
+grant execute on function app.outbound_media_rule(target_provider public.channel_provider, mime text) to service_role;
+grant execute on function app.outbound_media_rules() to authenticated;
+grant execute on function app.outbound_media_rules() to public;
+grant execute on function app.outbound_media_rules() to service_role;
+grant execute on function app.outbound_mime_aliases() to authenticated;
+grant execute on function app.outbound_mime_aliases() to public;
+grant execute on function app.outbound_mime_aliases() to service_role;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;
 grant execute on function app.retry_media(target uuid) to authenticated;
+grant execute on function app.schedule_media_sends(message_ids uuid[]) to service_role;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to authenticated;

@@ -1,8 +1,11 @@
-import { type KeyboardEvent, useRef, useState } from "react";
+import { type KeyboardEvent, useRef } from "react";
+import { CAPTION_LIMIT } from "../../supabase/functions/_shared/outbound-media";
 import type { ConversationSummary } from "../api/types";
 import { providerName } from "../ui/channel-badge";
 import { untilLabel } from "../ui/time";
 import { useDraft } from "./drafts";
+import { FileChips } from "./file-chips";
+import type { OutgoingFiles } from "./outgoing-files";
 import { useFinePointer } from "./pointer";
 import { type ReplyContent, useSendReply } from "./send-reply";
 
@@ -16,20 +19,24 @@ const CLOSED_REASONS = {
 /** The counter shows from this share of the channel's limit on. */
 const COUNTER_FROM = 0.8;
 
+/**
+ * The reply box: text, or files (picked, pasted, or dropped on the thread) with a caption. WhatsApp sends the
+ * caption with the first file; Messenger and Instagram take none, so the text goes first as its own reply.
+ */
 export function Composer({
   conversation,
   userId,
+  files,
   onError,
 }: {
   conversation: ConversationSummary;
   userId: string | undefined;
+  files: OutgoingFiles;
   onError: (message: string) => void;
 }) {
   const [draft, setDraft] = useDraft(`${userId ?? "anyone"}:reply:${conversation.id}`);
   const text = draft ?? "";
-  const [attaching, setAttaching] = useState(false);
-  const [attachmentUrl, setAttachmentUrl] = useState("");
-  const [attachmentType, setAttachmentType] = useState<"image" | "file">("image");
+  const picker = useRef<HTMLInputElement>(null);
   const clientMessageId = useRef(crypto.randomUUID());
   const finePointer = useFinePointer();
   const reply = useSendReply({
@@ -38,6 +45,7 @@ export function Composer({
     // Refused before it was stored (a closed window, too long): the text comes back to the box.
     onRefused: (message, content: ReplyContent) => {
       if ("text" in content) setDraft(content.text);
+      else if (content.file.caption) setDraft(content.file.caption);
       onError(message);
     },
   });
@@ -59,20 +67,31 @@ export function Composer({
     );
   }
 
-  const limit = conversation.channel.textLimit;
+  const whatsapp = conversation.channel.provider === "whatsapp";
+  // Refused files stay listed (to be read and removed) without turning the text into a caption.
+  const attaching = files.uploading || files.uploaded.length > 0;
+  const limit = attaching && whatsapp ? CAPTION_LIMIT : conversation.channel.textLimit;
   const body = text.trim();
   const tooLong = body.length > limit;
-  const url = attachmentUrl.trim();
-  const ready = attaching ? Boolean(url) : Boolean(body) && !tooLong;
+  const ready = attaching ? files.uploaded.length > 0 && !files.uploading && !tooLong : Boolean(body) && !tooLong;
   const submit = () => {
     if (!ready) return;
-    reply.send(clientMessageId.current, attaching ? { attachment: { type: attachmentType, url } } : { text: body });
-    // The bubble holds it now; a refusal puts it back.
-    clientMessageId.current = crypto.randomUUID();
-    if (attaching) {
-      setAttachmentUrl("");
-      setAttaching(false);
-    } else setDraft(null);
+    if (!attaching) {
+      reply.send(clientMessageId.current, { text: body });
+      // The bubble holds it now; a refusal puts it back.
+      clientMessageId.current = crypto.randomUUID();
+      setDraft(null);
+      return;
+    }
+    if (body && !whatsapp) {
+      reply.send(clientMessageId.current, { text: body });
+      clientMessageId.current = crypto.randomUUID();
+    }
+    for (const [index, file] of files.uploaded.entries()) {
+      reply.send(file.key, { file: { storedPath: file.storedPath, caption: whatsapp && index === 0 && body ? body : null } });
+    }
+    files.sent(files.uploaded.map((file) => file.key));
+    setDraft(null);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key === "Escape") {
@@ -89,7 +108,7 @@ export function Composer({
       submit();
     }
   };
-  const showCounter = !attaching && body.length >= limit * COUNTER_FROM;
+  const showCounter = body.length >= limit * COUNTER_FROM;
   return (
     <form
       className="border-t border-slate-200 bg-white p-3"
@@ -103,45 +122,49 @@ export function Composer({
           Sent with the human-agent tag · window closes in {untilLabel(window.closesAt)}
         </p>
       ) : null}
-      {attaching ? (
-        <div className="mb-2 flex gap-2">
-          <select
-            aria-label="Attachment type"
-            value={attachmentType}
-            onChange={(event) => setAttachmentType(event.target.value as "image" | "file")}
-            className="rounded-md border border-slate-400 px-2 py-1 text-sm"
-          >
-            <option value="image">Image</option>
-            <option value="file">File</option>
-          </select>
-          <input
-            type="url"
-            value={attachmentUrl}
-            onChange={(event) => setAttachmentUrl(event.target.value)}
-            onKeyDown={onKeyDown}
-            placeholder="https://… link to the image or file"
-            aria-label="Attachment link"
-            className="min-w-0 flex-1 rounded-md border border-slate-400 px-2 py-1 text-sm placeholder:text-slate-600"
-          />
-        </div>
-      ) : null}
+      <FileChips files={files} />
       <div className="flex items-end gap-2">
         <button
           type="button"
-          onClick={() => setAttaching((open) => !open)}
-          aria-pressed={attaching}
+          onClick={() => picker.current?.click()}
           className="rounded-md border border-slate-400 px-2 py-2 text-sm"
         >
-          {attaching ? "Text" : "Attach"}
+          Attach
         </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          aria-label="Attach files"
+          data-testid="file-picker"
+          onChange={(event) => {
+            files.add([...(event.target.files ?? [])]);
+            event.target.value = "";
+          }}
+        />
         <textarea
           id="composer"
           value={text}
           onChange={(event) => setDraft(event.target.value || null)}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // A screenshot on the clipboard is a file to attach, not text.
+            const pasted = [...event.clipboardData.files];
+            if (pasted.length === 0) return;
+            event.preventDefault();
+            files.add(pasted);
+          }}
           rows={2}
-          disabled={attaching}
-          placeholder={finePointer ? "Reply… (Enter sends, Shift+Enter for a new line)" : "Reply…"}
+          placeholder={
+            attaching
+              ? whatsapp
+                ? "Add a caption…"
+                : "Add a message (sent before the files)…"
+              : finePointer
+                ? "Reply… (Enter sends, Shift+Enter for a new line)"
+                : "Reply…"
+          }
           aria-label="Reply"
           aria-invalid={tooLong}
           aria-describedby={showCounter ? "composer-counter" : undefined}
@@ -162,7 +185,7 @@ export function Composer({
           className={`mt-1 text-right text-xs ${tooLong ? "font-semibold text-red-700" : "text-slate-600"}`}
         >
           {tooLong
-            ? `Too long for ${providerName(conversation.channel.provider)}: ${body.length.toLocaleString("en")} of ${limit.toLocaleString("en")} characters.`
+            ? `Too long for ${attaching && whatsapp ? "a WhatsApp caption" : providerName(conversation.channel.provider)}: ${body.length.toLocaleString("en")} of ${limit.toLocaleString("en")} characters.`
             : `${body.length.toLocaleString("en")} / ${limit.toLocaleString("en")}`}
         </p>
       ) : null}

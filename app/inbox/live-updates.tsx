@@ -14,6 +14,7 @@ import {
   patchChannelInList,
   patchSummary,
 } from "./live-cache";
+import { sessionToken } from "./session-token";
 
 /**
  * Live inbox updates over Supabase Realtime (ADR 006, docs/architecture.md): one private channel for the workspace's
@@ -40,22 +41,9 @@ export interface RealtimeSettings {
   anonKey: string;
 }
 
-/** The browser never sees the refresh token: the app server hands out the current access token. */
-function sessionTokenSource() {
-  let cached: { token: string; expiresAt: number } | null = null;
-  return async (): Promise<string | null> => {
-    if (cached && cached.expiresAt * 1000 - Date.now() > 60_000) return cached.token;
-    try {
-      const response = await fetch("/session/token", { credentials: "same-origin", cache: "no-store" });
-      if (!response.ok) return null;
-      const body = (await response.json()) as { accessToken: string; expiresAt: number };
-      cached = { token: body.accessToken, expiresAt: body.expiresAt };
-      return cached.token;
-    } catch {
-      return cached?.token ?? null;
-    }
-  };
-}
+/** The Supabase project's URL and anon key, for what the browser calls directly: Realtime, and Storage uploads. */
+const ProjectContext = createContext<RealtimeSettings | null>(null);
+export const useSupabaseProject = () => useContext(ProjectContext);
 
 /** Collects keys that only a refetch can bring up to date, and refetches each once per burst. */
 function useCoalescedRefetch() {
@@ -188,7 +176,7 @@ export function LiveUpdates({
     void import("@supabase/supabase-js").then(({ createClient }) => {
       if (stopped) return;
       client = createClient(realtime.url, realtime.anonKey, {
-        accessToken: sessionTokenSource(),
+        accessToken: sessionToken,
         // A dead connection shows as Offline within seconds, not after realtime-js's default 25 s heartbeat.
         realtime: { heartbeatIntervalMs: HEARTBEAT_MS },
       });
@@ -213,7 +201,11 @@ export function LiveUpdates({
     };
   }, [realtime.url, realtime.anonKey, workspaceId, queryClient, trpc]);
 
-  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={live}>
+      <ProjectContext.Provider value={realtime}>{children}</ProjectContext.Provider>
+    </LiveContext.Provider>
+  );
 }
 
 /** Whether the workspace channel is up: lists poll only while it is not. */

@@ -4,7 +4,8 @@ import type { Message, MessagePageResult } from "../api/types";
 import { useTRPC } from "../trpc";
 import { applyToThread } from "./live-cache";
 
-export type ReplyContent = { text: string } | { attachment: { type: "image" | "file"; url: string } };
+/** Text, or one file already uploaded to the conversation's outbound folder (with a WhatsApp caption). */
+export type ReplyContent = { text: string } | { file: { storedPath: string; caption: string | null } };
 
 /** The id a reply shows under until the server has stored it. */
 const LOCAL_PREFIX = "local:";
@@ -64,11 +65,8 @@ export function useSendReply(options: {
     /** A reply that never reached the server, sent again under the same client id. */
     resend: (message: Message) => {
       if (!message.clientMessageId) return;
-      const attachment = message.attachments[0];
-      const content: ReplyContent =
-        attachment?.url && (attachment.type === "image" || attachment.type === "file")
-          ? { attachment: { type: attachment.type, url: attachment.url } }
-          : { text: message.text ?? "" };
+      const storedPath = message.attachments[0]?.storedPath;
+      const content: ReplyContent = storedPath ? { file: { storedPath, caption: message.text } } : { text: message.text ?? "" };
       mutation.mutate({ conversationId, clientMessageId: message.clientMessageId, ...content });
     },
     isPending: mutation.isPending,
@@ -115,22 +113,23 @@ export function useUnsentReplies(conversationId: string): Message[] {
 
 type SendInput = { conversationId: string; clientMessageId: string } & Partial<{
   text: string;
-  attachment: { type: "image" | "file"; url: string };
+  file: { storedPath: string; caption?: string | null };
 }>;
 
 const contentOf = (input: SendInput): ReplyContent =>
-  input.attachment ? { attachment: input.attachment } : { text: input.text ?? "" };
+  input.file ? { file: { storedPath: input.file.storedPath, caption: input.file.caption ?? null } } : { text: input.text ?? "" };
 
 function localMessage(input: SendInput, userId: string | undefined): Message {
   return {
     id: LOCAL_PREFIX + input.clientMessageId,
     conversationId: input.conversationId,
     direction: "outbound",
-    kind: input.attachment ? (input.attachment.type === "image" ? "image" : "file") : "text",
+    kind: input.file ? "file" : "text",
     sender: "staff",
     senderUserId: userId ?? null,
-    text: input.text ?? null,
-    attachments: input.attachment ? [input.attachment] : [],
+    text: input.text ?? input.file?.caption ?? null,
+    // Shown as loading until the stored reply, with its type, replaces it.
+    attachments: input.file ? [{ type: "file", storedPath: input.file.storedPath }] : [],
     reactions: [],
     providerMessageId: null,
     clientMessageId: input.clientMessageId,

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useEffect, useRef } from "react";
+import { type DragEvent, Fragment, useEffect, useRef, useState } from "react";
 import type { ConversationSummary, Message } from "../api/types";
 import { useTRPC } from "../trpc";
 import { FailureNotice, pagesFailureOf } from "../ui/failure-notice";
@@ -10,6 +10,7 @@ import { ConversationHeader } from "./conversation-header";
 import { THREAD_POLL_MS, useLiveThread } from "./live-updates";
 import { useMediaUrls } from "./media-urls";
 import { MessageBubble } from "./message-bubble";
+import { useOutgoingFiles } from "./outgoing-files";
 import { isUnstored, useSendReply, useUnsentReplies } from "./send-reply";
 import { useTeamNames } from "./team-names";
 
@@ -95,10 +96,40 @@ export function Thread({
     if (newest) bottom.current?.scrollIntoView({ block: "end" });
   }, [newest]);
 
+  const files = useOutgoingFiles(conversation);
+  // Files dragged onto the thread are attached to the reply, when a reply can be sent.
+  const [dragging, setDragging] = useState(false);
+  const canAttach = conversation.window.state !== "closed" && conversation.channel.status === "active";
+  const carriesFiles = (event: DragEvent) => canAttach && event.dataTransfer.types.includes("Files");
   const name = conversation.contact.displayName ?? conversation.contact.handle ?? "Unknown member";
   const failure = pagesFailureOf(messages);
   return (
-    <section aria-label={`Conversation with ${name}`} className="flex min-w-0 flex-1 flex-col">
+    <section
+      aria-label={`Conversation with ${name}`}
+      className="relative flex min-w-0 flex-1 flex-col"
+      onDragOver={(event) => {
+        if (!carriesFiles(event)) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(event) => {
+        setDragging(false);
+        if (!carriesFiles(event)) return;
+        event.preventDefault();
+        files.add([...event.dataTransfer.files]);
+      }}
+    >
+      {dragging ? (
+        <div
+          aria-hidden
+          className="pointer-events-none absolute inset-0 z-10 flex items-center justify-center border-4 border-dashed border-indigo-500 bg-indigo-50/80 text-lg font-medium text-indigo-900"
+        >
+          Drop files to attach them to your reply
+        </div>
+      ) : null}
       <ConversationHeader
         conversation={conversation}
         userId={userId}
@@ -150,7 +181,7 @@ export function Thread({
         </ol>
         <div ref={bottom} />
       </div>
-      <Composer conversation={conversation} userId={userId} onError={onError} />
+      <Composer conversation={conversation} userId={userId} files={files} onError={onError} />
     </section>
   );
 }

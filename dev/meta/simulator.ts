@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import selfsigned from "selfsigned";
 import { createSimulatedAccounts } from "./accounts";
+import { createReceivedMedia } from "./received-media";
 import { newMid, newWamid } from "./webhooks";
 
 /** Parameters that are secrets: never recorded (and the app should never put them in a URL: `credentialsInUrl`). */
@@ -58,7 +59,8 @@ const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
  * (`/{phone-number-id}/messages`), profile and media lookups, and the account side in ./accounts.ts
  * (OAuth dialog, token exchange, `/me/accounts`, `subscribed_apps`). It records every call and fails on demand.
  * Media: `POST /__media` registers a member's file; Graph `GET /{media-id}` describes it (WhatsApp), its download
- * needs the token, and its CDN URL (Messenger/Instagram) expires when asked to.
+ * needs the token, and its CDN URL (Messenger/Instagram) expires when asked to. Files sent to members: WhatsApp's
+ * `POST /{phone-number-id}/media` upload and the URLs a send names, fetched and hashed (`GET|DELETE /__received-media`).
  * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`,
  * `POST|GET /__test-users`, `GET /__subscriptions`, `GET /__login-as/{user-id}`.
  */
@@ -94,6 +96,7 @@ export async function startMetaSimulator(options: {
   const cdn = await startCdn(media, options.cdnPort ?? 0);
   let failures: (InjectedFailure & { remaining: number })[] = [];
   const accounts = createSimulatedAccounts();
+  const outbound = createReceivedMedia();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://simulator");
     const body = await readBody(req);
@@ -127,6 +130,10 @@ export async function startMetaSimulator(options: {
       return serveMedia(res, item);
     }
 
+    if (url.pathname === "/__received-media") {
+      if (req.method === "DELETE") outbound.received.length = 0;
+      return json(200, outbound.received);
+    }
     if (url.pathname === "/__calls") {
       if (req.method === "DELETE") calls.length = 0;
       return json(200, calls);
@@ -180,11 +187,24 @@ export async function startMetaSimulator(options: {
 
     // /{version}/{id}/messages
     const [, , id, edge] = url.pathname.split("/");
+    if (req.method === "POST" && edge === "media") {
+      if (!token) return json(400, { error: { message: "An access token is required", type: "OAuthException", code: 104 } });
+      const uploaded = await outbound.upload(req, id ?? "");
+      if ("refused" in uploaded) return json(400, { error: { message: uploaded.refused, type: "OAuthException", code: 100 } });
+      return json(200, uploaded);
+    }
     if (req.method === "POST" && edge === "messages") {
-      const request = (body ?? {}) as { messaging_product?: string; to?: string; recipient?: { id?: string } };
+      const request = (body ?? {}) as SendBody;
       const whatsapp = request.messaging_product === "whatsapp";
       const providerMessageId = whatsapp ? newWamid() : newMid();
       const recipientId = (whatsapp ? request.to : request.recipient?.id) ?? "";
+      const file = await sentFile(request, id ?? "");
+      if (file === null) {
+        return json(400, {
+          error: { message: "(#100) The file could not be fetched or found", type: "OAuthException", code: 100 },
+        });
+      }
+      if (file) outbound.received.push({ ...file, accountId: id ?? "", recipientId, providerMessageId });
       // After the answer: whoever watches the members' side (the demo) sees a message leave.
       setImmediate(() => options.onSend?.({ accountId: id ?? "", recipientId, providerMessageId, whatsapp }));
       if (whatsapp) {
@@ -220,6 +240,20 @@ export async function startMetaSimulator(options: {
     }
     return json(404, { error: { message: "Unknown path components", type: "OAuthException", code: 2500 } });
   });
+  /** The file a send names, as Meta would get it; null when it cannot; undefined for a text. */
+  async function sentFile(request: SendBody, accountId: string) {
+    const type = request.type ?? "";
+    const media = request.messaging_product === "whatsapp" && isMediaType(type) ? (request[type] ?? {}) : undefined;
+    if (media) {
+      const file = await outbound.whatsApp(accountId, media);
+      return file && { ...file, type, caption: media.caption ?? null, filename: media.filename ?? null };
+    }
+    const attachment = request.message?.attachment;
+    if (!attachment?.payload?.url) return undefined;
+    const file = await outbound.fetched(attachment.payload.url);
+    return file && { ...file, type: attachment.type ?? "file", caption: null, filename: null };
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "127.0.0.1", resolve);
@@ -287,7 +321,21 @@ async function fileSha256(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
+const MEDIA_TYPES = ["image", "video", "audio", "document", "sticker"] as const;
+const isMediaType = (type: string): type is (typeof MEDIA_TYPES)[number] => (MEDIA_TYPES as readonly string[]).includes(type);
+
+type SendMedia = { id?: string; link?: string; caption?: string; filename?: string };
+type SendBody = {
+  messaging_product?: string;
+  to?: string;
+  type?: string;
+  recipient?: { id?: string };
+  message?: { attachment?: { type?: string; payload?: { url?: string } } };
+} & Partial<Record<(typeof MEDIA_TYPES)[number], SendMedia>>;
+
+/** A JSON or form body; a multipart one (a media upload) is left unread, for its handler to stream. */
 async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  if (req.headers["content-type"]?.startsWith("multipart/form-data")) return null;
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString("utf8");

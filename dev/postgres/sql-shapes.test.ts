@@ -4,6 +4,7 @@ import { messageSchema } from "../../server/services/message-shape";
 import { CHANNEL_PROVIDERS, CHANNEL_STATUSES } from "../../supabase/functions/_shared/channel-providers";
 import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
 import { EVENT_FIELDS } from "../../supabase/functions/_shared/meta-events";
+import { MIME_ALIASES, OUTBOUND_MEDIA_RULES, outboundMediaRule } from "../../supabase/functions/_shared/outbound-media";
 import { superuserSql } from "../test/fixtures";
 
 /**
@@ -25,6 +26,28 @@ const functionSource = async (signature: string) =>
 const builtKeys = (source: string) => [...source.matchAll(/'(\w+)',\s/g)].map((match) => match[1] ?? "");
 
 describe("SQL and TypeScript agree", () => {
+  it("on what each channel takes as a reply's file: every rule and alias, and the rule a type falls under", async () => {
+    const rows = await superuserSql()<{ provider: string; type: string; mime_type: string; max_bytes: string }[]>`
+      select provider::text, type, mime_type, max_bytes::text from app.outbound_media_rules()`;
+    const inTypeScript = Object.entries(OUTBOUND_MEDIA_RULES).flatMap(([provider, rules]) =>
+      rules.flatMap((rule) => rule.mimeTypes.map((mime) => `${provider} ${rule.type} ${mime} ${rule.maxBytes}`)),
+    );
+    expect(sorted(rows.map((r) => `${r.provider} ${r.type} ${r.mime_type} ${r.max_bytes}`))).toEqual(sorted(inTypeScript));
+    const aliases = await superuserSql()<
+      { alias: string; mime_type: string }[]
+    >`select alias, mime_type from app.outbound_mime_aliases()`;
+    expect(Object.fromEntries(aliases.map((a) => [a.alias, a.mime_type]))).toEqual(MIME_ALIASES);
+    for (const [provider, mime] of [
+      ["whatsapp", "audio/x-m4a"],
+      ["whatsapp", "image/gif"],
+      ["messenger", "application/zip"],
+      ["instagram", "Image/JPG; q=1"],
+    ] as const) {
+      const [rule] = await superuserSql()<{ type: string }[]>`select type from app.outbound_media_rule(${provider}, ${mime})`;
+      expect(rule?.type ?? null, `${provider} ${mime}`).toBe(outboundMediaRule(provider, mime)?.type ?? null);
+    }
+  });
+
   it("on the enums: message kinds, channel providers and statuses", async () => {
     expect(sorted(await enumLabels("public.message_kind"))).toEqual(sorted(MESSAGE_KINDS));
     expect(await enumLabels("public.channel_provider")).toEqual([...CHANNEL_PROVIDERS]);

@@ -1,9 +1,24 @@
 import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
 import { RATE_LIMIT_CODES, TOKEN_EXPIRED_CODE, WINDOW_CLOSED_CODES } from "../../supabase/functions/_shared/graph-errors";
+import type { OutboundMediaType } from "../../supabase/functions/_shared/outbound-media";
 import { type GraphError, graphRequest } from "./graph-http";
 
+/**
+ * A file as the Send API takes it: WhatsApp by the id of media uploaded first (graph-media-upload.ts), or any
+ * channel by a link Meta fetches (Messenger and Instagram: a signed Storage URL).
+ */
+export interface OutgoingMedia {
+  type: OutboundMediaType;
+  id?: string;
+  link?: string;
+  /** WhatsApp only, and not on audio or stickers. */
+  caption?: string | null;
+  /** The name WhatsApp shows on a document. */
+  filename?: string | null;
+}
+
 /** The one module that calls Meta's Send APIs. Knows HTTP and Graph error codes, nothing of our database. */
-export type OutgoingContent = { text: string } | { attachment: { type: "image" | "file"; url: string } };
+export type OutgoingContent = { text: string } | { media: OutgoingMedia };
 
 export interface SendRequest {
   provider: ChannelProvider;
@@ -35,6 +50,8 @@ export type SendOutcome =
       mayHaveBeenDelivered?: boolean;
     };
 
+export type SendFailure = Extract<SendOutcome, { ok: false }>;
+
 function requestBody(request: SendRequest): unknown {
   const { content } = request;
   if (request.provider === "whatsapp") {
@@ -45,8 +62,11 @@ function requestBody(request: SendRequest): unknown {
       biz_opaque_callback_data: request.reference,
     };
     if ("text" in content) return { ...envelope, type: "text", text: { body: content.text } };
-    const type = content.attachment.type === "image" ? "image" : "document";
-    return { ...envelope, type, [type]: { link: content.attachment.url } };
+    return {
+      ...envelope,
+      type: whatsAppType(content.media.type),
+      [whatsAppType(content.media.type)]: whatsAppMedia(content.media),
+    };
   }
   // Instagram's Send API documents no `metadata`; Messenger echoes it back.
   const reference = request.provider === "messenger" ? { metadata: request.reference } : {};
@@ -57,17 +77,30 @@ function requestBody(request: SendRequest): unknown {
       "text" in content
         ? { text: content.text, ...reference }
         : {
-            attachment: { type: content.attachment.type, payload: { url: content.attachment.url, is_reusable: true } },
+            // Not reusable: the signed URL stops working, and Meta need not keep the file for other sends.
+            attachment: { type: messengerType(content.media.type), payload: { url: content.media.link, is_reusable: false } },
             ...reference,
           },
   };
 }
 
+const whatsAppType = (type: OutboundMediaType) => (type === "file" ? "document" : type);
+const messengerType = (type: OutboundMediaType) => (type === "document" ? "file" : type === "sticker" ? "image" : type);
+
+function whatsAppMedia(media: OutgoingMedia) {
+  const type = whatsAppType(media.type);
+  return {
+    ...(media.id ? { id: media.id } : { link: media.link }),
+    ...(media.caption && type !== "audio" && type !== "sticker" ? { caption: media.caption } : {}),
+    ...(type === "document" && media.filename ? { filename: media.filename } : {}),
+  };
+}
+
 /** Maps a Graph error to what the inbox can act on: reconnect, wait and retry, or a closed window. */
-function classifyGraphError(status: number, error: GraphError | undefined): SendOutcome {
+export function classifyGraphError(status: number, error: GraphError | undefined): SendFailure {
   const code = error?.code ?? null;
   const subcode = error?.error_subcode ?? null;
-  const failure = (kind: SendFailureCode, message: string, retryable: boolean): SendOutcome => ({
+  const failure = (kind: SendFailureCode, message: string, retryable: boolean): SendFailure => ({
     ok: false,
     code: kind,
     message,

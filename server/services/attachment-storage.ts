@@ -1,12 +1,13 @@
 import http from "node:http";
 import https from "node:https";
-import { type Readable, Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { text } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
+import { ATTACHMENTS_BUCKET } from "../../supabase/functions/_shared/outbound-media";
 import { config } from "../lib/config";
+import { supabaseClient } from "../lib/supabase-client";
 
-/** The private bucket members' media and staff uploads live in (…_attachments_bucket.sql). */
-export const ATTACHMENTS_BUCKET = "attachments";
+export { ATTACHMENTS_BUCKET };
 /** The bucket's file_size_limit (…_attachments_bucket.sql; a test checks they agree): 100 MiB. */
 export const ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024;
 
@@ -59,4 +60,33 @@ export async function putAttachment(path: string, mimeType: string, bytes: Reada
     throw new Error(`Storage refused the upload: ${response.statusCode} ${answer.slice(0, 200)}`);
   }
   return { size };
+}
+
+/** A stored file, streamed as the server reads it (service role), with what Storage says of its length and type. */
+export async function getAttachment(path: string): Promise<{ bytes: Readable; size: number; mimeType: string } | null> {
+  const response = await fetch(objectUrl(path).replace("/object/", "/object/authenticated/"), {
+    headers: { authorization: `Bearer ${serviceKey()}`, apikey: serviceKey() },
+  });
+  if (response.status === 404 || response.status === 400) {
+    await response.body?.cancel();
+    return null;
+  }
+  if (!response.ok || !response.body) throw new Error(`Storage answered ${response.status} for a stored file`);
+  return {
+    bytes: Readable.fromWeb(response.body as never),
+    size: Number(response.headers.get("content-length")),
+    mimeType: response.headers.get("content-type") ?? "application/octet-stream",
+  };
+}
+
+/** How long the URL Meta fetches a Messenger or Instagram reply's file from works: Meta fetches it at once. */
+export const META_FETCH_URL_SECONDS = 3600;
+
+/** A signed URL for Meta to fetch a stored file from (the server's, not a member's: no policy applies). */
+export async function signAttachmentForMeta(path: string): Promise<string> {
+  const signed = await supabaseClient(serviceKey())
+    .storage.from(ATTACHMENTS_BUCKET)
+    .createSignedUrl(path, META_FETCH_URL_SECONDS);
+  if (signed.error || !signed.data?.signedUrl) throw new Error("Storage did not sign the file's URL");
+  return signed.data.signedUrl;
 }

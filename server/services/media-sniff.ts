@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { fileTypeFromBuffer } from "file-type";
 import { imageSize } from "image-size";
 
@@ -76,4 +77,27 @@ function dimensions(head: Uint8Array, category: string): { width: number | null;
   } catch {
     return { width: null, height: null };
   }
+}
+
+/** A stream's first SNIFF_BYTES (all of it, if shorter), and the whole file again as one stream, those bytes first. */
+export async function peekHead(source: Readable): Promise<{ head: Buffer; whole: Readable }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const rest = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  while (length < SNIFF_BYTES) {
+    const next = await rest.next();
+    if (next.done) break;
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* whole() {
+    if (head.length > 0) yield head;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, whole: Readable.from(whole()) };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outboundFolder } from "../../supabase/functions/_shared/outbound-media";
 import type { UserClaims } from "../db/client";
 import { config } from "../lib/config";
 import type { Logger } from "../lib/logger";
@@ -13,7 +14,7 @@ export const MEDIA_URL_SECONDS = 600;
 export const mediaUrlsSchema = z.record(z.string(), z.string().nullable());
 
 /**
- * Short-lived signed URLs for a conversation's stored media, in one batch, signed with the member's own token so
+ * Short-lived signed URLs for a conversation's stored media (the member's and staff's), in one batch, signed with the member's own token so
  * Storage's policies decide (a path of another workspace gets null, never a URL). Paths must belong to the
  * conversation.
  */
@@ -27,10 +28,14 @@ export async function signMediaUrls(
     const [conversation] = await tx<{ workspaceId: string }[]>`
       select workspace_id as "workspaceId" from public.conversations where id = ${input.conversationId}`;
     if (!conversation) return fail("NOT_FOUND", "Conversation not found.");
-    return ok(`${conversation.workspaceId}/${input.conversationId}/`);
+    // A member's media, and the files staff sent (uploaded to the conversation's outbound folder).
+    return ok([
+      `${conversation.workspaceId}/${input.conversationId}/`,
+      outboundFolder(conversation.workspaceId, input.conversationId),
+    ]);
   });
   if (!allowed.success) return allowed;
-  const inConversation = [...new Set(input.paths)].filter((path) => path.startsWith(allowed.data));
+  const inConversation = [...new Set(input.paths)].filter((path) => allowed.data.some((folder) => path.startsWith(folder)));
   const urls: Record<string, string | null> = Object.fromEntries(input.paths.map((path) => [path, null]));
   if (inConversation.length === 0) return ok(urls);
   const storage = supabaseClient(config().SUPABASE_ANON_KEY, { accessToken }).storage.from(ATTACHMENTS_BUCKET);

@@ -179,8 +179,8 @@ describe("messages.send", () => {
     for (const input of [
       { text: "   " },
       { text: "x".repeat(2001) },
-      { text: "a", attachment: { type: "image" as const, url: "https://example.com/a.jpg" } },
-      { attachment: { type: "image" as const, url: "http://example.com/a.jpg" } },
+      { text: "a", file: { storedPath: `${s.workspaceId}/outbound/${s.conversationId}/x-a.png` } },
+      { file: { storedPath: "" } },
       {},
     ]) {
       const result = await s.caller.messages.send({ conversationId: s.conversationId, clientMessageId: randomUUID(), ...input });

@@ -1,19 +1,27 @@
 import { previewOf } from "../../supabase/functions/_shared/message-preview";
-import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
-import { asService, type UserClaims } from "../db/client";
-import { describeError, type Logger } from "../lib/logger";
+import {
+  CAPTION_LIMIT,
+  checkOutboundFile,
+  kindOfOutboundMedia,
+  outboundFolder,
+} from "../../supabase/functions/_shared/outbound-media";
+import { asService, type Tx, type UserClaims } from "../db/client";
+import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
-import { tokenKeyring } from "../lib/token-keyring";
-import { type OutgoingContent, type SendOutcome, sendThroughGraph } from "../meta/graph-client";
+import { ATTACHMENTS_BUCKET } from "./attachment-storage";
+import type { ConversationSummary } from "./conversation-shape";
 import { loadSummary } from "./conversations";
-import { NOT_CONFIRMED_CODE } from "./message-shape";
-import { loadMessage, type Message, type MessageFailure } from "./messages";
+import { loadMessage, type Message } from "./messages";
+import { deliverText } from "./reply-delivery";
 import { userTransaction } from "./user-transaction";
+
+/** A reply: text, or one file the browser uploaded to the conversation's outbound folder (with a WhatsApp caption). */
+export type ReplyContent = { text: string } | { file: { storedPath: string; caption: string | null } };
 
 export interface SendMessageInput {
   conversationId: string;
   clientMessageId: string;
-  content: OutgoingContent;
+  content: ReplyContent;
 }
 
 const PROVIDER_NAMES = { messenger: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" } as const;
@@ -25,9 +33,38 @@ const WINDOW_MESSAGES = {
   reengagement_required: "Meta refused the last reply because the window has closed. The member has to write again first.",
 } as const;
 
+const refused = (field: "text" | "file" | "caption", problem: string) =>
+  fail("VALIDATION", problem, { details: { fieldErrors: { [field]: [problem] } } });
+
 /**
- * A staff reply: stored as pending first (with its audit row), then sent through the Graph API, then
- * marked sent or failed. The same clientMessageId never sends twice.
+ * A file reply's checks, before it is queued (Postgres checks the same again): uploaded to this conversation's
+ * folder, still there, a type and size the channel takes, a caption only where one can go. Read as the user, so
+ * Storage's policies apply.
+ */
+async function checkFile(tx: Tx, conversation: ConversationSummary, file: { storedPath: string; caption: string | null }) {
+  const { provider } = conversation.channel;
+  if (!file.storedPath.startsWith(outboundFolder(conversation.workspaceId, conversation.id))) {
+    return refused("file", "This file was not uploaded to this conversation. Attach it again.");
+  }
+  const [stored] = await tx<{ mimeType: string | null; size: string | null }[]>`
+    select metadata ->> 'mimetype' as "mimeType", metadata ->> 'size' as size
+    from storage.objects where bucket_id = ${ATTACHMENTS_BUCKET} and name = ${file.storedPath}`;
+  if (!stored) return refused("file", "This file's upload did not finish. Attach it again.");
+  const checked = checkOutboundFile(provider, { mimeType: stored.mimeType ?? "", size: Number(stored.size ?? 0) });
+  if (!checked.ok) return refused("file", checked.problem);
+  if (file.caption !== null && provider !== "whatsapp") {
+    return refused("caption", `${PROVIDER_NAMES[provider]} takes no caption with a file: send the text as its own reply.`);
+  }
+  if (file.caption !== null && file.caption.length > CAPTION_LIMIT) {
+    return refused("caption", `WhatsApp captions take at most ${CAPTION_LIMIT.toLocaleString("en")} characters.`);
+  }
+  return ok(kindOfOutboundMedia(checked.rule.type));
+}
+
+/**
+ * A staff reply: stored as pending first (with its audit row), then sent — text by this request, a file by its
+ * send-media job (server/worker/tasks/send-media.ts) — then marked sent or failed. The same clientMessageId never
+ * sends twice.
  */
 export async function sendMessage(claims: UserClaims, input: SendMessageInput, log: Logger): Promise<Result<Message>> {
   const queued = await userTransaction(claims, log, "messages.send", async (tx) => {
@@ -40,22 +77,24 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
     }
     const { window } = conversation;
     if (window.state === "closed") return fail("WINDOW_CLOSED", WINDOW_MESSAGES[window.reason]);
-    const text = "text" in input.content ? input.content.text : null;
+    const { content } = input;
+    const text = "text" in content ? content.text : content.file.caption;
     const limit = conversation.channel.textLimit;
-    if (text && text.length > limit) {
-      const problem = `${PROVIDER_NAMES[conversation.channel.provider]} takes at most ${limit.toLocaleString("en")} characters; this reply has ${text.length.toLocaleString("en")}.`;
-      return fail("VALIDATION", problem, { details: { fieldErrors: { text: [problem] } } });
+    if ("text" in content && content.text.length > limit) {
+      const problem = `${PROVIDER_NAMES[conversation.channel.provider]} takes at most ${limit.toLocaleString("en")} characters; this reply has ${content.text.length.toLocaleString("en")}.`;
+      return refused("text", problem);
     }
-    const attachments = "attachment" in input.content ? [input.content.attachment] : [];
-    const kind = attachments[0] ? (attachments[0].type === "image" ? "image" : "file") : "text";
+    const kind = "file" in content ? await checkFile(tx, conversation, content.file) : ok("text" as const);
+    if (!kind.success) return kind;
+    const attachments = "file" in content ? [{ storedPath: content.file.storedPath }] : [];
     const [row] = await tx<{ message_id: string | null; created: boolean }[]>`
       select message_id, created from app.queue_outgoing_message(
-        ${input.conversationId}, ${input.clientMessageId}, ${text}, ${tx.json(attachments)}, ${previewOf(kind, text)})`;
+        ${input.conversationId}, ${input.clientMessageId}, ${text}, ${tx.json(attachments)}, ${previewOf(kind.data, text)})`;
     if (!row?.message_id) return fail("NOT_FOUND", "Conversation not found.");
-    return ok({ messageId: row.message_id, created: row.created, humanAgent: window.state === "human_agent" });
+    return ok({ messageId: row.message_id, created: row.created });
   });
   if (!queued.success) return queued;
-  if (queued.data.created) await deliver(queued.data.messageId, input.content, queued.data.humanAgent, log);
+  if (queued.data.created && "text" in input.content) await deliverText(queued.data.messageId, input.content, log);
   return readBack(claims, queued.data.messageId, log);
 }
 
@@ -79,24 +118,22 @@ export async function retryMessage(
     }
     const conversation = await loadSummary(tx, message.conversationId);
     if (!conversation || conversation.window.state === "closed") return fail("WINDOW_CLOSED", "The messaging window has closed.");
-    return ok({ message, humanAgent: conversation.window.state === "human_agent" });
+    return ok(message);
   });
   if (!checked.success) return checked;
-  // Only one retry wins the move back to pending; its confirmation is due a minute later, as for a new reply.
+  const message = checked.data;
+  const withFile = message.attachments.length > 0;
+  // Only one retry wins the move back to pending. A text reply's confirmation is due a minute later, as for a new
+  // reply; a file goes back to its send-media job, which starts over (and schedules the confirmation when it sends).
   const claimed = await asService(async (tx) => {
-    const rows = await tx`update public.messages set status = 'pending', error = null, failed_at = null
+    const rows = await tx`update public.messages set status = 'pending', error = null, failed_at = null, send_started_at = null
                           where id = ${messageId} and status = 'failed' returning id`;
-    if (rows.length > 0) await tx`select app.schedule_send_confirmations(array[${messageId}::uuid])`;
+    if (rows.length > 0 && withFile) await tx`select app.schedule_media_sends(array[${messageId}::uuid])`;
+    else if (rows.length > 0) await tx`select app.schedule_send_confirmations(array[${messageId}::uuid])`;
     return rows;
   });
   if (claimed.length === 0) return fail("CONFLICT", "This message is already being sent again.");
-  const { message, humanAgent } = checked.data;
-  const attachment = message.attachments[0];
-  const content: OutgoingContent =
-    attachment?.url && (attachment.type === "image" || attachment.type === "file")
-      ? { attachment: { type: attachment.type, url: attachment.url } }
-      : { text: message.text ?? "" };
-  await deliver(messageId, content, humanAgent, log);
+  if (!withFile) await deliverText(messageId, { text: message.text ?? "" }, log);
   return readBack(claims, messageId, log);
 }
 
@@ -104,124 +141,5 @@ async function readBack(claims: UserClaims, messageId: string, log: Logger): Pro
   return userTransaction(claims, log, "messages.read_back", async (tx) => {
     const message = await loadMessage(tx, messageId);
     return message ? ok(message) : fail("NOT_FOUND", "Message not found.");
-  });
-}
-
-const MOMENTARY_RETRY_MS = 1_000;
-
-/** A failure that may pass on its own and cannot have sent anything: not a rate limit, not an unanswered request. */
-const isMomentary = (outcome: SendOutcome) =>
-  !outcome.ok && outcome.code === "PROVIDER_ERROR" && outcome.retryable && !outcome.mayHaveBeenDelivered;
-
-/**
- * Calls Meta for a pending message and records what happened: sent or failed. Never throws; if even the
- * outcome cannot be written, the message stays pending and says so in the log.
- */
-async function deliver(messageId: string, content: OutgoingContent, humanAgentTag: boolean, log: Logger): Promise<void> {
-  let outcome: SendOutcome;
-  let channelAccountId: string | null = null;
-  try {
-    const [target] = await asService(
-      (tx) => tx<
-        {
-          channel_account_id: string;
-          provider: "messenger" | "instagram" | "whatsapp";
-          account_id: string;
-          recipient: string;
-          ciphertext: string | null;
-          key_id: string | null;
-        }[]
-      >`
-        select ca.id as channel_account_id, ca.provider, ca.provider_account_id as account_id, ci.provider_user_id as recipient,
-               ca.access_token_ciphertext as ciphertext, ca.access_token_key_id as key_id
-        from public.messages m
-        join public.conversations c on c.id = m.conversation_id
-        join public.contact_identities ci on ci.id = c.contact_identity_id
-        join public.channel_accounts ca on ca.id = m.channel_account_id
-        where m.id = ${messageId}`,
-    );
-    if (!target) throw new Error("queued message vanished");
-    channelAccountId = target.channel_account_id;
-    const token =
-      target.ciphertext && target.key_id
-        ? await decryptToken(await tokenKeyring(), target.ciphertext, target.key_id, channelAccountId)
-        : null;
-    const send = (accessToken: string) =>
-      sendThroughGraph({
-        provider: target.provider,
-        accountId: target.account_id,
-        accessToken,
-        recipientId: target.recipient,
-        content,
-        humanAgentTag: humanAgentTag && target.provider !== "whatsapp",
-        reference: messageId,
-      });
-    outcome = token
-      ? await send(token)
-      : {
-          ok: false,
-          code: "TOKEN_EXPIRED",
-          message: "This channel has no usable access token. An admin needs to reconnect it.",
-          retryable: false,
-          providerCode: null,
-        };
-    if (token && isMomentary(outcome)) {
-      // A blip (a 5xx, Meta unreachable) usually passes within a second: one more try before staff see a failure.
-      await new Promise((resolve) => setTimeout(resolve, MOMENTARY_RETRY_MS));
-      outcome = await send(token);
-    }
-  } catch (error) {
-    log.error("messages.deliver_failed", { messageId, ...describeError(error) });
-    outcome = {
-      ok: false,
-      code: "PROVIDER_ERROR",
-      message: "The message could not be sent. Try again.",
-      retryable: true,
-      providerCode: null,
-    };
-  }
-
-  log.info("messages.delivered", { messageId, ok: outcome.ok, code: outcome.ok ? null : outcome.code });
-  await recordOutcome(messageId, outcome, channelAccountId).catch((error: unknown) =>
-    // The database blinked: the message stays pending, and its echo or status can still settle it (ADR 009).
-    log.error("messages.outcome_not_recorded", { messageId, ...describeError(error) }),
-  );
-}
-
-/** What a pending reply carries while Meta's answer is missing (the code the UI shows "Not confirmed yet" for). */
-const NOT_CONFIRMED = {
-  code: NOT_CONFIRMED_CODE,
-  message: "Meta has not confirmed this reply yet.",
-  retryable: false,
-  providerCode: null,
-  mayHaveBeenDelivered: true,
-} satisfies MessageFailure;
-
-async function recordOutcome(messageId: string, outcome: SendOutcome, channelAccountId: string | null): Promise<void> {
-  await asService(async (tx) => {
-    if (outcome.ok) {
-      // The trigger on provider_message_id then applies receipts that arrived before this answer.
-      await tx`update public.messages set provider_message_id = ${outcome.providerMessageId}, status = 'sent', sent_at = now()
-               where id = ${messageId} and status = 'pending'`;
-      return;
-    }
-    if (outcome.mayHaveBeenDelivered) {
-      // Meta never answered: not a failure yet. The reply stays pending, "not confirmed yet", with no Retry; its
-      // echo or status settles it, or its confirm-send job reports it as maybe delivered (server/worker).
-      await tx`update public.messages set error = ${tx.json(NOT_CONFIRMED)} where id = ${messageId} and status = 'pending'`;
-      return;
-    }
-    const error = {
-      code: outcome.code,
-      message: outcome.message,
-      retryable: outcome.retryable,
-      providerCode: outcome.providerCode,
-    } satisfies MessageFailure;
-    await tx`update public.messages set status = 'failed', failed_at = now(), error = ${tx.json(error)}
-             where id = ${messageId} and status = 'pending'`;
-    if (outcome.code === "TOKEN_EXPIRED" && channelAccountId) {
-      await tx`select app.flag_channel_for_reconnect(${channelAccountId},
-                 'Meta rejected its token while sending a reply. Reconnect it.')`;
-    }
   });
 }

@@ -4,6 +4,7 @@ import { confirmSendTask, sweepUnconfirmedSendsTask } from "./tasks/confirm-send
 import { healWebhooksTask } from "./tasks/heal-webhooks";
 import { lookupProfileTask } from "./tasks/lookup-profile";
 import { removeExpiredTask } from "./tasks/remove-expired";
+import { sendMediaTask } from "./tasks/send-media";
 import { storeMediaTask } from "./tasks/store-media";
 
 /** Every task by the identifier jobs name it with (SQL enqueues some: …_background_jobs.sql). */
@@ -11,6 +12,7 @@ export function frontdeskTasks(log: Logger): TaskList {
   return {
     "lookup-profile": lookupProfileTask(log.child({ task: "lookup-profile" })),
     "store-media": storeMediaTask(log.child({ task: "store-media" })),
+    "send-media": sendMediaTask(log.child({ task: "send-media" })),
     "confirm-send": confirmSendTask(log.child({ task: "confirm-send" })),
     "sweep-unconfirmed-sends": sweepUnconfirmedSendsTask(log.child({ task: "sweep-unconfirmed-sends" })),
     "heal-webhooks": healWebhooksTask(log.child({ task: "heal-webhooks" })),

@@ -13,21 +13,24 @@ const pageSchema = z.object({
   hasMore: z.boolean(),
 }) satisfies z.ZodType<MessagePage>;
 
-/** The longest any channel takes (WhatsApp's); sendMessage holds each reply to its own channel's limit. */
+/**
+ * Text, or one file uploaded to the conversation's outbound folder (with a caption, which only WhatsApp takes). The
+ * longest text any channel takes is WhatsApp's; sendMessage holds each reply to its own channel's limits.
+ */
 const sendInput = z
   .object({
     conversationId: z.uuid(),
     clientMessageId: z.string().min(8).max(100),
     text: z.string().trim().min(1, "Write a message first.").max(4096, "Replies can be at most 4,096 characters.").optional(),
-    attachment: z
+    file: z
       .object({
-        type: z.enum(["image", "file"]),
-        url: z.url({ protocol: /^https$/, error: "Attachments need an https:// link." }),
+        storedPath: z.string().min(1).max(500),
+        caption: z.string().trim().max(1024, "Captions can be at most 1,024 characters.").nullish(),
       })
       .optional(),
   })
-  .refine((input) => (input.text === undefined) !== (input.attachment === undefined), {
-    message: "Send either text or one attachment.",
+  .refine((input) => (input.text === undefined) !== (input.file === undefined), {
+    message: "Send either text or one file.",
     path: ["text"],
   });
 
@@ -41,7 +44,9 @@ export const messagesRouter = router({
         {
           conversationId: input.conversationId,
           clientMessageId: input.clientMessageId,
-          content: input.attachment ? { attachment: input.attachment } : { text: input.text ?? "" },
+          content: input.file
+            ? { file: { storedPath: input.file.storedPath, caption: input.file.caption || null } }
+            : { text: input.text ?? "" },
         },
         ctx.log,
       ),

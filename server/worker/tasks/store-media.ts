@@ -7,7 +7,7 @@ import type { Logger } from "../../lib/logger";
 import { tokenKeyring } from "../../lib/token-keyring";
 import { graphRequest } from "../../meta/graph-http";
 import { ATTACHMENT_MAX_BYTES, AttachmentTooLarge, putAttachment } from "../../services/attachment-storage";
-import { SNIFF_BYTES, sniffMedia } from "../../services/media-sniff";
+import { peekHead, sniffMedia } from "../../services/media-sniff";
 
 const payloadSchema = z.object({ messageId: z.uuid() });
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -111,14 +111,14 @@ async function storeOne(
     throw new AttachmentTooLarge();
   }
   const source = Readable.fromWeb(response.body as never);
-  const head = await readHead(source);
-  const sniffed = await sniffMedia(head.bytes, { type: attachment.type, mimeType: attachment.mimeType ?? null });
+  const { head, whole } = await peekHead(source);
+  const sniffed = await sniffMedia(head, { type: attachment.type, mimeType: attachment.mimeType ?? null });
   if (!sniffed.ok) {
     source.destroy();
     throw new MediaFailure(`refused: ${sniffed.reason}`, true);
   }
   const path = `${pathPrefix}-${fileName(attachment, sniffed.extension)}`;
-  const { size } = await putAttachment(path, sniffed.mimeType, Readable.from(concat(head.bytes, head.rest)));
+  const { size } = await putAttachment(path, sniffed.mimeType, whole);
   return { storedPath: path, mimeType: sniffed.mimeType, size, width: sniffed.width, height: sniffed.height };
 }
 
@@ -149,29 +149,6 @@ async function download(
   if (response.status === 404 || response.status === 410) throw new MediaFailure("the file has expired at Meta", true);
   if (!response.ok) throw new MediaFailure(`the download answered ${response.status}`, false);
   return response;
-}
-
-/** The first SNIFF_BYTES (or the whole file, if smaller), and the stream to read the rest from. */
-async function readHead(source: Readable): Promise<{ bytes: Buffer; rest: AsyncIterator<Buffer> }> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  const rest = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  while (length < SNIFF_BYTES) {
-    const next = await rest.next();
-    if (next.done) break;
-    chunks.push(next.value);
-    length += next.value.length;
-  }
-  return { bytes: Buffer.concat(chunks), rest };
-}
-
-async function* concat(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length > 0) yield head;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 /** A safe file name: the member's, cleaned, else the kind of file with the extension its bytes have. */

@@ -1,0 +1,174 @@
+import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
+import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
+import { asService } from "../db/client";
+import { describeError, type Logger } from "../lib/logger";
+import { tokenKeyring } from "../lib/token-keyring";
+import { type OutgoingContent, type SendFailure, type SendOutcome, sendThroughGraph } from "../meta/graph-client";
+import { messagingWindow } from "../meta/messaging-window";
+import { NOT_CONFIRMED_CODE } from "./message-shape";
+import type { MessageFailure } from "./messages";
+
+/** Where a pending reply goes: its channel, the member, the channel's token (null when it has none usable). */
+export interface DeliveryTarget {
+  messageId: string;
+  channelAccountId: string;
+  provider: ChannelProvider;
+  channelActive: boolean;
+  accountId: string;
+  recipient: string;
+  token: string | null;
+  /** Messenger/Instagram past 24 h: sent with the HUMAN_AGENT tag. */
+  humanAgent: boolean;
+}
+
+export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTarget | null> {
+  const [row] = await asService(
+    (tx) => tx<
+      {
+        channel_account_id: string;
+        provider: ChannelProvider;
+        channel_status: string;
+        account_id: string;
+        recipient: string;
+        ciphertext: string | null;
+        key_id: string | null;
+        last_inbound_at: Date | null;
+        window_closed_at: Date | null;
+        human_agent_enabled: boolean;
+      }[]
+    >`
+      select ca.id as channel_account_id, ca.provider, ca.status as channel_status, ca.provider_account_id as account_id,
+             ci.provider_user_id as recipient, ca.access_token_ciphertext as ciphertext, ca.access_token_key_id as key_id,
+             c.last_inbound_at, c.window_closed_at, w.human_agent_enabled
+      from public.messages m
+      join public.conversations c on c.id = m.conversation_id
+      join public.workspaces w on w.id = c.workspace_id
+      join public.contact_identities ci on ci.id = c.contact_identity_id
+      join public.channel_accounts ca on ca.id = m.channel_account_id
+      where m.id = ${messageId}`,
+  );
+  if (!row) return null;
+  const token =
+    row.ciphertext && row.key_id
+      ? await decryptToken(await tokenKeyring(), row.ciphertext, row.key_id, row.channel_account_id)
+      : null;
+  const window = messagingWindow({
+    provider: row.provider,
+    lastInboundAt: row.last_inbound_at,
+    humanAgentEnabled: row.human_agent_enabled,
+    refusedAt: row.window_closed_at,
+  });
+  return {
+    messageId,
+    channelAccountId: row.channel_account_id,
+    provider: row.provider,
+    channelActive: row.channel_status === "active",
+    accountId: row.account_id,
+    recipient: row.recipient,
+    token,
+    humanAgent: window.state === "human_agent" && row.provider !== "whatsapp",
+  };
+}
+
+/** What a send without a usable token comes to: the channel needs reconnecting. */
+export const NO_TOKEN: SendFailure = {
+  ok: false,
+  code: "TOKEN_EXPIRED",
+  message: "This channel has no usable access token. An admin needs to reconnect it.",
+  retryable: false,
+  providerCode: null,
+};
+
+const MOMENTARY_RETRY_MS = 1_000;
+
+/** A failure that may pass on its own and cannot have sent anything: not a rate limit, not an unanswered request. */
+const isMomentary = (outcome: SendOutcome) =>
+  !outcome.ok && outcome.code === "PROVIDER_ERROR" && outcome.retryable && !outcome.mayHaveBeenDelivered;
+
+/** One send through the Graph API, with one more try a second later after a blip (a 5xx, Meta unreachable). */
+export async function sendToMember(target: DeliveryTarget, content: OutgoingContent): Promise<SendOutcome> {
+  const { token } = target;
+  if (!token) return NO_TOKEN;
+  const send = () =>
+    sendThroughGraph({
+      provider: target.provider,
+      accountId: target.accountId,
+      accessToken: token,
+      recipientId: target.recipient,
+      content,
+      humanAgentTag: target.humanAgent,
+      reference: target.messageId,
+    });
+  const outcome = await send();
+  if (!isMomentary(outcome)) return outcome;
+  await new Promise((resolve) => setTimeout(resolve, MOMENTARY_RETRY_MS));
+  return send();
+}
+
+/**
+ * Calls Meta for a pending text reply and records what happened: sent or failed. Never throws; if even the
+ * outcome cannot be written, the message stays pending and says so in the log.
+ */
+export async function deliverText(messageId: string, content: OutgoingContent, log: Logger): Promise<void> {
+  let outcome: SendOutcome;
+  let channelAccountId: string | null = null;
+  try {
+    const target = await loadDeliveryTarget(messageId);
+    if (!target) throw new Error("queued message vanished");
+    channelAccountId = target.channelAccountId;
+    outcome = await sendToMember(target, content);
+  } catch (error) {
+    log.error("messages.deliver_failed", { messageId, ...describeError(error) });
+    outcome = {
+      ok: false,
+      code: "PROVIDER_ERROR",
+      message: "The message could not be sent. Try again.",
+      retryable: true,
+      providerCode: null,
+    };
+  }
+  log.info("messages.delivered", { messageId, ok: outcome.ok, code: outcome.ok ? null : outcome.code });
+  await recordOutcome(messageId, outcome, channelAccountId).catch((error: unknown) =>
+    // The database blinked: the message stays pending, and its echo or status can still settle it (ADR 009).
+    log.error("messages.outcome_not_recorded", { messageId, ...describeError(error) }),
+  );
+}
+
+/** What a pending reply carries while Meta's answer is missing (the code the UI shows "Not confirmed yet" for). */
+const NOT_CONFIRMED = {
+  code: NOT_CONFIRMED_CODE,
+  message: "Meta has not confirmed this reply yet.",
+  retryable: false,
+  providerCode: null,
+  mayHaveBeenDelivered: true,
+} satisfies MessageFailure;
+
+/** Writes Meta's answer on a pending reply: sent, not confirmed yet, or failed (and a dead token flags its channel). */
+export async function recordOutcome(messageId: string, outcome: SendOutcome, channelAccountId: string | null): Promise<void> {
+  await asService(async (tx) => {
+    if (outcome.ok) {
+      // The trigger on provider_message_id then applies receipts that arrived before this answer.
+      await tx`update public.messages set provider_message_id = ${outcome.providerMessageId}, status = 'sent', sent_at = now()
+               where id = ${messageId} and status = 'pending'`;
+      return;
+    }
+    if (outcome.mayHaveBeenDelivered) {
+      // Meta never answered: not a failure yet. The reply stays pending, "not confirmed yet", with no Retry; its
+      // echo or status settles it, or its confirm-send job reports it as maybe delivered (server/worker).
+      await tx`update public.messages set error = ${tx.json(NOT_CONFIRMED)} where id = ${messageId} and status = 'pending'`;
+      return;
+    }
+    const error = {
+      code: outcome.code,
+      message: outcome.message,
+      retryable: outcome.retryable,
+      providerCode: outcome.providerCode,
+    } satisfies MessageFailure;
+    await tx`update public.messages set status = 'failed', failed_at = now(), error = ${tx.json(error)}
+             where id = ${messageId} and status = 'pending'`;
+    if (outcome.code === "TOKEN_EXPIRED" && channelAccountId) {
+      await tx`select app.flag_channel_for_reconnect(${channelAccountId},
+                 'Meta rejected its token while sending a reply. Reconnect it.')`;
+    }
+  });
+}
