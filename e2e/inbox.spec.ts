@@ -118,18 +118,3 @@ test("at phone width one panel shows at a time", async ({ page, data }) => {
   await expect(page.getByRole("complementary", { name: "Contact details" })).toBeVisible();
   await expect(page.getByLabel("Reply")).toBeHidden();
 });
-
-test("an image goes out by link", async ({ page, data }) => {
-  const gym = await gymWithPage({ page, data });
-  await meta.webhook(messengerText({ pageId: gym.pageId, psid: `psid-${randomUUID()}`, text: "send me the timetable" }));
-  await page.reload();
-  await page.getByTestId("conversation-row").first().click();
-  await page.getByRole("button", { name: "Attach" }).click();
-  await page.getByLabel("Attachment link").fill("https://example.com/timetable.png");
-  await page.getByRole("button", { name: "Send" }).click();
-  await expect(page.getByRole("img", { name: "Image sent" })).toBeVisible();
-  await expect.poll(async () => (await meta.calls(`/${gym.pageId}/messages`)).length).toBe(1);
-  expect((await meta.calls(`/${gym.pageId}/messages`))[0]?.body).toMatchObject({
-    message: { attachment: { type: "image", payload: { url: "https://example.com/timetable.png" } } },
-  });
-});

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { ReceivedMedia } from "../dev/meta/received-media";
-import { whatsappText } from "../dev/meta/webhooks";
+import { messengerText, whatsappText } from "../dev/meta/webhooks";
 import { PNG_1X1 } from "../dev/test/media-files";
-import { expect, meta, metaUrl, signInAs, test } from "./fixtures";
+import { expect, gymWithPage, meta, metaUrl, signInAs, test } from "./fixtures";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 /** A real PNG with room to spare after its end: large enough for an upload's progress to be seen. */
@@ -80,4 +80,36 @@ test("staff attach files by picker and by paste: each uploads with progress, lan
   await expect.poll(async () => (await receivedBy(waId)).length, { timeout: 15_000 }).toBe(2);
   expect((await receivedBy(waId))[1]).toMatchObject({ via: "upload", sha256: sha256(PNG_1X1) });
   await expect(page.getByTestId("message-status").last()).toHaveAttribute("data-status", /sent|delivered|read/);
+});
+
+test("a photo dropped on a Messenger thread goes out by a signed Storage URL, which Meta fetches byte for byte", async ({
+  page,
+  data,
+}) => {
+  const gym = await gymWithPage({ page, data });
+  const psid = `psid-${randomUUID()}`;
+  await meta.webhook(messengerText({ pageId: gym.pageId, psid, text: "send me the timetable" }));
+  await page.reload();
+  await page.getByTestId("conversation-row").first().click();
+  const thread = page.getByRole("region", { name: /^Conversation with/ });
+  const dropped = await page.evaluateHandle((base64) => {
+    const files = new DataTransfer();
+    files.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], "timetable.png", { type: "image/png" }));
+    return files;
+  }, PNG_1X1.toString("base64"));
+  await thread.dispatchEvent("dragover", { dataTransfer: dropped });
+  await expect(page.getByText("Drop files to attach them to your reply")).toBeVisible();
+  await thread.dispatchEvent("drop", { dataTransfer: dropped });
+  await expect(page.getByTestId("file-chip").filter({ hasText: "timetable.png" })).toContainText("Ready");
+  await page.getByRole("button", { name: "Send" }).click();
+
+  await expect(page.getByRole("img", { name: "Image sent" })).toBeVisible();
+  await expect.poll(async () => (await receivedBy(psid)).length, { timeout: 15_000 }).toBe(1);
+  expect((await receivedBy(psid))[0]).toMatchObject({ via: "url", type: "image", sha256: sha256(PNG_1X1) });
+  const [send] = await meta.calls(`/${gym.pageId}/messages`);
+  expect(send?.body).toMatchObject({
+    message: {
+      attachment: { type: "image", payload: { url: expect.stringContaining("/storage/v1/object/sign/"), is_reusable: false } },
+    },
+  });
 });

@@ -343,6 +343,22 @@ CREATE INDEX webhook_events_workspace_idx ON public.webhook_events USING btree (
 
 -- ── functions ───────────────────────────────────────────────────────────────────────────────────────────
 
+CREATE OR REPLACE FUNCTION app.abandoned_outbound_uploads(age interval, batch integer)
+ RETURNS SETOF text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select o.name from storage.objects o
+  where o.bucket_id = 'attachments' and split_part(o.name, '/', 2) = 'outbound' and o.created_at < now() - age
+    and not exists (
+      select 1 from public.messages m
+      where m.conversation_id = app.attachment_workspace(split_part(o.name, '/', 3) || '/')
+        and m.attachments -> 0 ->> 'storedPath' = o.name)
+  order by o.created_at
+  limit batch
+$function$;
+
 CREATE OR REPLACE FUNCTION app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean)
  RETURNS void
  LANGUAGE plpgsql
@@ -2094,6 +2110,7 @@ grant select on public.workspaces to authenticated;
 grant all on public.workspaces to service_role;
 grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, created_at, updated_at) on public.channel_accounts to authenticated;
 grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages, created_at) on public.channel_connect_attempts to authenticated;
+grant execute on function app.abandoned_outbound_uploads(age interval, batch integer) to service_role;
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to authenticated;

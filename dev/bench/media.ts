@@ -1,18 +1,23 @@
 // `npm run bench:media`: members' photos into Storage. 200 inbound images, every other one a WhatsApp media id and
 // the rest a Messenger CDN URL, webhooked at 20/s through the edge function; for each, the time from its webhook
 // until the worker has stored it and a signed URL (asked for with a member's token, as the thread does) serves the
-// same bytes. Then a 100 MB WhatsApp document in: how much the worker's memory and this process's (the gateway with
-// Storage and the simulator run in it) grow while it streams through. The test stack: Postgres, the gateway, Deno,
-// one worker and the Meta simulator.
+// same bytes. Then a 100 MB WhatsApp document in, and one out (uploaded by staff to Storage, queued as their reply, sent
+// by the worker to WhatsApp's media upload): how much the worker's memory and this process's (the gateway with Storage
+// and the simulator run in it) grow while each streams through. The test stack: Postgres, the gateway, Deno, one
+// worker and the Meta simulator.
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { supabaseClient } from "../../server/lib/supabase-client";
 import { ATTACHMENTS_BUCKET } from "../../server/services/attachment-storage";
+import { outboundPath } from "../../supabase/functions/_shared/outbound-media";
 import { metaStores } from "../meta/held-media";
+import type { ReceivedMedia } from "../meta/received-media";
 import { deliverWebhook, messengerAttachment, whatsappMedia } from "../meta/webhooks";
 import { startThrowawayStack } from "../stack/throwaway-stack";
 import { testData } from "../test/test-data";
@@ -23,6 +28,8 @@ const PER_SECOND = 20;
 const TIMEOUT_MS = 60_000;
 // Just under the bucket's 100 MiB limit (the bucket refuses larger files, as it should).
 const BIG_DOCUMENT_MB = 99;
+// WhatsApp takes documents up to 100 MB (decimal): the reply is just under.
+const BIG_REPLY_BYTES = 99_000_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -114,6 +121,7 @@ try {
   await Promise.all(serving);
 
   const memory = await bigDocumentIn(gym.workspaceId, phoneNumberId);
+  const out = await bigDocumentOut(gym);
 
   const served = items.filter((item) => item.servedMs > 0);
   const storedUntilServed = summarize(served.map((item) => item.servedMs));
@@ -130,68 +138,159 @@ try {
   say(
     `  ${BIG_DOCUMENT_MB} MB document in: ${memory.stored ? "stored" : "NOT stored"} in ${fmt(memory.ms)} ms; memory grew by worker ${memory.workerMb} MB, gateway+simulator ${memory.gatewayMb} MB`,
   );
-  say(`  target: p95 ≤ 2,000 ms, failed 0, bytes_match 1, peak_rss_delta_mb < 50`);
   say(
-    `stored_p50_ms=${Math.round(storedUntilServed.p50)} stored_p95_ms=${Math.round(storedUntilServed.p95)} failed=${failed + (memory.stored ? 0 : 1)} bytes_match=${mismatched === 0 && served.length === IMAGES ? 1 : 0} peak_rss_delta_mb=${Math.max(memory.workerMb, memory.gatewayMb)}`,
+    `  ${Math.round(BIG_REPLY_BYTES / 1e6)} MB document out: ${out.sent ? "sent" : "NOT sent"} in ${fmt(out.ms)} ms (${out.bytesMatch ? "WhatsApp got the same bytes" : "bytes DIFFER"}); memory grew by worker ${out.workerMb} MB, gateway+simulator ${out.gatewayMb} MB`,
+  );
+  say(`  target: p95 ≤ 2,000 ms, failed 0, bytes_match 1, peak_rss_delta_mb < 50`);
+  const bytesMatch = mismatched === 0 && served.length === IMAGES && out.bytesMatch;
+  say(
+    `stored_p50_ms=${Math.round(storedUntilServed.p50)} stored_p95_ms=${Math.round(storedUntilServed.p95)} failed=${failed + (memory.stored ? 0 : 1) + (out.sent ? 0 : 1)} bytes_match=${bytesMatch ? 1 : 0} peak_rss_delta_mb=${Math.max(memory.workerMb, memory.gatewayMb, out.workerMb, out.gatewayMb)}`,
   );
 } finally {
   await data.close();
   await run.stop();
 }
 
+/** A file of `bytes` on disk, written in 1 MB chunks (never held), starting as a PDF does. */
+async function writeDocument(file: string, bytes: number) {
+  const out = createWriteStream(file);
+  out.write("%PDF-1.7\n");
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (let written = 9, n = 0; written < bytes; n++) {
+    chunk.fill(n % 251);
+    const part = chunk.subarray(0, Math.min(chunk.length, bytes - written));
+    written += part.length;
+    if (!out.write(part)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+}
+
 /**
- * A 100 MB document (written to disk in 1 MB chunks, never held) that Meta serves from the file; the worker streams it
- * into Storage. Peak memory: the worker's process tree's high-water mark, reset first (`clear_refs`), and this
+ * Memory while `work` runs: the worker's process tree's high-water mark, reset first (`clear_refs`), and this
  * process's RSS sampled every 10 ms, each against its level just before.
+ */
+async function memoryDuring<T>(work: () => Promise<T>) {
+  const workers = await processTree(run.workerPid());
+  for (const pid of workers) await writeFile(`/proc/${pid}/clear_refs`, "5").catch(() => {});
+  const workerBefore = await sumStatus(workers, "VmRSS");
+  const selfBefore = process.memoryUsage.rss();
+  let selfPeak = selfBefore;
+  const sampling = setInterval(() => {
+    selfPeak = Math.max(selfPeak, process.memoryUsage.rss());
+  }, 10);
+  const started = performance.now();
+  try {
+    const result = await work();
+    const ms = performance.now() - started;
+    const workerPeak = await sumStatus(workers, "VmHWM");
+    const mb = (bytes: number) => Math.max(0, Math.round(bytes / (1024 * 1024)));
+    return { result, ms, workerMb: mb(workerPeak - workerBefore), gatewayMb: mb(selfPeak - selfBefore) };
+  } finally {
+    clearInterval(sampling);
+  }
+}
+
+/**
+ * Staff reply with a 99 MB document in the conversation the big document came in: uploaded to Storage with their
+ * token (streamed from disk), queued as they would queue it (app.queue_outgoing_message as `authenticated`), sent by
+ * the worker to WhatsApp's media upload. Measured from the upload's start until the reply is sent.
+ */
+async function bigDocumentOut(gym: { workspaceId: string; user: { id: string }; session: { access_token: string } }) {
+  const dir = await mkdtemp(path.join(tmpdir(), "frontdesk-bench-media-"));
+  try {
+    const file = path.join(dir, "class-schedule.pdf");
+    await writeDocument(file, BIG_REPLY_BYTES);
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    const expected = hash.digest("hex");
+    const [conversation] = await data.sql()<{ id: string; recipient: string }[]>`
+      select c.id, ci.provider_user_id as recipient from public.conversations c
+      join public.contact_identities ci on ci.id = c.contact_identity_id
+      where c.workspace_id = ${gym.workspaceId} and ci.provider_user_id = '447700999999'`;
+    if (!conversation) throw new Error("the big document's conversation is missing");
+    const storedPath = outboundPath(gym.workspaceId, conversation.id, crypto.randomUUID(), "class-schedule.pdf");
+
+    const measured = await memoryDuring(async () => {
+      await uploadAs(gym.session.access_token, storedPath, file, "application/pdf");
+      const messageId = await data.sql().begin(async (tx) => {
+        await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: gym.user.id, role: "authenticated" })}, true)`;
+        await tx`set local role authenticated`;
+        const [row] = await tx<{ message_id: string }[]>`
+          select message_id from app.queue_outgoing_message(${conversation.id}, ${crypto.randomUUID()}, null,
+            ${tx.json([{ storedPath }])}, '📎 File')`;
+        return row?.message_id ?? "";
+      });
+      for (const deadline = performance.now() + 180_000; performance.now() < deadline; ) {
+        const [row] = await data.sql()<{ status: string }[]>`select status from public.messages where id = ${messageId}`;
+        if (row?.status !== "pending") return row?.status === "sent";
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return false;
+    });
+    const received = ((await (await fetch(`${metaUrl}/__received-media`)).json()) as ReceivedMedia[]).filter(
+      (media) => media.recipientId === conversation.recipient,
+    );
+    return { ...measured, sent: measured.result, bytesMatch: received.length === 1 && received[0]?.sha256 === expected };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A staff upload to Storage as the browser makes it, streamed from disk through node:http (which honours backpressure). */
+async function uploadAs(token: string, storedPath: string, file: string, mimeType: string) {
+  const url = `${stack.supabaseUrl}/storage/v1/object/${ATTACHMENTS_BUCKET}/${storedPath.split("/").map(encodeURIComponent).join("/")}`;
+  const status = await new Promise<number>((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, apikey: stack.env.SUPABASE_ANON_KEY ?? "", "content-type": mimeType },
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 500);
+      },
+    );
+    request.once("error", reject);
+    pipeline(createReadStream(file), request).catch(reject);
+  });
+  if (status !== 200) throw new Error(`the staff upload answered ${status}`);
+}
+
+/**
+ * A 100 MB document (on disk, never held) that Meta serves from the file; the worker streams it into Storage. Measured
+ * from its webhook until it is stored.
  */
 async function bigDocumentIn(workspaceId: string, phoneNumberId: string) {
   const dir = await mkdtemp(path.join(tmpdir(), "frontdesk-bench-media-"));
   try {
     const file = path.join(dir, "membership-terms.pdf");
-    const out = createWriteStream(file);
-    out.write("%PDF-1.7\n");
-    const chunk = Buffer.alloc(1024 * 1024);
-    for (let mb = 0; mb < BIG_DOCUMENT_MB; mb++) {
-      chunk.fill(mb % 251);
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-    }
-    await new Promise<void>((resolve) => out.end(() => resolve()));
+    await writeDocument(file, BIG_DOCUMENT_MB * 1024 * 1024 + 9);
     const held = await metaStores(metaUrl, { file }, "application/pdf");
-
-    const workers = await processTree(run.workerPid());
-    for (const pid of workers) await writeFile(`/proc/${pid}/clear_refs`, "5").catch(() => {});
-    const workerBefore = await sumStatus(workers, "VmRSS");
-    const selfBefore = process.memoryUsage.rss();
-    let selfPeak = selfBefore;
-    const sampling = setInterval(() => {
-      selfPeak = Math.max(selfPeak, process.memoryUsage.rss());
-    }, 10);
-    const started = performance.now();
-    await deliverWebhook(
-      `${stack.supabaseUrl}/functions/v1/meta-webhook`,
-      whatsappMedia({
-        phoneNumberId,
-        waId: "447700999999",
-        kind: "document",
-        mediaId: held.id,
-        mimeType: "application/pdf",
-        filename: "membership-terms.pdf",
-      }),
-      { appSecret: LOCAL_DEFAULTS.META_APP_SECRET },
-    );
-    let stored = false;
-    while (!stored && performance.now() - started < 120_000) {
-      const [row] = await data.sql()<{ size: string | null }[]>`
-        select attachments -> 0 ->> 'size' as size from public.messages
-        where workspace_id = ${workspaceId} and attachments -> 0 ->> 'mediaId' = ${held.id}`;
-      stored = Number(row?.size) > BIG_DOCUMENT_MB * 1024 * 1024;
-      if (!stored) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const ms = performance.now() - started;
-    clearInterval(sampling);
-    const workerPeak = await sumStatus(workers, "VmHWM");
-    const mb = (bytes: number) => Math.max(0, Math.round(bytes / (1024 * 1024)));
-    return { stored, ms, workerMb: mb(workerPeak - workerBefore), gatewayMb: mb(selfPeak - selfBefore) };
+    const measured = await memoryDuring(async () => {
+      const started = performance.now();
+      await deliverWebhook(
+        `${stack.supabaseUrl}/functions/v1/meta-webhook`,
+        whatsappMedia({
+          phoneNumberId,
+          waId: "447700999999",
+          kind: "document",
+          mediaId: held.id,
+          mimeType: "application/pdf",
+          filename: "membership-terms.pdf",
+        }),
+        { appSecret: LOCAL_DEFAULTS.META_APP_SECRET },
+      );
+      while (performance.now() - started < 120_000) {
+        const [row] = await data.sql()<{ size: string | null }[]>`
+          select attachments -> 0 ->> 'size' as size from public.messages
+          where workspace_id = ${workspaceId} and attachments -> 0 ->> 'mediaId' = ${held.id}`;
+        if (Number(row?.size) > BIG_DOCUMENT_MB * 1024 * 1024) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return false;
+    });
+    return { ...measured, stored: measured.result };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

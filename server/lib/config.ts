@@ -103,6 +103,8 @@ const configSchema = z.object({
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   CONNECT_ATTEMPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(1),
+  /** Staff uploads no reply was sent with are removed after this long. */
+  OUTBOUND_UPLOAD_RETENTION_HOURS: z.coerce.number().int().min(1).max(87_600).default(24),
   TOKEN_ENCRYPTION_KEYS: z
     .string()
     .regex(/^[\w-]+:[A-Za-z0-9+/]{43}=(,[\w-]+:[A-Za-z0-9+/]{43}=)*$/, "keyId:base64(32 bytes), comma-separated")

@@ -90,3 +90,9 @@ export async function signAttachmentForMeta(path: string): Promise<string> {
   if (signed.error || !signed.data?.signedUrl) throw new Error("Storage did not sign the file's URL");
   return signed.data.signedUrl;
 }
+
+/** Removes stored files (the server's: no policy applies), as Storage does, file and row together. */
+export async function removeAttachments(paths: string[]): Promise<void> {
+  const removed = await supabaseClient(serviceKey()).storage.from(ATTACHMENTS_BUCKET).remove(paths);
+  if (removed.error) throw new Error("Storage did not remove the files");
+}

@@ -237,4 +237,33 @@ describe("a staff reply with a file", () => {
     );
     expect(await receivedBy(s.recipient)).toHaveLength(1);
   });
+
+  it("an upload no reply was sent with goes after a day, file and all; one a reply names stays", async () => {
+    const s = await setup("whatsapp");
+    const abandoned = await s.upload("draft.png", PNG_1X1, "image/png");
+    const sentPath = await s.upload("sent.png", PNG_1X1, "image/png");
+    const recent = await s.upload("recent.png", PNG_1X1, "image/png");
+    const sent = await s.caller.messages.send({
+      conversationId: s.conversationId,
+      clientMessageId: randomUUID(),
+      file: { storedPath: sentPath },
+    });
+    expect(sent.success).toBe(true);
+    const sql = superuserSql();
+    await sql`update storage.objects set created_at = now() - interval '25 hours' where name in (${abandoned}, ${sentPath})`;
+
+    await sql`select graphile_worker.add_job('remove-expired', '{}', job_key := 'remove-expired')`;
+    await eventually(
+      async () => (await sql`select 1 from graphile_worker.jobs where key = 'remove-expired'`).length,
+      (n) => n === 0,
+    );
+    const left = await sql<{ name: string }[]>`
+      select name from storage.objects where name in (${abandoned}, ${sentPath}, ${recent}) order by name`;
+    expect(left.map((row) => row.name).sort()).toEqual([sentPath, recent].sort());
+    const key = env.SUPABASE_SERVICE_ROLE_KEY ?? "";
+    const gone = await fetch(`${supabaseUrl}/storage/v1/object/authenticated/attachments/${abandoned}`, {
+      headers: { authorization: `Bearer ${key}`, apikey: key },
+    });
+    expect(gone.status).toBe(404);
+  });
 });

@@ -224,3 +224,22 @@ as $$
   )
   select case when exists (select 1 from settled) then 'failed' else 'settled' end
 $$;
+
+-- Staff uploads no reply names (cancelled, or the tab closed before Send) older than `age`, oldest first: the hourly
+-- retention job removes them through the Storage API (deleting storage.objects rows alone would leave the files).
+-- Looked up by the conversation the path names (its third folder, read as a uuid by app.attachment_workspace), so the
+-- messages index answers.
+create function app.abandoned_outbound_uploads(age interval, batch integer) returns setof text
+language sql stable security definer set search_path = ''
+as $$
+  select o.name from storage.objects o
+  where o.bucket_id = 'attachments' and split_part(o.name, '/', 2) = 'outbound' and o.created_at < now() - age
+    and not exists (
+      select 1 from public.messages m
+      where m.conversation_id = app.attachment_workspace(split_part(o.name, '/', 3) || '/')
+        and m.attachments -> 0 ->> 'storedPath' = o.name)
+  order by o.created_at
+  limit batch
+$$;
+revoke execute on function app.abandoned_outbound_uploads(interval, integer) from public;
+grant execute on function app.abandoned_outbound_uploads(interval, integer) to service_role;
