@@ -115,6 +115,15 @@ export async function gymWithPage(
   };
 }
 
+/** A fresh gym with a connected WhatsApp number and a member with `role` (not signed in yet). */
+export async function gymWithWhatsApp({ data }: Pick<Fixtures, "data">, role: "admin" | "manager" | "agent" = "agent") {
+  const { user, workspaceId } = await data.memberOfNewWorkspace(role, `Gym ${randomUUID().slice(0, 5)}`);
+  const channelId = await data.createChannel(workspaceId, "whatsapp");
+  const [channel] = await data.sql()<{ phoneNumberId: string }[]>`
+    select provider_account_id as "phoneNumberId" from public.channel_accounts where id = ${channelId}`;
+  return { user, workspaceId, channelId, phoneNumberId: channel?.phoneNumberId ?? "" };
+}
+
 export const metaUrl = () => process.env.E2E_META_URL ?? "";
 
 /** A Facebook user of the simulator with these Pages, "logged in" in this browser. */

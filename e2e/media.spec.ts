@@ -3,7 +3,7 @@ import { request } from "@playwright/test";
 import { metaStores } from "../dev/meta/held-media";
 import { messengerAttachment, whatsappMedia } from "../dev/meta/webhooks";
 import { OGG_OPUS_HEAD, PNG_1X1, TINY_PDF } from "../dev/test/media-files";
-import { expect, gymWithPage, meta, metaUrl, signInAs, test } from "./fixtures";
+import { expect, gymWithPage, gymWithWhatsApp, meta, metaUrl, signInAs, test } from "./fixtures";
 
 const OPUS_VOICE = OGG_OPUS_HEAD;
 const metaHolds = async (bytes: Buffer, mimeType: string) => (await metaStores(metaUrl(), bytes, mimeType)).id;
@@ -12,11 +12,7 @@ test("a member's WhatsApp photo and voice note show as an image and an audio pla
   page,
   data,
 }) => {
-  const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 5)}`);
-  const channelId = await data.createChannel(workspaceId, "whatsapp");
-  const [channel] = await data.sql()<{ phoneNumberId: string }[]>`
-    select provider_account_id as "phoneNumberId" from public.channel_accounts where id = ${channelId}`;
-  const phoneNumberId = channel?.phoneNumberId ?? "";
+  const { user, phoneNumberId } = await gymWithWhatsApp({ data });
   const waId = `4477009${Math.floor(Math.random() * 1e5)}`;
 
   const photo = await metaHolds(PNG_1X1, "image/jpeg");
@@ -51,15 +47,12 @@ test("a member's WhatsApp photo and voice note show as an image and an audio pla
 });
 
 test("a photo Meta had lost shows as unavailable, and Retry brings it", async ({ page, data }) => {
-  const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 5)}`);
-  const channelId = await data.createChannel(workspaceId, "whatsapp");
-  const [channel] = await data.sql()<{ phoneNumberId: string }[]>`
-    select provider_account_id as "phoneNumberId" from public.channel_accounts where id = ${channelId}`;
+  const { user, phoneNumberId } = await gymWithWhatsApp({ data });
   const photo = await metaHolds(PNG_1X1, "image/png");
   await meta.fail({ pathIncludes: `/${photo}`, code: 100, times: 1 });
   await meta.webhook(
     whatsappMedia({
-      phoneNumberId: channel?.phoneNumberId ?? "",
+      phoneNumberId,
       waId: "447700900999",
       kind: "image",
       mediaId: photo,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { ReceivedMedia } from "../dev/meta/received-media";
 import { messengerText, whatsappText } from "../dev/meta/webhooks";
 import { PNG_1X1 } from "../dev/test/media-files";
-import { expect, gymWithPage, meta, metaUrl, signInAs, test } from "./fixtures";
+import { expect, gymWithPage, gymWithWhatsApp, meta, metaUrl, signInAs, test } from "./fixtures";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 /** A real PNG with room to spare after its end: large enough for an upload's progress to be seen. */
@@ -16,12 +16,9 @@ test("staff attach files by picker and by paste: each uploads with progress, lan
   page,
   data,
 }) => {
-  const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 5)}`);
-  const channelId = await data.createChannel(workspaceId, "whatsapp");
-  const [channel] = await data.sql()<{ phoneNumberId: string }[]>`
-    select provider_account_id as "phoneNumberId" from public.channel_accounts where id = ${channelId}`;
+  const { user, workspaceId, phoneNumberId } = await gymWithWhatsApp({ data });
   const waId = `4477008${Math.floor(Math.random() * 1e5)}`;
-  await meta.webhook(whatsappText({ phoneNumberId: channel?.phoneNumberId ?? "", waId, text: "Can you send the timetable?" }));
+  await meta.webhook(whatsappText({ phoneNumberId, waId, text: "Can you send the timetable?" }));
   await signInAs(page, user);
   await page.getByTestId("conversation-row").first().click();
   const uploadsSoFar = async () =>

@@ -28,12 +28,21 @@ async function setup(provider: "whatsapp" | "messenger" | "instagram") {
     join public.contact_identities ci on ci.id = c.contact_identity_id where c.id = ${conversation.conversationId}`;
   const token = member.session.access_token;
   const folder = `${member.workspaceId}/outbound/${conversation.conversationId}`;
+  const caller = await callerFor(token);
   return {
     ...member,
     ...conversation,
     accountId: row?.accountId ?? "",
     recipient: row?.recipient ?? "",
-    caller: await callerFor(token),
+    caller,
+    /** messages.send with a stored file, as the composer calls it. */
+    sendFile(storedPath: string, caption?: string) {
+      return caller.messages.send({
+        conversationId: conversation.conversationId,
+        clientMessageId: randomUUID(),
+        file: { storedPath, caption },
+      });
+    },
     /** Uploads as the browser does: straight to Storage with the user's token. */
     async upload(name: string, bytes: Buffer, mimeType: string, folderPath = folder) {
       const path = `${folderPath}/${randomUUID()}-${name}`;
@@ -61,11 +70,7 @@ describe("a staff reply with a file", () => {
   it("WhatsApp: uploaded to /media by the worker, then sent by media id with its caption; Meta gets the same bytes", async () => {
     const s = await setup("whatsapp");
     const path = await s.upload("timetable.png", PNG_1X1, "image/png");
-    const sent = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: path, caption: "The new timetable" },
-    });
+    const sent = await s.sendFile(path, "The new timetable");
     expect(sent).toMatchObject({
       success: true,
       data: {
@@ -90,11 +95,7 @@ describe("a staff reply with a file", () => {
   it("Messenger: Meta fetches it from a signed Storage URL, and gets the same bytes", async () => {
     const s = await setup("messenger");
     const path = await s.upload("waiver.pdf", TINY_PDF, "application/pdf");
-    const sent = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: path },
-    });
+    const sent = await s.sendFile(path);
     const id = sent.success ? sent.data.id : "";
     expect(await eventually(() => statusOf(id), settledStatus)).toMatchObject({ status: "sent" });
     const [received] = await receivedBy(s.recipient);
@@ -108,21 +109,13 @@ describe("a staff reply with a file", () => {
   it("refuses a file over the channel's limit, or a caption Messenger cannot take, before anything is queued", async () => {
     const s = await setup("whatsapp");
     const big = await s.upload("poster.png", Buffer.concat([PNG_1X1, Buffer.alloc(5_100_000)]), "image/png");
-    const tooBig = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: big },
-    });
+    const tooBig = await s.sendFile(big);
     expect(tooBig).toMatchObject({
       success: false,
       error: { code: "VALIDATION", message: "WhatsApp takes images (JPEG, PNG) up to 5 MB; this file is 5.1 MB." },
     });
     const gif = await s.upload("dance.gif", Buffer.from("GIF89a"), "image/gif");
-    const wrongType = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: gif },
-    });
+    const wrongType = await s.sendFile(gif);
     expect(wrongType).toMatchObject({
       success: false,
       error: { code: "VALIDATION", message: expect.stringContaining("image/gif") },
@@ -130,11 +123,7 @@ describe("a staff reply with a file", () => {
 
     const m = await setup("messenger");
     const photo = await m.upload("a.png", PNG_1X1, "image/png");
-    const captioned = await m.caller.messages.send({
-      conversationId: m.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: photo, caption: "Look" },
-    });
+    const captioned = await m.sendFile(photo, "Look");
     expect(captioned).toMatchObject({
       success: false,
       error: { code: "VALIDATION", details: { fieldErrors: { caption: [expect.any(String)] } } },
@@ -178,11 +167,7 @@ describe("a staff reply with a file", () => {
   it("a file whose bytes lie about its type is refused by the worker and never reaches Meta", async () => {
     const s = await setup("whatsapp");
     const path = await s.upload("photo.png", TINY_PDF, "image/png");
-    const sent = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: path },
-    });
+    const sent = await s.sendFile(path);
     const id = sent.success ? sent.data.id : "";
     expect(await eventually(() => statusOf(id), settledStatus)).toMatchObject({
       status: "failed",
@@ -195,11 +180,7 @@ describe("a staff reply with a file", () => {
     const s = await setup("whatsapp");
     await injectFailure({ pathIncludes: `/${s.accountId}/media`, status: 503 });
     const path = await s.upload("a.png", PNG_1X1, "image/png");
-    const sent = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: path },
-    });
+    const sent = await s.sendFile(path);
     const id = sent.success ? sent.data.id : "";
     // The 503 made the job throw; the queue's backoff ran it again, and the upload then went through.
     expect(await eventually(() => statusOf(id), settledStatus, { timeoutMs: 20_000 })).toMatchObject({ status: "sent" });
@@ -218,11 +199,7 @@ describe("a staff reply with a file", () => {
     const s = await setup("whatsapp");
     await injectFailure({ pathIncludes: `/${s.accountId}/messages`, status: 500, times: 2 });
     const path = await s.upload("a.png", PNG_1X1, "image/png");
-    const sent = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: path },
-    });
+    const sent = await s.sendFile(path);
     const id = sent.success ? sent.data.id : "";
     expect(await eventually(() => statusOf(id), settledStatus)).toMatchObject({ status: "failed", error: { retryable: true } });
     expect(await receivedBy(s.recipient)).toHaveLength(0);
@@ -243,11 +220,7 @@ describe("a staff reply with a file", () => {
     const abandoned = await s.upload("draft.png", PNG_1X1, "image/png");
     const sentPath = await s.upload("sent.png", PNG_1X1, "image/png");
     const recent = await s.upload("recent.png", PNG_1X1, "image/png");
-    const sent = await s.caller.messages.send({
-      conversationId: s.conversationId,
-      clientMessageId: randomUUID(),
-      file: { storedPath: sentPath },
-    });
+    const sent = await s.sendFile(sentPath);
     expect(sent.success).toBe(true);
     const sql = superuserSql();
     await sql`update storage.objects set created_at = now() - interval '25 hours' where name in (${abandoned}, ${sentPath})`;
