@@ -34,6 +34,31 @@ describe("the attachments bucket: only a workspace's members reach its objects",
     expect((await fetch(tampered)).status).toBe(400);
   });
 
+  it("a signed upload URL goes only to whom the policies let upload there, and works for that path alone", async () => {
+    const gym = await memberOfNewWorkspace("agent");
+    const stranger = await memberOfNewWorkspace("admin");
+    const name = `${gym.workspaceId}/outbound/${randomUUID()}-waiver.txt`;
+    const storage = storageAs(gym.session.access_token);
+    const signed = await storage.createSignedUploadUrl(name);
+    if (!signed.data) throw new Error(signed.error?.message);
+    // The token alone is enough: no session goes with it.
+    const anonymous = storageAs(env.SUPABASE_ANON_KEY ?? "");
+    const other = `${gym.workspaceId}/outbound/${randomUUID()}-other.txt`;
+    expect((await anonymous.uploadToSignedUrl(other, signed.data.token, bytes("elsewhere"))).error).not.toBeNull();
+    expect((await anonymous.uploadToSignedUrl(name, signed.data.token, bytes("Signed, Sam"))).error).toBeNull();
+    expect(await (await storage.download(name)).data?.text()).toBe("Signed, Sam");
+    const [row] = await superuserSql()<{ owner_id: string }[]>`select owner_id from storage.objects where name = ${name}`;
+    expect(row?.owner_id).toBe(gym.user.id);
+
+    expect(
+      (await storageAs(stranger.session.access_token).createSignedUploadUrl(`${gym.workspaceId}/outbound/x.txt`)).error,
+    ).not.toBeNull();
+    expect((await storage.createSignedUploadUrl(`${gym.workspaceId}/${randomUUID()}/inbound.txt`)).error).not.toBeNull();
+    const [trial] = await superuserSql()<{ n: number }[]>`
+      select count(*)::int as n from storage.objects where name = ${`${gym.workspaceId}/outbound/x.txt`}`;
+    expect(trial?.n).toBe(0);
+  });
+
   it("another workspace's member can neither read, sign nor upload there — through the Storage API or SQL", async () => {
     const gym = await memberOfNewWorkspace("admin");
     const stranger = await memberOfNewWorkspace("admin");

@@ -11,8 +11,8 @@ import { readJson } from "./json-body";
 import type { SigningKeys } from "./keys";
 
 /**
- * The Storage API storage-js calls (`/storage/v1/object/…`): upload, download, signed URLs (one and a batch) and
- * remove, files under `rootDir/<bucket>/<name>`. Like Supabase Storage it touches `storage.objects` as the caller —
+ * The Storage API storage-js calls (`/storage/v1/object/…`): upload, signed upload (a URL signed for a caller the
+ * policies let insert, then an upload with its token), download, signed URLs (one and a batch) and remove, files under `rootDir/<bucket>/<name>`. Like Supabase Storage it touches `storage.objects` as the caller —
  * their role and JWT claims, in a transaction — so our RLS policies decide who may upload, read, sign or remove;
  * the service role bypasses them. Bytes are streamed, never held whole.
  */
@@ -131,6 +131,52 @@ export function createStorage(options: StorageOptions) {
       .setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn)
       .sign(keys.privateKey);
 
+  /** Signed upload URLs last two hours, as Storage's do. */
+  const SIGNED_UPLOAD_SECONDS = 2 * 60 * 60;
+
+  /**
+   * A signed upload URL: given only to a caller whose insert the bucket's policies allow (tried, then rolled back),
+   * as Storage checks it when signing; the upload with its token is then that caller's, without their session.
+   */
+  async function signUpload(caller: Caller, bucket: string, name: string, upsert: boolean): Promise<Reply> {
+    const refused = await asCaller(caller, async (tx) => {
+      try {
+        await tx.savepoint(async (trial) => {
+          await trial`insert into storage.objects (bucket_id, name, owner_id) values (${bucket}, ${name}, ${String(caller.claims.sub ?? "")})
+                      ${upsert ? trial`on conflict (bucket_id, name) do nothing` : trial``}`;
+          throw new TrialOver();
+        });
+        return null;
+      } catch (error) {
+        if (error instanceof TrialOver) return null;
+        const code = (error as { code?: string }).code;
+        if (code === "42501") return fail(403, "Unauthorized", "new row violates row-level security policy");
+        if (code === "23505") return fail(409, "Duplicate", "The resource already exists");
+        throw error;
+      }
+    });
+    if (refused) return refused;
+    const token = await new SignJWT({ url: `${bucket}/${name}`, owner: String(caller.claims.sub ?? ""), upsert })
+      .setProtectedHeader({ alg: "ES256", kid: keys.kid })
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + SIGNED_UPLOAD_SECONDS)
+      .sign(keys.privateKey);
+    return { status: 200, body: { url: `/object/upload/sign/${bucket}/${encodeURI(name)}?token=${token}` } };
+  }
+
+  async function uploadSigned(req: http.IncomingMessage, bucket: string, name: string, token: string): Promise<Reply> {
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, keys.publicKey, { algorithms: ["ES256"] }));
+    } catch {
+      return fail(400, "InvalidJWT", "jwt expired or invalid");
+    }
+    if (claims.url !== `${bucket}/${name}`) return fail(400, "InvalidSignature", "The url do not match the signature");
+    // Authorized when it was signed: written as Storage itself, owned by whoever asked for the URL.
+    const uploader: Caller = { role: "service_role", claims: { role: "service_role", sub: String(claims.owner ?? "") } };
+    return upload(req, uploader, bucket, name, claims.upsert === true);
+  }
+
   async function signOne(caller: Caller, bucket: string, name: string, expiresIn: number) {
     if (!(await readable(caller, bucket, name))) return null;
     return `/object/sign/${bucket}/${encodeURI(name)}?token=${await signToken(bucket, name, expiresIn)}`;
@@ -157,11 +203,16 @@ export function createStorage(options: StorageOptions) {
     /** Answers one `/storage/v1/*` request (`route` without that prefix). */
     async handle(req: http.IncomingMessage, route: string, query: URLSearchParams): Promise<Reply> {
       const method = req.method ?? "GET";
+      const signedUpload = /^\/object\/upload\/sign\/([^/]+)\/(.+)$/.exec(route);
+      if (method === "PUT" && signedUpload?.[1] && signedUpload[2])
+        return uploadSigned(req, signedUpload[1], decodeURIComponent(signedUpload[2]), query.get("token") ?? "");
       const signed = /^\/object\/sign\/([^/]+)\/(.+)$/.exec(route);
       if (method === "GET" && signed?.[1] && signed[2])
         return serveSigned(signed[1], decodeURIComponent(signed[2]), query.get("token") ?? "");
       const caller = await callerOf(req);
       if (!caller) return fail(400, "Invalid JWT", "invalid signature");
+      if (method === "POST" && signedUpload?.[1] && signedUpload[2])
+        return signUpload(caller, signedUpload[1], decodeURIComponent(signedUpload[2]), req.headers["x-upsert"] === "true");
       if (method === "POST" && signed?.[1] && signed[2]) {
         const { expiresIn } = await readJson(req);
         const url = await signOne(caller, signed[1], decodeURIComponent(signed[2]), Number(expiresIn) || 60);
@@ -244,5 +295,8 @@ export async function sendStorageReply(res: http.ServerResponse, reply: Reply, h
   }
   res.writeHead(reply.status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(reply.body));
 }
+
+/** Ends a trial insert: rolls it back without being an error. */
+class TrialOver extends Error {}
 
 export type Storage = ReturnType<typeof createStorage>;
