@@ -25,6 +25,8 @@ let gym: {
   unavailableMediaMessageId: string;
   /** A staff upload in the free conversation's outbound folder. */
   uploadedPath: string;
+  /** An open invitation. */
+  inviteId: string;
   theirsConversationId: string;
   attemptId: string;
 };
@@ -81,6 +83,9 @@ beforeAll(async () => {
   const uploadedPath = `${workspaceId}/outbound/${free.conversationId}/${randomUUID()}-timetable.png`;
   await sql`insert into storage.objects (bucket_id, name, owner_id, metadata)
             values ('attachments', ${uploadedPath}, ${users.agent.id}, '{"mimetype": "image/png", "size": 1200}')`;
+  const [invite] = await sql<{ id: string }[]>`
+    insert into public.workspace_invites (workspace_id, email, role, invited_by)
+    values (${workspaceId}, ${`invited-${randomUUID().slice(0, 8)}@frontdesk.test`}, 'agent', ${users.admin.id}) returning id`;
   const [spare] = await sql<{ id: string }[]>`
     insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
     values (${workspaceId}, ${free.contactId}, ${free.channelAccountId}, ${randomUUID()}) returning id`;
@@ -106,6 +111,7 @@ beforeAll(async () => {
     attemptId: attemptRow?.id ?? "",
     unavailableMediaMessageId: givenUp?.id ?? "",
     uploadedPath,
+    inviteId: invite?.id ?? "",
   };
 });
 
@@ -144,6 +150,16 @@ const TABLES: Record<string, TableCase> = {
       update: (me) =>
         `update public.memberships set role = 'admin' where workspace_id = ${inGym()} and user_id = '${me}' returning user_id`,
       delete: () => `delete from public.memberships where workspace_id = ${inGym()} returning user_id`,
+    },
+    expect: readOnly(members),
+  },
+  workspace_invites: {
+    statements: {
+      select: () => `select id from public.workspace_invites where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.workspace_invites (workspace_id, email, role) values (${inGym()}, 'forged@frontdesk.test', 'admin') returning id`,
+      update: () => `update public.workspace_invites set role = 'admin' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.workspace_invites where workspace_id = ${inGym()} returning id`,
     },
     expect: readOnly(members),
   },
@@ -372,6 +388,46 @@ const FUNCTIONS = (): FunctionCase[] => [
     name: "send a reply's file (only the worker's queue)",
     call: () => `select app.schedule_media_sends(array[]::uuid[])::text as outcome`,
     expect: same("denied", "denied"),
+  },
+  {
+    name: "invite someone to the team",
+    call: () => `select outcome from app.invite_member(${inGym()}, 'new-${randomUUID().slice(0, 8)}@frontdesk.test', 'manager')`,
+    expect: { admin: "invited", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "invite someone who is on the team already",
+    call: () => `select outcome from app.invite_member(${inGym()}, '${users.colleague.email}', 'agent')`,
+    expect: { admin: "member", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "revoke an invitation",
+    call: () => `select app.revoke_invite('${gym.inviteId}') as outcome`,
+    expect: { admin: "changed", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "make a colleague an admin",
+    call: () => `select app.change_member_role(${inGym()}, '${users.colleague.id}', 'admin') as outcome`,
+    expect: { admin: "changed", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "the only admin stops being one",
+    call: () => `select app.change_member_role(${inGym()}, '${users.admin.id}', 'agent') as outcome`,
+    expect: { admin: "last_admin", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "remove a colleague from the team",
+    call: () => `select app.remove_member(${inGym()}, '${users.colleague.id}') as outcome`,
+    expect: { admin: "changed", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "remove the only admin",
+    call: () => `select app.remove_member(${inGym()}, '${users.admin.id}') as outcome`,
+    expect: { admin: "last_admin", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "join a workspace without an invitation",
+    call: () => `select app.accept_invites()::text as outcome`,
+    expect: same("0", "0"),
   },
   {
     name: "claim a channel (only the server, after Meta confirmed it)",

@@ -102,3 +102,59 @@ describe("Auth stand-in: sign-up with a confirmation email", () => {
     expect(await response.json()).toMatchObject({ disable_signup: false, mailer_autoconfirm: false, external: { email: true } });
   });
 });
+
+describe("Auth stand-in: invitations and password resets", () => {
+  it("an invitation (service role only) emails a link that signs the invitee in once; they then set a password", async () => {
+    const email = newAddress();
+    expect((await supabaseClient("anon").auth.admin.inviteUserByEmail(email)).error?.status).toBe(403);
+    const invited = await supabaseClient("service").auth.admin.inviteUserByEmail(email, { data: { full_name: "Casey" } });
+    expect(invited.error).toBeNull();
+
+    const sent = await nthEmailTo(mailUrl, email);
+    expect(sent.subject).toBe(readAuthEmailSettings("supabase/config.toml").templates.invite.subject);
+    const link = linkIn(sent, "/auth/confirm");
+    expect(link.searchParams.get("type")).toBe("invite");
+    const tokenHash = link.searchParams.get("token_hash") ?? "";
+    // An invitation's link is not a sign-up's, nor a reset's.
+    expect((await supabaseClient("anon").auth.verifyOtp({ type: "email", token_hash: tokenHash })).error?.code).toBe(
+      "otp_expired",
+    );
+    const client = supabaseClient("anon");
+    const verified = await client.auth.verifyOtp({ type: "invite", token_hash: tokenHash });
+    expect(verified.error).toBeNull();
+    expect(verified.data.user?.user_metadata.full_name).toBe("Casey");
+    expect((await client.auth.updateUser({ password: "casey's long password" })).error).toBeNull();
+    const signedIn = await supabaseClient("anon").auth.signInWithPassword({ email, password: "casey's long password" });
+    expect(signedIn.error).toBeNull();
+    expect((await supabaseClient("anon").auth.verifyOtp({ type: "invite", token_hash: tokenHash })).error?.code).toBe(
+      "otp_expired",
+    );
+
+    // An address with an account cannot be invited again.
+    expect((await supabaseClient("service").auth.admin.inviteUserByEmail(email)).error?.code).toBe("email_exists");
+  });
+
+  it("a reset emails a link to an account, answers an unknown address the same, and the link works once", async () => {
+    const email = newAddress();
+    const created = await supabaseClient("service").auth.admin.createUser({
+      email,
+      password: "the old password",
+      email_confirm: true,
+    });
+    expect(created.error).toBeNull();
+    expect((await supabaseClient("anon").auth.resetPasswordForEmail(newAddress())).error).toBeNull();
+    expect((await supabaseClient("anon").auth.resetPasswordForEmail(email)).error).toBeNull();
+
+    const sent = await nthEmailTo(mailUrl, email);
+    expect(sent.subject).toBe(readAuthEmailSettings("supabase/config.toml").templates.recovery.subject);
+    const tokenHash = linkIn(sent, "/auth/confirm").searchParams.get("token_hash") ?? "";
+    const client = supabaseClient("anon");
+    expect((await client.auth.verifyOtp({ type: "recovery", token_hash: tokenHash })).error).toBeNull();
+    expect((await client.auth.updateUser({ password: "the new password" })).error).toBeNull();
+    expect((await supabaseClient("anon").auth.signInWithPassword({ email, password: "the old password" })).error).not.toBeNull();
+    expect((await supabaseClient("anon").auth.signInWithPassword({ email, password: "the new password" })).error).toBeNull();
+    expect((await supabaseClient("anon").auth.verifyOtp({ type: "recovery", token_hash: tokenHash })).error?.code).toBe(
+      "otp_expired",
+    );
+  });
+});

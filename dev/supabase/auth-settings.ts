@@ -3,13 +3,17 @@ import path from "node:path";
 import { parse } from "smol-toml";
 import { z } from "zod";
 
+/** The emails Auth sends: a sign-up's confirmation, a team invitation, a password reset. */
+export const AUTH_EMAIL_KINDS = ["confirmation", "invite", "recovery"] as const;
+export type AuthEmailKind = (typeof AUTH_EMAIL_KINDS)[number];
+
 /** What the stand-in's Auth takes from supabase/config.toml, as `supabase start` would. */
 export interface AuthEmailSettings {
   signupEnabled: boolean;
   confirmationsEnabled: boolean;
   maxFrequencySeconds: number;
   otpExpirySeconds: number;
-  templates: Record<"confirmation", { subject: string; html: string }>;
+  templates: Record<AuthEmailKind, { subject: string; html: string }>;
 }
 
 const duration = z
@@ -25,7 +29,7 @@ const configSchema = z.object({
       enable_confirmations: z.boolean(),
       max_frequency: duration,
       otp_expiry: z.number().int().positive(),
-      template: z.object({ confirmation: template }),
+      template: z.object({ confirmation: template, invite: template, recovery: template }),
     }),
   }),
 });
@@ -34,15 +38,17 @@ export function readAuthEmailSettings(configFile: string): AuthEmailSettings {
   const { auth } = configSchema.parse(parse(readFileSync(configFile, "utf8")));
   // content_path is relative to the project root, the folder above supabase/.
   const root = path.resolve(path.dirname(configFile), "..");
-  const { confirmation } = auth.email.template;
   return {
     signupEnabled: auth.enable_signup && auth.email.enable_signup,
     confirmationsEnabled: auth.email.enable_confirmations,
     maxFrequencySeconds: auth.email.max_frequency,
     otpExpirySeconds: auth.email.otp_expiry,
-    templates: {
-      confirmation: { subject: confirmation.subject, html: readFileSync(path.resolve(root, confirmation.content_path), "utf8") },
-    },
+    templates: Object.fromEntries(
+      AUTH_EMAIL_KINDS.map((kind) => {
+        const { subject, content_path } = auth.email.template[kind];
+        return [kind, { subject, html: readFileSync(path.resolve(root, content_path), "utf8") }];
+      }),
+    ) as AuthEmailSettings["templates"],
   };
 }
 

@@ -234,6 +234,33 @@ export function createAuth(options: AuthOptions) {
       return { status: 204 };
     },
 
+    /** GoTrue's `PUT /user`: the signed-in user's new password and metadata (merged), as updateUser sends them. */
+    async updateUser(authorization: string | undefined, body: Record<string, unknown>): Promise<AuthReply> {
+      const found = await userFromToken(authorization);
+      if ("error" in found) return found.error;
+      const password = typeof body.password === "string" ? body.password : null;
+      if (password !== null && password.length < 6)
+        return authError(422, "weak_password", "Password should be at least 6 characters.");
+      const data = isObject(body.data) ? body.data : {};
+      const [user] = await sql<UserRow[]>`
+        update auth.users set
+          encrypted_password = case when ${password}::text is null then encrypted_password
+                                    else extensions.crypt(${password}, extensions.gen_salt('bf')) end,
+          raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || ${sql.json(data as postgres.JSONValue)},
+          updated_at = now()
+        where id = ${found.user.id}
+        returning ${sql.unsafe(USER_COLUMNS)}`;
+      if (!user) return authError(404, "user_not_found", "User not found");
+      return { status: 200, body: userJson(user) };
+    },
+
+    /** Null when the bearer is the service role (GoTrue's admin endpoints), otherwise GoTrue's refusal. */
+    async refuseUnlessServiceRole(authorization: string | undefined): Promise<AuthReply | null> {
+      const auth = await authenticate(authorization);
+      if ("error" in auth) return auth.error;
+      return auth.claims.role === "service_role" ? null : authError(403, "not_admin", "User not allowed");
+    },
+
     /** GoTrue's `GET` and `DELETE /admin/users/{id}` (supabase-js reads the user before it deletes one). */
     async adminUser(authorization: string | undefined, method: "GET" | "DELETE", id: string): Promise<AuthReply> {
       const auth = await authenticate(authorization);

@@ -152,6 +152,12 @@ async function handleAuth(
     }
     case "GET /user":
       return auth.getUser(authorization);
+    case "PUT /user":
+      return auth.updateUser(authorization, await readJson(req));
+    case "POST /invite":
+      return emailAuth.invite(authorization, await readJson(req));
+    case "POST /recover":
+      return emailAuth.recover(await readJson(req));
     case "POST /logout":
       return auth.logout(authorization, requestUrl.searchParams.get("scope"));
     case "GET /settings":

@@ -14,6 +14,10 @@ export const RATE_LIMITS = {
   signInPerIp: { points: 200, duration: 600 },
   /** Sign-ups and "send it again" from one address: a gym signs up once; a script making accounts does not get far. */
   signUpPerIp: { points: 10, duration: 3600 },
+  /** Invitations an admin sends: a gym's whole staff in one sitting, not a mailing list. */
+  invitesPerUser: { points: 50, duration: 3600 },
+  /** Password-reset requests from one address, whatever account they name: each sends an email. */
+  passwordResetsPerIp: { points: 10, duration: 3600 },
   /** API calls per signed-in user: far above what the inbox makes, well below a script. */
   apiPerUser: { points: 1200, duration: 60 },
 } as const;

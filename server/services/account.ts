@@ -10,9 +10,14 @@ export interface Me {
   workspaces: { id: string; name: string; role: WorkspaceRole }[];
 }
 
-/** The signed-in user and the workspaces they belong to, as RLS lets them see. */
+/**
+ * The signed-in user and the workspaces they belong to, as RLS lets them see. First they join any workspace that
+ * invited their address (app.accept_invites): an invitee, or someone with an account already, is on the team from
+ * the first page they open after signing in.
+ */
 export function getMe(claims: UserClaims, log: Logger): Promise<Result<Me>> {
   return userTransaction(claims, log, "account.me", async (tx) => {
+    await tx`select app.accept_invites()`;
     const workspaces = await tx<Me["workspaces"]>`
       select w.id, w.name, m.role
       from public.memberships m
