@@ -29,6 +29,24 @@ test("sign-in, inbox, thread and channels have no serious or critical accessibil
   await page.goto("/settings/channels");
   await expect(page.getByTestId("channel-row")).toHaveCount(1);
   expect(await seriousViolations(page)).toEqual([]);
+
+  await page.goto("/settings/team");
+  await page.getByLabel("Email").fill("coach@frontdesk.test");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByTestId("team-invite")).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.goto("/account");
+  await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("the password reset pages have no serious or critical accessibility violations", async ({ page }) => {
+  await page.goto("/forgot-password");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test("sign-up, a spent confirmation link, and founding a gym have no serious or critical accessibility violations", async ({

@@ -302,6 +302,25 @@ create table public.webhook_events (
 alter table public.webhook_events enable row level security;
 comment on column public.webhook_events.next_attempt_at is 'For a failed webhook: when the worker applies it again (heal-webhooks); attempts past the limit stay for admins to see.';
 
+create table public.workspace_invites (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  email text not null,
+  role public.workspace_role not null,
+  invited_by uuid,
+  created_at timestamp with time zone default now() not null,
+  sent_at timestamp with time zone default now() not null,
+  accepted_at timestamp with time zone,
+  accepted_by uuid,
+  revoked_at timestamp with time zone,
+  constraint workspace_invites_pkey PRIMARY KEY (id),
+  constraint workspace_invites_accepted_by_fkey FOREIGN KEY (accepted_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint workspace_invites_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint workspace_invites_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint workspace_invites_email_check CHECK (((email = lower(btrim(email))) AND (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length(email) <= 254)))
+);
+alter table public.workspace_invites enable row level security;
+
 create table public.workspaces (
   id uuid default gen_random_uuid() not null,
   name text not null,
@@ -340,6 +359,8 @@ CREATE INDEX webhook_events_processed_brin ON public.webhook_events USING brin (
 CREATE INDEX webhook_events_received_brin ON public.webhook_events USING brin (received_at);
 CREATE INDEX webhook_events_replay_idx ON public.webhook_events USING btree (received_at) WHERE (outcome = 'failed'::text);
 CREATE INDEX webhook_events_workspace_idx ON public.webhook_events USING btree (workspace_id, received_at DESC);
+CREATE INDEX workspace_invites_email_idx ON public.workspace_invites USING btree (email) WHERE ((accepted_at IS NULL) AND (revoked_at IS NULL));
+CREATE UNIQUE INDEX workspace_invites_open_idx ON public.workspace_invites USING btree (workspace_id, email) WHERE ((accepted_at IS NULL) AND (revoked_at IS NULL));
 
 -- ── functions ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -357,6 +378,41 @@ AS $function$
         and m.attachments -> 0 ->> 'storedPath' = o.name)
   order by o.created_at
   limit batch
+$function$;
+
+CREATE OR REPLACE FUNCTION app.accept_invites()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  address text := (select lower(u.email) from auth.users u
+                   where u.id = (select auth.uid()) and u.email_confirmed_at is not null);
+  joined integer := 0;
+  invite record;
+begin
+  if address is null then
+    return 0;
+  end if;
+  for invite in
+    select i.id, i.workspace_id, i.role from public.workspace_invites i
+    where i.email = address and i.accepted_at is null and i.revoked_at is null
+      and i.sent_at > now() - app.invite_valid_for()
+    for update
+  loop
+    update public.workspace_invites set accepted_at = now(), accepted_by = (select auth.uid()) where id = invite.id;
+    insert into public.memberships (workspace_id, user_id, role)
+    values (invite.workspace_id, (select auth.uid()), invite.role)
+    on conflict (workspace_id, user_id) do nothing;
+    if found then
+      joined := joined + 1;
+      perform app.audit(invite.workspace_id, 'membership', (select auth.uid()), 'team.joined',
+                        jsonb_build_object('role', invite.role, 'inviteId', invite.id));
+    end if;
+  end loop;
+  return joined;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean)
@@ -790,6 +846,40 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  held_role public.workspace_role;
+begin
+  if app.member_role(target_workspace) is null then
+    return 'not_found';
+  end if;
+  if app.member_role(target_workspace) <> 'admin' then
+    return 'forbidden';
+  end if;
+  perform app.lock_admins(target_workspace);
+  select m.role into held_role from public.memberships m
+  where m.workspace_id = target_workspace and m.user_id = member for update;
+  if not found then
+    return 'not_found';
+  end if;
+  if held_role = new_role then
+    return 'unchanged';
+  end if;
+  if held_role = 'admin' and app.lock_admins(target_workspace) <= 1 then
+    return 'last_admin';
+  end if;
+  update public.memberships set role = new_role where workspace_id = target_workspace and user_id = member;
+  perform app.audit(target_workspace, 'membership', member, 'team.role_changed',
+                    jsonb_build_object('from', held_role, 'to', new_role));
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text)
  RETURNS record
  LANGUAGE plpgsql
@@ -1180,6 +1270,54 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.invite_member(target_workspace uuid, invitee text, invitee_role public.workspace_role, OUT outcome text, OUT invite_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  address text := lower(btrim(invitee));
+  caller_role public.workspace_role := app.member_role(target_workspace);
+begin
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role <> 'admin' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if address !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(address) > 254 then
+    outcome := 'invalid';
+    return;
+  end if;
+  if exists (select 1 from public.memberships m join auth.users u on u.id = m.user_id
+             where m.workspace_id = target_workspace and lower(u.email) = address) then
+    outcome := 'member';
+    return;
+  end if;
+  update public.workspace_invites i set role = invitee_role, sent_at = now(), invited_by = (select auth.uid())
+  where i.workspace_id = target_workspace and i.email = address and i.accepted_at is null and i.revoked_at is null
+  returning i.id into invite_id;
+  outcome := case when invite_id is null then 'invited' else 'resent' end;
+  if invite_id is null then
+    insert into public.workspace_invites (workspace_id, email, role, invited_by)
+    values (target_workspace, address, invitee_role, (select auth.uid()))
+    returning id into invite_id;
+  end if;
+  perform app.audit(target_workspace, 'invite', invite_id, 'team.' || outcome,
+                    jsonb_build_object('email', address, 'role', invitee_role));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.invite_valid_for()
+ RETURNS interval
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select interval '14 days' $function$;
+
 CREATE OR REPLACE FUNCTION app.keep_unapplied_webhook(webhook_object text, raw_payload text, failure text)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -1200,6 +1338,17 @@ begin
   returning id into kept;
   return kept;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.lock_admins(target_workspace uuid)
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select count(*)::integer from (
+    select 1 from public.memberships m where m.workspace_id = target_workspace and m.role = 'admin' for update
+  ) admins
 $function$;
 
 CREATE OR REPLACE FUNCTION app.lock_conversation(target uuid)
@@ -1572,6 +1721,43 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.remove_member(target_workspace uuid, member uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  removed_role public.workspace_role;
+  unassigned integer;
+begin
+  if app.member_role(target_workspace) is null then
+    return 'not_found';
+  end if;
+  if app.member_role(target_workspace) <> 'admin' then
+    return 'forbidden';
+  end if;
+  perform app.lock_admins(target_workspace);
+  select m.role into removed_role from public.memberships m
+  where m.workspace_id = target_workspace and m.user_id = member for update;
+  if not found then
+    return 'not_found';
+  end if;
+  if removed_role = 'admin' and app.lock_admins(target_workspace) <= 1 then
+    return 'last_admin';
+  end if;
+  delete from public.memberships where workspace_id = target_workspace and user_id = member;
+  with released as (
+    update public.conversations set assignee_id = null, updated_at = now()
+    where workspace_id = target_workspace and assignee_id = member
+    returning 1
+  ) select count(*)::integer into unassigned from released;
+  perform app.audit(target_workspace, 'membership', member, 'team.removed',
+                    jsonb_build_object('role', removed_role, 'unassignedConversations', unassigned));
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.reopen_sends_after_reconnect(channel uuid)
  RETURNS integer
  LANGUAGE sql
@@ -1616,6 +1802,30 @@ begin
   perform graphile_worker.add_job('store-media', json_build_object('messageId', target, 'workspaceId', message_workspace),
                                   job_key => 'store-media:' || target, max_attempts => 6);
   perform app.audit(message_workspace, 'message', target, 'message.media_retried');
+  return 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.revoke_invite(target_invite uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  invite record;
+begin
+  select i.workspace_id, i.email into invite from public.workspace_invites i
+  where i.id = target_invite and i.accepted_at is null and i.revoked_at is null
+    and i.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then
+    return 'not_found';
+  end if;
+  if app.member_role(invite.workspace_id) <> 'admin' then
+    return 'forbidden';
+  end if;
+  update public.workspace_invites set revoked_at = now() where id = target_invite;
+  perform app.audit(invite.workspace_id, 'invite', target_invite, 'team.invite_revoked', jsonb_build_object('email', invite.email));
   return 'changed';
 end
 $function$;
@@ -1899,12 +2109,12 @@ AS $function$
 $function$;
 
 CREATE OR REPLACE FUNCTION app.team_members(target_workspace uuid)
- RETURNS TABLE(user_id uuid, email text, full_name text, role public.workspace_role)
+ RETURNS TABLE(user_id uuid, email text, full_name text, role public.workspace_role, joined_at timestamp with time zone, last_sign_in_at timestamp with time zone)
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select m.user_id, u.email::text, nullif(u.raw_user_meta_data ->> 'full_name', ''), m.role
+  select m.user_id, u.email::text, nullif(u.raw_user_meta_data ->> 'full_name', ''), m.role, m.created_at, u.last_sign_in_at
   from public.memberships m
   join auth.users u on u.id = m.user_id
   where m.workspace_id = target_workspace
@@ -2067,6 +2277,9 @@ create policy messages_select_member on public.messages as permissive for select
 create policy webhook_events_select_admin on public.webhook_events as permissive for select to authenticated
   using ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
 
+create policy workspace_invites_select_member on public.workspace_invites as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
 create policy workspaces_select_member on public.workspaces as permissive for select to authenticated
   using ((id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
@@ -2106,16 +2319,22 @@ grant all on public.messages to service_role;
 grant all on public.pending_receipts to service_role;
 grant select on public.webhook_events to authenticated;
 grant all on public.webhook_events to service_role;
+grant select on public.workspace_invites to authenticated;
+grant all on public.workspace_invites to service_role;
 grant select on public.workspaces to authenticated;
 grant all on public.workspaces to service_role;
 grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, created_at, updated_at) on public.channel_accounts to authenticated;
 grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages, created_at) on public.channel_connect_attempts to authenticated;
 grant execute on function app.abandoned_outbound_uploads(age interval, batch integer) to service_role;
+grant execute on function app.accept_invites() to authenticated;
+grant execute on function app.accept_invites() to service_role;
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to service_role;
 grant execute on function app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone) to authenticated;
+grant execute on function app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role) to authenticated;
+grant execute on function app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role) to service_role;
 grant execute on function app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text) to service_role;
 grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;
 grant execute on function app.connect_pick_window() to public;
@@ -2132,6 +2351,10 @@ grant execute on function app.finish_connect_attempt(attempt uuid) to authentica
 grant execute on function app.flag_channel_for_reconnect(channel uuid, reason text) to service_role;
 grant execute on function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint) to service_role;
 grant execute on function app.ingest_meta_webhooks(objects text[], payloads jsonb[], events jsonb, replay_of bigint) to service_role;
+grant execute on function app.invite_member(target_workspace uuid, invitee text, invitee_role public.workspace_role, OUT outcome text, OUT invite_id uuid) to authenticated;
+grant execute on function app.invite_member(target_workspace uuid, invitee text, invitee_role public.workspace_role, OUT outcome text, OUT invite_id uuid) to service_role;
+grant execute on function app.invite_valid_for() to authenticated;
+grant execute on function app.invite_valid_for() to service_role;
 grant execute on function app.keep_unapplied_webhook(webhook_object text, raw_payload text, failure text) to service_role;
 grant execute on function app.mark_conversation_read(target uuid) to authenticated;
 grant execute on function app.may_receive_topic(topic text) to authenticated;
@@ -2153,7 +2376,11 @@ grant execute on function app.outbound_mime_aliases() to service_role;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;
+grant execute on function app.remove_member(target_workspace uuid, member uuid) to authenticated;
+grant execute on function app.remove_member(target_workspace uuid, member uuid) to service_role;
 grant execute on function app.retry_media(target uuid) to authenticated;
+grant execute on function app.revoke_invite(target_invite uuid) to authenticated;
+grant execute on function app.revoke_invite(target_invite uuid) to service_role;
 grant execute on function app.schedule_media_sends(message_ids uuid[]) to service_role;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;

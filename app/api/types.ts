@@ -8,6 +8,7 @@ export type ConversationSummary = Data<Outputs["conversations"]["get"]>;
 export type Message = Data<Outputs["messages"]["send"]>;
 export type Contact = Data<Outputs["contacts"]["get"]>;
 export type TeamMember = Data<Outputs["team"]["list"]>[number];
+export type TeamRoster = Data<Outputs["team"]["roster"]>;
 export type ConversationPageResult = Outputs["conversations"]["list"];
 export type ConversationListItem = Data<ConversationPageResult>["items"][number];
 export type MessagePageResult = Outputs["messages"]["list"];

@@ -73,6 +73,11 @@ export default function Login() {
         />
         <SubmitButton busy={submitting} label="Sign in" busyLabel="Signing in…" />
       </Form>
+      <p className="mt-4 text-sm">
+        <Link to="/forgot-password" className="font-medium text-indigo-700 underline-offset-2 hover:underline">
+          Forgot your password?
+        </Link>
+      </p>
       {signupOpen ? (
         <p className="mt-6 text-sm text-slate-700">
           New to Frontdesk?{" "}

@@ -3,7 +3,10 @@ import { Link, NavLink } from "@remix-run/react";
 const tab = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-2 py-1 ${isActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-700 hover:underline"}`;
 
-/** The settings pages' header: where you are, the other settings (Health for admins), the way back to the inbox. */
+/**
+ * The settings pages' header: where you are, the other settings (Health for admins), your account (under your email),
+ * the way back to the inbox.
+ */
 export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boolean }) {
   return (
     <header className="flex items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-2">
@@ -15,6 +18,9 @@ export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boo
           <NavLink to="/settings/channels" className={tab}>
             Channels
           </NavLink>
+          <NavLink to="/settings/team" className={tab}>
+            Team
+          </NavLink>
           {isAdmin ? (
             <NavLink to="/settings/health" className={tab}>
               Health
@@ -23,7 +29,9 @@ export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boo
         </nav>
       </div>
       <div className="flex shrink-0 items-center gap-3 text-sm">
-        <span className="hidden text-slate-700 lg:inline">{email}</span>
+        <Link to="/account" className="hidden text-slate-700 hover:underline lg:inline">
+          {email}
+        </Link>
         <Link to="/inbox" className="whitespace-nowrap rounded-md border border-slate-400 px-3 py-1.5 hover:bg-slate-100">
           Back to the inbox
         </Link>

@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { linkIn, nthEmailTo } from "../dev/test/mailbox";
+import { expect, signInAs, test } from "./fixtures";
+
+const mailUrl = () => process.env.E2E_MAIL_URL ?? "";
+const newAddress = (who: string) => `${who}-${randomUUID().slice(0, 8)}@harbour-strength.test`;
+
+test("an admin invites a manager by email; the manager sets a password, sees the inbox, and Team only read-only", async ({
+  page,
+  browser,
+  data,
+}) => {
+  const gymName = `Gym ${randomUUID().slice(0, 5)}`;
+  const { user } = await data.memberOfNewWorkspace("admin", gymName);
+  await signInAs(page, user);
+  await page.goto("/settings/team");
+  const email = newAddress("manager");
+
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption("manager");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByTestId("toast")).toHaveText(`Invitation sent to ${email}.`);
+  await expect(page.getByTestId("team-invite")).toContainText(email);
+
+  // The invitee, in a browser of their own, follows the email's link.
+  const link = linkIn(await nthEmailTo(mailUrl(), email), "/auth/confirm");
+  expect(link.searchParams.get("type")).toBe("invite");
+  const theirs = await browser.newContext();
+  const invitee = await theirs.newPage();
+  await invitee.goto(link.toString());
+  await expect(invitee.getByRole("heading", { name: "Welcome to Frontdesk" })).toBeVisible();
+  await invitee.getByLabel("Your name").fill("Morgan Lee");
+  await invitee.getByLabel("Password").fill("short");
+  await invitee.getByRole("button", { name: "Save and open the inbox" }).click();
+  await expect(invitee.getByText("At least 12 characters.").last()).toBeVisible();
+  await invitee.getByLabel("Password").fill("morgan's long password");
+  await invitee.getByRole("button", { name: "Save and open the inbox" }).click();
+  await expect(invitee).toHaveURL(/\/inbox$/);
+  await expect(invitee.getByTestId("workspace-name")).toHaveText(gymName);
+
+  await invitee.goto("/settings/team");
+  await expect(invitee.getByText("Only admins can invite people, change roles or remove anyone.")).toBeVisible();
+  await expect(invitee.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
+  await expect(invitee.getByRole("button", { name: "Remove" })).toHaveCount(0);
+  await expect(invitee.getByTestId("team-member").filter({ hasText: "Morgan Lee" })).toContainText("Manager");
+  await theirs.close();
+
+  // The admin sees them joined, with no invitation left open; the link has done its work.
+  await page.reload();
+  await expect(page.getByTestId("team-member").filter({ hasText: "Morgan Lee" })).toBeVisible();
+  await expect(page.getByTestId("team-invite")).toHaveCount(0);
+});
+
+test("an agent the admin removes is refused from their next request; the last admin cannot be removed", async ({
+  page,
+  browser,
+  data,
+}) => {
+  const { user: admin, workspaceId } = await data.memberOfNewWorkspace("admin");
+  const agent = await data.createUser("agent");
+  await data.sql()`insert into public.memberships (workspace_id, user_id, role) values (${workspaceId}, ${agent.id}, 'agent')`;
+  await data.createConversation(workspaceId, { contactName: "Riley Member", assigneeId: agent.id });
+  const theirs = await browser.newContext();
+  const agentPage = await theirs.newPage();
+  await signInAs(agentPage, agent);
+  await expect(agentPage.getByTestId("conversation-row")).toHaveCount(1);
+
+  await signInAs(page, admin);
+  await page.goto("/settings/team");
+  const agentRow = page.getByTestId("team-member").filter({ hasText: agent.email });
+  await agentRow.getByRole("button", { name: "Remove" }).click();
+  await agentRow.getByRole("button", { name: /^Remove agent-/ }).click();
+  await expect(page.getByTestId("toast")).toHaveText("Removed from the team. Their conversations are unassigned.");
+  await expect(page.getByTestId("team-member")).toHaveCount(1);
+
+  const adminRow = page.getByTestId("team-member").filter({ hasText: "(you)" });
+  await adminRow.getByRole("button", { name: "Remove" }).click();
+  await adminRow.getByRole("button", { name: /^Remove admin-/ }).click();
+  await expect(page.getByTestId("toast")).toHaveText("A gym needs at least one admin. Make someone else an admin first.");
+
+  await agentPage.reload();
+  await expect(agentPage.getByTestId("conversation-row")).toHaveCount(0);
+  await theirs.close();
+});
+
+test("a forgotten password is reset through the emailed link; an unknown address is answered the same", async ({
+  page,
+  data,
+}) => {
+  const { user } = await data.memberOfNewWorkspace("agent");
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("Email").fill(newAddress("nobody"));
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByText(`If ${user.email} has a Frontdesk account, a reset link is on its way.`)).toBeVisible();
+  const link = linkIn(await nthEmailTo(mailUrl(), user.email), "/auth/confirm");
+  expect(link.searchParams.get("type")).toBe("recovery");
+  await page.goto(link.toString());
+  await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+  await page.getByLabel("Password").fill("a brand new long password");
+  await page.getByRole("button", { name: "Save the new password" }).click();
+  await expect(page).toHaveURL(/\/inbox$/);
+
+  await page.context().clearCookies();
+  await signInAs(page, { email: user.email, password: "a brand new long password" });
+  await expect(page).toHaveURL(/\/inbox/);
+  await page.goto(link.toString());
+  await expect(page.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+});
