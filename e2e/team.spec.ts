@@ -93,6 +93,7 @@ test("a forgotten password is reset through the emailed link; an unknown address
   const { user } = await data.memberOfNewWorkspace("agent");
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page.getByRole("heading", { name: "Reset your password" })).toBeVisible();
   await page.getByLabel("Email").fill(newAddress("nobody"));
   await page.getByRole("button", { name: "Send the link" }).click();
   await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
@@ -114,4 +115,24 @@ test("a forgotten password is reset through the emailed link; an unknown address
   await expect(page).toHaveURL(/\/inbox/);
   await page.goto(link.toString());
   await expect(page.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+});
+
+test("the audit log shows the assignment just made, and filters by action", async ({ page, data }) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("admin");
+  await data.createConversation(workspaceId, { contactName: "Jordan Member" });
+  await signInAs(page, user);
+  await page.getByTestId("conversation-row").first().click();
+  await page.getByRole("button", { name: "Assign to me" }).click();
+  await expect(page.getByRole("button", { name: "Assign to me" })).toHaveCount(0);
+
+  await page.goto("/settings/audit");
+  const assigned = page.getByTestId("audit-entry").filter({ hasText: "Assigned a conversation" });
+  await expect(assigned).toHaveCount(1);
+  await expect(assigned).toContainText(user.email);
+  await expect(assigned).toContainText(`to ${user.email}`);
+  await page.getByLabel("Action").selectOption("conversation.status_changed");
+  await expect(page.getByText("Nothing matches these filters.")).toBeVisible();
+  await expect(page).toHaveURL(/action=conversation.status_changed/);
+  await page.getByLabel("Action").selectOption("conversation.assigned");
+  await expect(page.getByTestId("audit-entry")).toHaveCount(1);
 });

@@ -425,6 +425,12 @@ const FUNCTIONS = (): FunctionCase[] => [
     expect: { admin: "last_admin", manager: "forbidden", agent: "forbidden", outsider: "not_found" },
   },
   {
+    name: "name the people in the audit log",
+    call: () =>
+      `select count(*)::text as outcome from app.audit_actors(${inGym()}, array['${users.admin.id}', '${users.outsider.id}']::uuid[])`,
+    expect: { admin: "1", manager: "0", agent: "0", outsider: "0" },
+  },
+  {
     name: "join a workspace without an invitation",
     call: () => `select app.accept_invites()::text as outcome`,
     expect: same("0", "0"),

@@ -334,6 +334,7 @@ comment on column public.workspaces.human_agent_enabled is 'Messenger/Instagram 
 
 -- ── indexes ─────────────────────────────────────────────────────────────────────────────────────────────
 
+CREATE INDEX audit_logs_actor_idx ON public.audit_logs USING btree (workspace_id, actor_user_id, created_at DESC);
 CREATE INDEX audit_logs_entity_idx ON public.audit_logs USING btree (entity_id, created_at DESC);
 CREATE INDEX audit_logs_workspace_idx ON public.audit_logs USING btree (workspace_id, created_at DESC);
 CREATE UNIQUE INDEX channel_accounts_live_provider_account_key ON public.channel_accounts USING btree (provider, provider_account_id) WHERE (status <> 'disconnected'::public.channel_status);
@@ -769,6 +770,19 @@ CREATE OR REPLACE FUNCTION app.audit(workspace uuid, entity text, entity_id uuid
 AS $function$
   insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
   values (workspace, (select auth.uid()), entity, entity_id, action, coalesce(metadata, '{}'))
+$function$;
+
+CREATE OR REPLACE FUNCTION app.audit_actors(target_workspace uuid, people uuid[])
+ RETURNS TABLE(user_id uuid, email text, full_name text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select u.id, u.email::text, nullif(u.raw_user_meta_data ->> 'full_name', '')
+  from auth.users u
+  where u.id = any (people)
+    and app.member_role(target_workspace) = 'admin'
+    and exists (select 1 from public.audit_logs a where a.workspace_id = target_workspace and a.actor_user_id = u.id)
 $function$;
 
 CREATE OR REPLACE FUNCTION app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone)
@@ -2332,6 +2346,8 @@ grant execute on function app.activate_channel(channel uuid, name text, handle t
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to service_role;
+grant execute on function app.audit_actors(target_workspace uuid, people uuid[]) to authenticated;
+grant execute on function app.audit_actors(target_workspace uuid, people uuid[]) to service_role;
 grant execute on function app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone) to authenticated;
 grant execute on function app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role) to authenticated;
 grant execute on function app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role) to service_role;

@@ -9,6 +9,7 @@ export type Message = Data<Outputs["messages"]["send"]>;
 export type Contact = Data<Outputs["contacts"]["get"]>;
 export type TeamMember = Data<Outputs["team"]["list"]>[number];
 export type TeamRoster = Data<Outputs["team"]["roster"]>;
+export type AuditPage = Data<Outputs["audit"]["list"]>;
 export type ConversationPageResult = Outputs["conversations"]["list"];
 export type ConversationListItem = Data<ConversationPageResult>["items"][number];
 export type MessagePageResult = Outputs["messages"]["list"];

@@ -4,7 +4,7 @@ const tab = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-2 py-1 ${isActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-700 hover:underline"}`;
 
 /**
- * The settings pages' header: where you are, the other settings (Health for admins), your account (under your email),
+ * The settings pages' header: where you are, the other settings (Health and the audit log for admins), your account (under your email),
  * the way back to the inbox.
  */
 export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boolean }) {
@@ -22,9 +22,14 @@ export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boo
             Team
           </NavLink>
           {isAdmin ? (
-            <NavLink to="/settings/health" className={tab}>
-              Health
-            </NavLink>
+            <>
+              <NavLink to="/settings/health" className={tab}>
+                Health
+              </NavLink>
+              <NavLink to="/settings/audit" className={tab}>
+                Audit log
+              </NavLink>
+            </>
           ) : null}
         </nav>
       </div>

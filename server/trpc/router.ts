@@ -1,4 +1,5 @@
 import { me } from "./routers/account";
+import { auditRouter } from "./routers/audit";
 import { channelsRouter } from "./routers/channels";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
@@ -15,6 +16,7 @@ export const appRouter = router({
   messages: messagesRouter,
   contacts: contactsRouter,
   team: teamRouter,
+  audit: auditRouter,
   health: healthRouter,
   workspaces: workspacesRouter,
 });
