@@ -29,6 +29,8 @@ beforeAll(async () => {
   const [attempt] = await superuserSql()<{ id: string }[]>`
     insert into public.channel_connect_attempts (workspace_id, user_id, callback_at, granted_pages)
     values (${owner.workspaceId}, ${owner.user.id}, now(), '[{"id":"1","name":"Private Page"}]') returning id`;
+  await superuserSql()`
+    insert into public.workspace_invites (workspace_id, email, role) values (${owner.workspaceId}, 'coach@frontdesk.test', 'agent')`;
   a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, attemptId: attempt?.id ?? "", ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
@@ -58,6 +60,11 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     ],
     ["channels.disconnect", (c) => c.channels.disconnect({ channelId: a.channelAccountId })],
     ["team.list", (c) => c.team.list({ workspaceId: a.workspaceId })],
+    ["team.roster", (c) => c.team.roster({ workspaceId: a.workspaceId })],
+    ["team.invite", (c) => c.team.invite({ workspaceId: a.workspaceId, email: "mole@frontdesk.test", role: "admin" })],
+    ["team.changeRole", (c) => c.team.changeRole({ workspaceId: a.workspaceId, userId: a.userId, role: "agent" })],
+    ["team.remove", (c) => c.team.remove({ workspaceId: a.workspaceId, userId: a.userId })],
+    ["audit.list", (c) => c.audit.list({ workspaceId: a.workspaceId })],
     ["conversations.list", (c) => c.conversations.list({ workspaceId: a.workspaceId })],
     ["conversations.list (search)", (c) => c.conversations.list({ workspaceId: a.workspaceId, search: "private" })],
     ["conversations.get", (c) => c.conversations.get({ conversationId: a.conversationId })],
