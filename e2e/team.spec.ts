@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { linkIn, nthEmailTo } from "../dev/test/mailbox";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, meta, signInAs, test } from "./fixtures";
 
 const mailUrl = () => process.env.E2E_MAIL_URL ?? "";
 const newAddress = (who: string) => `${who}-${randomUUID().slice(0, 8)}@harbour-strength.test`;
@@ -122,8 +122,9 @@ test("the audit log shows the assignment just made, and filters by action", asyn
   await data.createConversation(workspaceId, { contactName: "Jordan Member" });
   await signInAs(page, user);
   await page.getByTestId("conversation-row").first().click();
-  await page.getByRole("button", { name: "Assign to me" }).click();
-  await expect(page.getByRole("button", { name: "Assign to me" })).toHaveCount(0);
+  const thread = page.getByRole("region", { name: /^Conversation with/ });
+  await thread.getByRole("button", { name: "Assign to me" }).click();
+  await expect(thread.getByRole("button", { name: "Assign to me" })).toHaveCount(0);
 
   await page.goto("/settings/audit");
   const assigned = page.getByTestId("audit-entry").filter({ hasText: "Assigned a conversation" });
@@ -135,4 +136,47 @@ test("the audit log shows the assignment just made, and filters by action", asyn
   await expect(page).toHaveURL(/action=conversation.status_changed/);
   await page.getByLabel("Action").selectOption("conversation.assigned");
   await expect(page.getByTestId("audit-entry")).toHaveCount(1);
+});
+
+test("a private note with an @mention notifies the teammate mentioned, and never reaches Meta", async ({
+  page,
+  browser,
+  data,
+}) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("agent");
+  const colleague = await data.createUser("coach");
+  await data.sql()`insert into public.memberships (workspace_id, user_id, role) values (${workspaceId}, ${colleague.id}, 'agent')`;
+  await data.sql()`update auth.users set raw_user_meta_data = '{"full_name": "Casey Coach"}' where id = ${colleague.id}`;
+  const { conversationId, channelAccountId } = await data.createConversation(workspaceId, { contactName: "Jordan Member" });
+  const [account] = await data.sql()<{ id: string }[]>`
+    select provider_account_id as id from public.channel_accounts where id = ${channelAccountId}`;
+
+  await signInAs(page, user);
+  await page.getByTestId("conversation-row").first().click();
+  await page.getByRole("button", { name: "Private note" }).click();
+  const note = page.getByLabel("Private note");
+  await note.pressSequentially("Please call back @cas");
+  await page
+    .getByRole("listbox", { name: "Teammates to mention" })
+    .getByRole("option", { name: /Casey Coach/ })
+    .click();
+  await note.pressSequentially("about the freeze");
+  await note.press("Enter");
+  const shown = page.getByTestId("note");
+  await expect(shown).toContainText("Private note · not sent to the member");
+  await expect(shown).toContainText("Please call back @Casey Coach about the freeze");
+
+  const theirs = await browser.newContext();
+  const coach = await theirs.newPage();
+  await signInAs(coach, colleague);
+  await expect(coach.getByTestId("notifications-unread")).toHaveText("1");
+  await expect(coach).toHaveTitle(/🔔1/);
+  await coach.getByTestId("notifications-button").click();
+  await coach.getByTestId("notification").first().click();
+  await expect(coach).toHaveURL(new RegExp(`/inbox/${conversationId}$`));
+  await expect(coach.getByTestId("note")).toContainText("about the freeze");
+  await expect(coach.getByTestId("notifications-unread")).toHaveCount(0);
+  await theirs.close();
+
+  expect(await meta.calls(`/${account?.id}/messages`)).toEqual([]);
 });

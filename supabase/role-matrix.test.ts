@@ -83,6 +83,9 @@ beforeAll(async () => {
   const uploadedPath = `${workspaceId}/outbound/${free.conversationId}/${randomUUID()}-timetable.png`;
   await sql`insert into storage.objects (bucket_id, name, owner_id, metadata)
             values ('attachments', ${uploadedPath}, ${users.agent.id}, '{"mimetype": "image/png", "size": 1200}')`;
+  await sql`insert into public.notifications (workspace_id, user_id, kind, conversation_id)
+            values (${workspaceId}, ${users.agent.id}, 'assigned', ${free.conversationId})`;
+  await sql`insert into public.notification_preferences (user_id, sound) values (${users.agent.id}, true)`;
   const [invite] = await sql<{ id: string }[]>`
     insert into public.workspace_invites (workspace_id, email, role, invited_by)
     values (${workspaceId}, ${`invited-${randomUUID().slice(0, 8)}@frontdesk.test`}, 'agent', ${users.admin.id}) returning id`;
@@ -230,6 +233,27 @@ const TABLES: Record<string, TableCase> = {
       delete: () => `delete from public.messages where workspace_id = ${inGym()} returning id`,
     },
     expect: readOnly(members),
+  },
+  notifications: {
+    statements: {
+      select: () => `select id from public.notifications where workspace_id = ${inGym()}`,
+      insert: (me) =>
+        `insert into public.notifications (workspace_id, user_id, kind, conversation_id)
+         values (${inGym()}, '${me}', 'mentioned', '${gym.freeConversationId}') returning id`,
+      update: () => `update public.notifications set read_at = now() where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.notifications where workspace_id = ${inGym()} returning id`,
+    },
+    // Only the agent was notified: each person sees their own, and changes them through app.mark_notifications_read.
+    expect: readOnly({ admin: "no", manager: "no", agent: "yes", outsider: "no" }),
+  },
+  notification_preferences: {
+    statements: {
+      select: () => `select user_id from public.notification_preferences where user_id = '${users.agent.id}'`,
+      insert: (me) => `insert into public.notification_preferences (user_id) values ('${me}') returning user_id`,
+      update: () => `update public.notification_preferences set sound = true returning user_id`,
+      delete: () => `delete from public.notification_preferences returning user_id`,
+    },
+    expect: readOnly({ admin: "no", manager: "no", agent: "yes", outsider: "no" }),
   },
   pending_receipts: {
     statements: {
@@ -429,6 +453,18 @@ const FUNCTIONS = (): FunctionCase[] => [
     call: () =>
       `select count(*)::text as outcome from app.audit_actors(${inGym()}, array['${users.admin.id}', '${users.outsider.id}']::uuid[])`,
     expect: { admin: "1", manager: "0", agent: "0", outsider: "0" },
+  },
+  {
+    name: "write a private note",
+    call: () =>
+      `select coalesce((select created::text from app.add_note('${gym.freeConversationId}', '${randomUUID()}', 'Call back',
+                        array['${users.colleague.id}']::uuid[])), 'not_found') as outcome`,
+    expect: same("true"),
+  },
+  {
+    name: "mark one's notifications read",
+    call: () => `select app.mark_notifications_read(null)::text as outcome`,
+    expect: { admin: "0", manager: "0", agent: "1", outsider: "0" },
   },
   {
     name: "join a workspace without an invitation",

@@ -49,7 +49,7 @@ create type public.channel_status as enum ('active', 'needs_reconnect', 'disconn
 
 create type public.conversation_status as enum ('open', 'pending', 'resolved');
 
-create type public.message_direction as enum ('inbound', 'outbound');
+create type public.message_direction as enum ('inbound', 'outbound', 'note');
 
 create type public.message_kind as enum ('text', 'image', 'file', 'audio', 'video', 'sticker', 'location', 'share', 'story_mention', 'reaction', 'postback', 'template', 'system', 'unsupported');
 
@@ -254,6 +254,7 @@ create table public.messages (
   created_at timestamp with time zone default now() not null,
   inserted_at timestamp with time zone default now() not null,
   send_started_at timestamp with time zone,
+  mentioned_user_ids uuid[] default '{}'::uuid[] not null,
   constraint messages_pkey PRIMARY KEY (id),
   constraint messages_channel_account_id_provider_message_id_key UNIQUE (channel_account_id, provider_message_id),
   constraint messages_workspace_id_client_message_id_key UNIQUE (workspace_id, client_message_id),
@@ -261,13 +262,46 @@ create table public.messages (
   constraint messages_workspace_id_channel_account_id_fkey FOREIGN KEY (workspace_id, channel_account_id) REFERENCES public.channel_accounts(workspace_id, id) ON DELETE CASCADE,
   constraint messages_workspace_id_conversation_id_fkey FOREIGN KEY (workspace_id, conversation_id) REFERENCES public.conversations(workspace_id, id) ON DELETE CASCADE,
   constraint messages_attachments_check CHECK ((jsonb_typeof(attachments) = 'array'::text)),
-  constraint messages_check CHECK (((sender <> 'staff'::public.message_sender) OR (direction = 'outbound'::public.message_direction))),
   constraint messages_check1 CHECK (((status <> 'failed'::public.message_status) OR (error IS NOT NULL))),
   constraint messages_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-  constraint messages_reactions_check CHECK ((jsonb_typeof(reactions) = 'array'::text))
+  constraint messages_reactions_check CHECK ((jsonb_typeof(reactions) = 'array'::text)),
+  constraint messages_staff_write_replies_and_notes CHECK ((((sender <> 'staff'::public.message_sender) OR (direction = ANY (ARRAY['outbound'::public.message_direction, 'note'::public.message_direction]))) AND ((direction <> 'note'::public.message_direction) OR (sender = 'staff'::public.message_sender))))
 );
 alter table public.messages enable row level security;
 comment on column public.messages.preview is 'The list preview of this message when it is not the text itself (long, multi-line, or an attachment label).';
+
+create table public.notification_preferences (
+  user_id uuid not null,
+  assigned boolean default true not null,
+  mentioned boolean default true not null,
+  new_message boolean default true not null,
+  desktop boolean default false not null,
+  sound boolean default false not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint notification_preferences_pkey PRIMARY KEY (user_id),
+  constraint notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE
+);
+alter table public.notification_preferences enable row level security;
+
+create table public.notifications (
+  id bigint generated always as identity not null,
+  workspace_id uuid not null,
+  user_id uuid not null,
+  kind text not null,
+  conversation_id uuid not null,
+  message_id uuid,
+  actor_user_id uuid,
+  created_at timestamp with time zone default now() not null,
+  read_at timestamp with time zone,
+  constraint notifications_pkey PRIMARY KEY (id),
+  constraint notifications_actor_user_id_fkey FOREIGN KEY (actor_user_id) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint notifications_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES public.conversations(id) ON DELETE CASCADE,
+  constraint notifications_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE CASCADE,
+  constraint notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE,
+  constraint notifications_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint notifications_kind_check CHECK ((kind = ANY (ARRAY['assigned'::text, 'mentioned'::text, 'new_message'::text])))
+);
+alter table public.notifications enable row level security;
 
 create table public.pending_receipts (
   id bigint generated always as identity not null,
@@ -353,6 +387,9 @@ CREATE INDEX memberships_user_id_idx ON public.memberships USING btree (user_id)
 CREATE INDEX messages_pending_sends_idx ON public.messages USING btree (inserted_at) WHERE ((status = 'pending'::public.message_status) AND (direction = 'outbound'::public.message_direction));
 CREATE INDEX messages_text_trgm_idx ON public.messages USING gin (workspace_id, text extensions.gin_trgm_ops);
 CREATE INDEX messages_thread_idx ON public.messages USING btree (conversation_id, created_at DESC, id DESC);
+CREATE UNIQUE INDEX notifications_one_unread_new_message ON public.notifications USING btree (user_id, conversation_id) WHERE ((kind = 'new_message'::text) AND (read_at IS NULL));
+CREATE INDEX notifications_unread_idx ON public.notifications USING btree (user_id) WHERE (read_at IS NULL);
+CREATE INDEX notifications_user_idx ON public.notifications USING btree (user_id, created_at DESC);
 CREATE INDEX pending_receipts_message_idx ON public.pending_receipts USING btree (channel_account_id, provider_message_id);
 CREATE INDEX pending_receipts_received_idx ON public.pending_receipts USING btree (received_at);
 CREATE INDEX webhook_events_healing_idx ON public.webhook_events USING btree (next_attempt_at) WHERE (outcome = 'failed'::text);
@@ -445,6 +482,52 @@ begin
   perform app.audit(workspace, 'channel_account', channel,
                     case when reconnected then 'channel.reconnected' else 'channel.connected' end,
                     jsonb_build_object('provider', kind, 'subscribed', subscribed));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  conversation record;
+  mentioned uuid[];
+begin
+  select c.id, c.workspace_id, c.channel_account_id into conversation
+  from public.conversations c
+  where c.id = target_conversation and c.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then
+    return;
+  end if;
+  if note_text is null or char_length(btrim(note_text)) = 0 or char_length(note_text) > 4096 then
+    raise exception 'a note has 1 to 4096 characters' using errcode = '22023';
+  end if;
+  mentioned := array(select m.user_id from public.memberships m
+                     where m.workspace_id = conversation.workspace_id and m.user_id = any (coalesce(mentions, '{}'))
+                       and m.user_id <> (select auth.uid()));
+
+  insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, sender_user_id,
+                               text, client_message_id, status, sent_at, mentioned_user_ids)
+  values (conversation.workspace_id, conversation.id, conversation.channel_account_id, 'note', 'text', 'staff',
+          (select auth.uid()), note_text, client_message, 'sent', now(), mentioned)
+  on conflict (workspace_id, client_message_id) do nothing
+  returning id into message_id;
+  created := message_id is not null;
+  if not created then
+    select m.id into message_id from public.messages m
+    where m.workspace_id = conversation.workspace_id and m.client_message_id = client_message
+      and m.conversation_id = conversation.id;
+    return;
+  end if;
+
+  insert into public.notifications (workspace_id, user_id, kind, conversation_id, message_id, actor_user_id)
+  select conversation.workspace_id, person, 'mentioned', conversation.id, message_id, (select auth.uid())
+  from unnest(mentioned) person
+  where app.wants_notification(person, 'mentioned');
+  perform app.audit(conversation.workspace_id, 'conversation', conversation.id, 'note.added',
+                    jsonb_build_object('messageId', message_id, 'mentions', cardinality(mentioned)));
 end
 $function$;
 
@@ -1396,6 +1479,19 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.mark_notifications_read(ids bigint[])
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with marked as (
+    update public.notifications n set read_at = now()
+    where n.user_id = (select auth.uid()) and n.read_at is null and (ids is null or n.id = any (ids))
+    returning 1
+  ) select count(*)::integer from marked
+$function$;
+
 CREATE OR REPLACE FUNCTION app.may_receive_topic(topic text)
  RETURNS boolean
  LANGUAGE sql
@@ -1447,7 +1543,7 @@ AS $function$
     'clientMessageId', m.client_message_id, 'replyToProviderMessageId', m.reply_to_provider_message_id,
     'status', m.status, 'sentAt', m.sent_at, 'deliveredAt', m.delivered_at, 'readAt', m.read_at,
     'failedAt', m.failed_at, 'error', m.error, 'editedAt', m.edited_at, 'deletedAt', m.deleted_at,
-    'createdAt', m.created_at)
+    'mentions', m.mentioned_user_ids, 'createdAt', m.created_at)
 $function$;
 
 CREATE OR REPLACE FUNCTION app.note_stored_media(target uuid, at_index integer, stored jsonb)
@@ -1474,6 +1570,39 @@ begin
   update public.conversations c set window_closed_at = greatest(c.window_closed_at, coalesce(new.failed_at, now())),
                                     updated_at = now()
   where c.id = new.conversation_id;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.notify_assignment()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.assignee_id is distinct from (select auth.uid()) and app.wants_notification(new.assignee_id, 'assigned') then
+    insert into public.notifications (workspace_id, user_id, kind, conversation_id, actor_user_id)
+    values (new.workspace_id, new.assignee_id, 'assigned', new.id, (select auth.uid()));
+  end if;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.notify_new_messages()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into public.notifications (workspace_id, user_id, kind, conversation_id, message_id)
+  select distinct on (c.assignee_id, c.id) c.workspace_id, c.assignee_id, 'new_message', c.id, n.id
+  from new_rows n
+  join public.conversations c on c.id = n.conversation_id
+  where n.direction = 'inbound' and c.assignee_id is not null and app.wants_notification(c.assignee_id, 'new_message')
+  order by c.assignee_id, c.id, n.created_at desc
+  on conflict (user_id, conversation_id) where kind = 'new_message' and read_at is null do nothing;
   return null;
 end
 $function$;
@@ -1844,6 +1973,18 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  insert into public.notification_preferences (user_id, assigned, mentioned, new_message, desktop, sound)
+  values ((select auth.uid()), assigned, mentioned, new_message, desktop, sound)
+  on conflict (user_id) do update set assigned = excluded.assigned, mentioned = excluded.mentioned,
+    new_message = excluded.new_message, desktop = excluded.desktop, sound = excluded.sound, updated_at = now()
+$function$;
+
 CREATE OR REPLACE FUNCTION app.schedule_media_sends(message_ids uuid[])
  RETURNS void
  LANGUAGE plpgsql
@@ -2168,6 +2309,17 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.wants_notification(person uuid, kind text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce((select case kind when 'assigned' then p.assigned when 'mentioned' then p.mentioned
+                                    else p.new_message end
+                   from public.notification_preferences p where p.user_id = person), true)
+$function$;
+
 CREATE OR REPLACE FUNCTION app.webhook_heal_attempts()
  RETURNS integer
  LANGUAGE sql
@@ -2251,6 +2403,7 @@ CREATE TRIGGER channel_accounts_broadcast_update AFTER UPDATE ON public.channel_
 CREATE TRIGGER contact_identities_enqueue_profile_lookups AFTER INSERT ON public.contact_identities REFERENCING NEW TABLE AS new_identities FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_profile_lookups();
 CREATE TRIGGER conversations_broadcast_insert AFTER INSERT ON public.conversations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
 CREATE TRIGGER conversations_broadcast_update AFTER UPDATE ON public.conversations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
+CREATE TRIGGER conversations_notify_assignment AFTER UPDATE OF assignee_id ON public.conversations FOR EACH ROW WHEN (((new.assignee_id IS NOT NULL) AND (new.assignee_id IS DISTINCT FROM old.assignee_id))) EXECUTE FUNCTION app.notify_assignment();
 CREATE TRIGGER messages_apply_pending_receipts AFTER INSERT OR UPDATE OF provider_message_id ON public.messages FOR EACH ROW WHEN (((new.provider_message_id IS NOT NULL) AND (new.direction = 'outbound'::public.message_direction))) EXECUTE FUNCTION app.apply_pending_receipts();
 CREATE TRIGGER messages_broadcast_insert AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
 CREATE TRIGGER messages_broadcast_update AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
@@ -2260,6 +2413,7 @@ CREATE TRIGGER messages_enqueue_send_confirmations AFTER INSERT ON public.messag
 CREATE TRIGGER messages_erase_unsent BEFORE UPDATE ON public.messages FOR EACH ROW WHEN ((new.deleted_at IS NOT NULL)) EXECUTE FUNCTION app.erase_unsent_message();
 CREATE TRIGGER messages_erase_unsent_from_webhooks AFTER UPDATE OF deleted_at ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL) AND (new.direction = 'inbound'::public.message_direction) AND (new.provider_message_id IS NOT NULL))) EXECUTE FUNCTION app.erase_unsent_from_webhooks();
 CREATE TRIGGER messages_note_window_closed AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((new.status = 'failed'::public.message_status) AND (old.status <> 'failed'::public.message_status) AND ((new.error ->> 'code'::text) = 'WINDOW_CLOSED'::text))) EXECUTE FUNCTION app.note_window_closed();
+CREATE TRIGGER messages_notify_new_messages AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.notify_new_messages();
 CREATE TRIGGER webhook_events_erase_unsent BEFORE INSERT OR UPDATE OF payload, processed_at ON public.webhook_events FOR EACH ROW WHEN ((COALESCE(current_setting('frontdesk.unsent_mids'::text, true), ''::text) <> ''::text)) EXECUTE FUNCTION app.erase_unsent_from_new_webhook();
 
 -- ── row-level security policies ─────────────────────────────────────────────────────────────────────────
@@ -2287,6 +2441,12 @@ create policy memberships_select_member on public.memberships as permissive for 
 
 create policy messages_select_member on public.messages as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
+create policy notification_preferences_select_own on public.notification_preferences as permissive for select to authenticated
+  using ((user_id = ( SELECT auth.uid() AS uid)));
+
+create policy notifications_select_own on public.notifications as permissive for select to authenticated
+  using (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
 
 create policy webhook_events_select_admin on public.webhook_events as permissive for select to authenticated
   using ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
@@ -2330,6 +2490,10 @@ grant select on public.memberships to authenticated;
 grant all on public.memberships to service_role;
 grant select on public.messages to authenticated;
 grant all on public.messages to service_role;
+grant select on public.notification_preferences to authenticated;
+grant all on public.notification_preferences to service_role;
+grant select on public.notifications to authenticated;
+grant all on public.notifications to service_role;
 grant all on public.pending_receipts to service_role;
 grant select on public.webhook_events to authenticated;
 grant all on public.webhook_events to service_role;
@@ -2343,6 +2507,8 @@ grant execute on function app.abandoned_outbound_uploads(age interval, batch int
 grant execute on function app.accept_invites() to authenticated;
 grant execute on function app.accept_invites() to service_role;
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
+grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to authenticated;
+grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to service_role;
@@ -2373,6 +2539,8 @@ grant execute on function app.invite_valid_for() to authenticated;
 grant execute on function app.invite_valid_for() to service_role;
 grant execute on function app.keep_unapplied_webhook(webhook_object text, raw_payload text, failure text) to service_role;
 grant execute on function app.mark_conversation_read(target uuid) to authenticated;
+grant execute on function app.mark_notifications_read(ids bigint[]) to authenticated;
+grant execute on function app.mark_notifications_read(ids bigint[]) to service_role;
 grant execute on function app.may_receive_topic(topic text) to authenticated;
 grant execute on function app.member_role(target_workspace uuid) to authenticated;
 grant execute on function app.member_role(target_workspace uuid) to service_role;
@@ -2397,6 +2565,8 @@ grant execute on function app.remove_member(target_workspace uuid, member uuid) 
 grant execute on function app.retry_media(target uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to service_role;
+grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to authenticated;
+grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to service_role;
 grant execute on function app.schedule_media_sends(message_ids uuid[]) to service_role;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;

@@ -144,6 +144,7 @@ function message(id: string, minute: number, changes: Partial<Message> = {}): Me
     error: null,
     editedAt: null,
     deletedAt: null,
+    mentions: [],
     createdAt: at(minute),
     ...changes,
   };

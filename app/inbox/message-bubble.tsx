@@ -43,20 +43,26 @@ export function MessageBubble({
   retrying: boolean;
 }) {
   const outbound = message.direction === "outbound";
+  const note = message.direction === "note";
   const tick = TICKS[message.status];
   const shown = statusLabel(message, useOffline());
   return (
-    <li className={`flex ${outbound ? "justify-end" : "justify-start"}`} data-testid="message">
+    <li className={`flex ${outbound || note ? "justify-end" : "justify-start"}`} data-testid={note ? "note" : "message"}>
       <div className="max-w-[75%]">
         <div
           className={`rounded-2xl px-3 py-2 text-sm ${
-            outbound
-              ? message.status === "failed"
-                ? "bg-red-50 text-red-900 ring-1 ring-red-200"
-                : "bg-indigo-600 text-white"
-              : "bg-white ring-1 ring-slate-200"
+            note
+              ? "border border-dashed border-amber-400 bg-amber-50 text-amber-950"
+              : outbound
+                ? message.status === "failed"
+                  ? "bg-red-50 text-red-900 ring-1 ring-red-200"
+                  : "bg-indigo-600 text-white"
+                : "bg-white ring-1 ring-slate-200"
           }`}
         >
+          {note ? (
+            <span className="mb-0.5 block text-xs font-semibold uppercase">Private note · not sent to the member</span>
+          ) : null}
           <MessageBody message={message} mediaUrl={mediaUrl} />
         </div>
         {message.reactions.length > 0 ? (
@@ -65,7 +71,7 @@ export function MessageBubble({
             {message.reactions.map((reaction) => reaction.emoji).join(" ")}
           </div>
         ) : null}
-        <div className={`mt-0.5 flex items-center gap-1 text-xs text-slate-600 ${outbound ? "justify-end" : ""}`}>
+        <div className={`mt-0.5 flex items-center gap-1 text-xs text-slate-600 ${outbound || note ? "justify-end" : ""}`}>
           {message.sender === "page" ? <span>via Meta inbox ·</span> : null}
           {message.sender === "staff" && senderName ? <span data-testid="message-sender">{senderName} ·</span> : null}
           <time dateTime={message.createdAt.toISOString()}>{clockTime(message.createdAt)}</time>

@@ -142,6 +142,7 @@ function localMessage(input: SendInput, userId: string | undefined): Message {
     error: null,
     editedAt: null,
     deletedAt: null,
+    mentions: [],
     createdAt: new Date(),
   };
 }

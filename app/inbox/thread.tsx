@@ -4,13 +4,13 @@ import type { ConversationSummary, Message } from "../api/types";
 import { useTRPC } from "../trpc";
 import { FailureNotice, pagesFailureOf } from "../ui/failure-notice";
 import { dayLabel } from "../ui/time";
-import { Composer } from "./composer";
 import type { useConversationActions } from "./conversation-actions";
 import { ConversationHeader } from "./conversation-header";
 import { THREAD_POLL_MS, useLiveThread } from "./live-updates";
 import { useMediaUrls } from "./media-urls";
 import { MessageBubble } from "./message-bubble";
 import { useOutgoingFiles } from "./outgoing-files";
+import { ReplyArea } from "./reply-area";
 import { isUnstored, useSendReply, useUnsentReplies } from "./send-reply";
 import { useTeamNames } from "./team-names";
 
@@ -181,7 +181,7 @@ export function Thread({
         </ol>
         <div ref={bottom} />
       </div>
-      <Composer conversation={conversation} userId={userId} files={files} onError={onError} />
+      <ReplyArea conversation={conversation} userId={userId} files={files} onError={onError} />
     </section>
   );
 }

@@ -1,7 +1,6 @@
-import { useLocation } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
 import { useTRPC } from "../trpc";
+import { useTitleCount } from "../ui/tab-title";
 import { LIST_POLL_MS, useLiveState } from "./live-updates";
 
 /** The server stops counting past this (conversations.unreadTotal); more shows as "999+". */
@@ -17,12 +16,7 @@ export function UnreadTotal({ workspaceId }: { workspaceId: string }) {
   });
   const count = total.data?.success ? total.data.data : 0;
   const label = count > COUNT_CAP ? `${COUNT_CAP}+` : String(count);
-  const location = useLocation();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a navigation sets the route's own title; the count goes back in front.
-  useEffect(() => {
-    const base = document.title.replace(/^\(\d+\+?\) /, "");
-    document.title = count > 0 ? `(${label}) ${base}` : base;
-  }, [count, label, location.pathname]);
+  useTitleCount("unread", count > 0 ? label : null);
   if (count === 0) return null;
   return (
     <span

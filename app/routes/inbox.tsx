@@ -6,6 +6,7 @@ import { signupIsOpen } from "../auth/sign-up.server";
 import { ConversationList } from "../inbox/conversation-list";
 import { FirstChannelStep } from "../inbox/first-channel-step";
 import { LiveIndicator, LiveUpdates } from "../inbox/live-updates";
+import { NotificationsBell } from "../inbox/notifications-bell";
 import { ShortcutSheet } from "../inbox/shortcut-sheet";
 import { UnreadTotal } from "../inbox/unread-total";
 import { useTRPC } from "../trpc";
@@ -53,6 +54,7 @@ export default function Inbox() {
         {workspace ? <UnreadTotal workspaceId={workspace.id} /> : null}
         <div className="ml-auto flex shrink-0 items-center gap-3 whitespace-nowrap text-sm">
           {workspace ? <LiveIndicator /> : null}
+          {workspace ? <NotificationsBell workspaceId={workspace.id} /> : null}
           {workspace ? (
             <Link to="/settings/channels" className="text-slate-800 underline-offset-2 hover:underline">
               Channels

@@ -40,7 +40,8 @@ export const messageFailureSchema = z.object({
 export const messageSchema = z.object({
   id: z.uuid(),
   conversationId: z.uuid(),
-  direction: z.enum(["inbound", "outbound"]),
+  /** `note`: a private note staff wrote for each other, never sent to the member. */
+  direction: z.enum(["inbound", "outbound", "note"]),
   kind: z.enum(MESSAGE_KINDS),
   sender: z.enum(["member", "staff", "page"]),
   senderUserId: z.uuid().nullable(),
@@ -59,6 +60,8 @@ export const messageSchema = z.object({
   error: messageFailureSchema.nullable(),
   editedAt: date.nullable(),
   deletedAt: date.nullable(),
+  /** Teammates a note mentions. */
+  mentions: z.array(z.uuid()),
   createdAt: date,
 });
 

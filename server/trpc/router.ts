@@ -5,6 +5,7 @@ import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
 import { healthRouter } from "./routers/health";
 import { messagesRouter } from "./routers/messages";
+import { notificationsRouter } from "./routers/notifications";
 import { teamRouter } from "./routers/team";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
@@ -17,6 +18,7 @@ export const appRouter = router({
   contacts: contactsRouter,
   team: teamRouter,
   audit: auditRouter,
+  notifications: notificationsRouter,
   health: healthRouter,
   workspaces: workspacesRouter,
 });

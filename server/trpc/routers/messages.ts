@@ -4,6 +4,7 @@ import { retryMedia } from "../../services/media-retry";
 import { mediaUrlsSchema, signMediaUrls } from "../../services/media-urls";
 import { messageSchema } from "../../services/message-shape";
 import { listMessages, type MessagePage } from "../../services/messages";
+import { addNote } from "../../services/notes";
 import { retryMessage, sendMessage } from "../../services/sending";
 import { authedProcedure, router } from "../trpc";
 
@@ -51,6 +52,19 @@ export const messagesRouter = router({
         ctx.log,
       ),
     ),
+
+  /** A private note for the team, mentioning teammates by id; never sent to the member. */
+  addNote: authedProcedure
+    .input(
+      z.object({
+        conversationId: z.uuid(),
+        clientMessageId: z.string().min(8).max(100),
+        text: z.string().trim().min(1, "Write the note first.").max(4096, "Notes can be at most 4,096 characters."),
+        mentions: z.array(z.uuid()).max(50).default([]),
+      }),
+    )
+    .output(resultOf(messageSchema))
+    .mutation(({ ctx, input }) => addNote(ctx.claims, input, ctx.log)),
 
   retry: authedProcedure
     .input(z.object({ messageId: z.uuid(), confirmed: z.boolean().default(false) }))

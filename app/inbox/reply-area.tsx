@@ -1,0 +1,44 @@
+import { useState } from "react";
+import type { ConversationSummary } from "../api/types";
+import { Composer } from "./composer";
+import { NoteComposer } from "./note-composer";
+import type { OutgoingFiles } from "./outgoing-files";
+
+/** The bottom of a thread: a reply to the member, or a private note for the team. */
+export function ReplyArea(props: {
+  conversation: ConversationSummary;
+  userId: string | undefined;
+  files: OutgoingFiles;
+  onError: (message: string) => void;
+}) {
+  const [mode, setMode] = useState<"reply" | "note">("reply");
+  const toggle = (value: "reply" | "note", label: string) => (
+    <button
+      type="button"
+      aria-pressed={mode === value}
+      onClick={() => setMode(value)}
+      className={`rounded-t-md px-3 py-1 text-xs font-medium ${
+        mode === value
+          ? value === "note"
+            ? "bg-amber-100 text-amber-950"
+            : "bg-white text-slate-900"
+          : "text-slate-600 hover:underline"
+      }`}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div>
+      <div className="flex gap-1 border-t border-slate-200 bg-slate-50 px-3 pt-1">
+        {toggle("reply", "Reply")}
+        {toggle("note", "Private note")}
+      </div>
+      {mode === "reply" ? (
+        <Composer conversation={props.conversation} userId={props.userId} files={props.files} onError={props.onError} />
+      ) : (
+        <NoteComposer conversation={props.conversation} userId={props.userId} onError={props.onError} />
+      )}
+    </div>
+  );
+}
