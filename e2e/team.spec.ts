@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { linkIn, nthEmailTo } from "../dev/test/mailbox";
-import { expect, meta, signInAs, test } from "./fixtures";
+import { expect, gymWithPage, meta, signInAs, test } from "./fixtures";
 
 const mailUrl = () => process.env.E2E_MAIL_URL ?? "";
 const newAddress = (who: string) => `${who}-${randomUUID().slice(0, 8)}@harbour-strength.test`;
@@ -179,4 +179,43 @@ test("a private note with an @mention notifies the teammate mentioned, and never
   await theirs.close();
 
   expect(await meta.calls(`/${account?.id}/messages`)).toEqual([]);
+});
+
+test("two agents on one conversation see each other there and typing, and a reply right after a teammate's asks first", async ({
+  page,
+  browser,
+  data,
+}) => {
+  const gym = await gymWithPage({ page, data }, "agent");
+  const colleague = await data.createUser("coach");
+  await data.sql()`insert into public.memberships (workspace_id, user_id, role) values (${gym.workspaceId}, ${colleague.id}, 'agent')`;
+  await data.sql()`update auth.users set raw_user_meta_data = '{"full_name": "Casey Coach"}' where id = ${colleague.id}`;
+  await data.sql()`update auth.users set raw_user_meta_data = '{"full_name": "Alex Agent"}' where id = ${gym.user.id}`;
+  await gym.memberWrites("Is the sauna open today?");
+  await page.reload();
+  await page.getByTestId("conversation-row").first().click();
+
+  const theirs = await browser.newContext();
+  const coach = await theirs.newPage();
+  await signInAs(coach, colleague);
+  await coach.getByTestId("conversation-row").first().click();
+  await expect(page.getByTestId("conversation-viewers")).toHaveText("Also here: Casey Coach");
+  await expect(coach.getByTestId("conversation-viewers")).toHaveText("Also here: Alex Agent");
+
+  await coach.getByLabel("Reply").pressSequentially("Yes, until 9");
+  await expect(page.getByTestId("typing")).toHaveText("Casey Coach is writing a reply…");
+  await coach.getByLabel("Reply").press("Enter");
+  await expect(coach.getByTestId("message-status").last()).toHaveAttribute("data-status", "sent");
+
+  await expect(page.getByTestId("message").filter({ hasText: "Yes, until 9" })).toBeVisible();
+  await page.getByLabel("Reply").fill("It is open until 9 pm");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("recent-reply-warning")).toContainText("Casey Coach replied to this member");
+  expect(await meta.calls(`/${gym.pageId}/messages`)).toHaveLength(1);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("message").filter({ hasText: "It is open until 9 pm" })).toBeVisible();
+  await expect.poll(async () => (await meta.calls(`/${gym.pageId}/messages`)).length).toBe(2);
+
+  await theirs.close();
+  await expect(page.getByTestId("conversation-viewers")).toHaveCount(0);
 });

@@ -1501,10 +1501,10 @@ AS $function$
   select case
     when topic ~ '^workspace:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
       substr(topic, 11)::uuid = any (array(select app.member_workspace_ids()))
-    when topic ~ '^conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    when topic ~ '^(team:)?conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
       exists (
         select 1 from public.conversations c
-        where c.id = substr(topic, 14)::uuid and c.workspace_id = any (array(select app.member_workspace_ids()))
+        where c.id = right(topic, 36)::uuid and c.workspace_id = any (array(select app.member_workspace_ids()))
       )
     else false
   end
@@ -2459,6 +2459,12 @@ create policy workspaces_select_member on public.workspaces as permissive for se
 
 create policy frontdesk_members_receive on realtime.messages as permissive for select to authenticated
   using (((extension = 'broadcast'::text) AND app.may_receive_topic(( SELECT realtime.topic() AS topic))));
+
+create policy frontdesk_members_receive_presence on realtime.messages as permissive for select to authenticated
+  using (((extension = 'presence'::text) AND app.may_receive_topic(( SELECT realtime.topic() AS topic))));
+
+create policy frontdesk_members_signal_to_their_team on realtime.messages as permissive for insert to authenticated
+  with check (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND (( SELECT realtime.topic() AS topic) ~~ 'team:conversation:%'::text) AND app.may_receive_topic(( SELECT realtime.topic() AS topic))));
 
 create policy attachments_members_read on storage.objects as permissive for select to authenticated
   using (((bucket_id = 'attachments'::text) AND (app.attachment_workspace(name) = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));

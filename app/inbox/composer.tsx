@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useRef } from "react";
+import { type KeyboardEvent, useRef, useState } from "react";
 import { CAPTION_LIMIT } from "../../supabase/functions/_shared/outbound-media";
 import type { ConversationSummary } from "../api/types";
 import { providerName } from "../ui/channel-badge";
@@ -23,20 +23,33 @@ const COUNTER_FROM = 0.8;
  * The reply box: text, or files (picked, pasted, or dropped on the thread) with a caption. WhatsApp sends the
  * caption with the first file; Messenger and Instagram take none, so the text goes first as its own reply.
  */
+export interface RecentTeamReply {
+  id: string;
+  name: string;
+  at: Date;
+}
+
 export function Composer({
   conversation,
   userId,
   files,
   onError,
+  onTyping,
+  recentTeamReply,
 }: {
   conversation: ConversationSummary;
   userId: string | undefined;
   files: OutgoingFiles;
   onError: (message: string) => void;
+  onTyping: () => void;
+  /** A teammate answered a moment ago: sending asks first, once per such reply. */
+  recentTeamReply: RecentTeamReply | null;
 }) {
   const [draft, setDraft] = useDraft(`${userId ?? "anyone"}:reply:${conversation.id}`);
   const text = draft ?? "";
   const picker = useRef<HTMLInputElement>(null);
+  const [askedAbout, setAskedAbout] = useState<string | null>(null);
+  const [confirmedFor, setConfirmedFor] = useState<string | null>(null);
   const clientMessageId = useRef(crypto.randomUUID());
   const finePointer = useFinePointer();
   const reply = useSendReply({
@@ -76,6 +89,15 @@ export function Composer({
   const ready = attaching ? files.uploaded.length > 0 && !files.uploading && !tooLong : Boolean(body) && !tooLong;
   const submit = () => {
     if (!ready) return;
+    // Someone else just answered: say so once, and send on the second press.
+    if (recentTeamReply && confirmedFor !== recentTeamReply.id) {
+      if (askedAbout !== recentTeamReply.id) {
+        setAskedAbout(recentTeamReply.id);
+        return;
+      }
+      setConfirmedFor(recentTeamReply.id);
+    }
+    setAskedAbout(null);
     if (!attaching) {
       reply.send(clientMessageId.current, { text: body });
       // The bubble holds it now; a refusal puts it back.
@@ -122,6 +144,17 @@ export function Composer({
           Sent with the human-agent tag · window closes in {untilLabel(window.closesAt)}
         </p>
       ) : null}
+      {recentTeamReply && askedAbout === recentTeamReply.id ? (
+        <p
+          role="alert"
+          data-testid="recent-reply-warning"
+          className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          {recentTeamReply.name} replied to this member{" "}
+          {Math.max(1, Math.round((Date.now() - recentTeamReply.at.getTime()) / 1000))} seconds ago. Press Send again to send
+          yours too.
+        </p>
+      ) : null}
       <FileChips files={files} />
       <div className="flex items-end gap-2">
         <button
@@ -146,7 +179,10 @@ export function Composer({
         <textarea
           id="composer"
           value={text}
-          onChange={(event) => setDraft(event.target.value || null)}
+          onChange={(event) => {
+            setDraft(event.target.value || null);
+            if (event.target.value) onTyping();
+          }}
           onKeyDown={onKeyDown}
           onPaste={(event) => {
             // A screenshot on the clipboard is a file to attach, not text.

@@ -2,10 +2,12 @@ import { Link, useLocation } from "@remix-run/react";
 import type { ConversationSummary } from "../api/types";
 import { ChannelBadge } from "../ui/channel-badge";
 import { untilLabel } from "../ui/time";
+import type { Teammate } from "./team-presence";
 
 /**
  * Who the conversation is with, first and in full where it fits; then, on one small line, the channel, who
- * has it and the reply window. "Assign to me" when the signed-in user may take it.
+ * has it and the reply window, and which teammates have it open too. "Assign to me" when the signed-in user may
+ * take it.
  */
 export function ConversationHeader({
   conversation,
@@ -13,6 +15,7 @@ export function ConversationHeader({
   canTakeAssigned,
   onAssignToMe,
   onShowDetails,
+  viewers,
 }: {
   conversation: ConversationSummary;
   userId: string | undefined;
@@ -20,6 +23,8 @@ export function ConversationHeader({
   canTakeAssigned: boolean;
   onAssignToMe: () => void;
   onShowDetails: () => void;
+  /** Teammates with this conversation open now. */
+  viewers: Teammate[];
 }) {
   const location = useLocation();
   const name = conversation.contact.displayName ?? conversation.contact.handle ?? "Unknown member";
@@ -71,6 +76,11 @@ export function ConversationHeader({
         </p>
         <div className="flex items-center gap-2 sm:hidden">{buttons}</div>
       </div>
+      {viewers.length > 0 ? (
+        <p className="mt-0.5 text-xs text-emerald-800" data-testid="conversation-viewers">
+          Also here: {viewers.map((viewer) => viewer.name).join(", ")}
+        </p>
+      ) : null}
     </header>
   );
 }

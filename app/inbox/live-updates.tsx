@@ -208,6 +208,9 @@ export function LiveUpdates({
   );
 }
 
+/** The page's Realtime client once connected (null before, or without a workspace). */
+export const useLiveClient = () => useContext(LiveContext).client;
+
 /** Whether the workspace channel is up: lists poll only while it is not. */
 export function useLiveState(): LiveState {
   return useContext(LiveContext).state;

@@ -18,10 +18,12 @@ export function NoteComposer({
   conversation,
   userId,
   onError,
+  onTyping,
 }: {
   conversation: ConversationSummary;
   userId: string | undefined;
   onError: (message: string) => void;
+  onTyping: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -137,6 +139,7 @@ export function NoteComposer({
           value={text}
           onChange={(event) => {
             setDraft(event.target.value || null);
+            if (event.target.value) onTyping();
             setQuery(mentionQuery(event.target.value, event.target.selectionStart));
             setHighlighted(0);
           }}

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { ConversationSummary } from "../api/types";
-import { Composer } from "./composer";
+import { Composer, type RecentTeamReply } from "./composer";
 import { NoteComposer } from "./note-composer";
 import type { OutgoingFiles } from "./outgoing-files";
 
@@ -10,6 +10,10 @@ export function ReplyArea(props: {
   userId: string | undefined;
   files: OutgoingFiles;
   onError: (message: string) => void;
+  /** Tells the team one is writing (a reply, or a note). */
+  onTyping: (note: boolean) => void;
+  /** A teammate's reply to the member in the last minute, which the composer asks about before sending another. */
+  recentTeamReply: RecentTeamReply | null;
 }) {
   const [mode, setMode] = useState<"reply" | "note">("reply");
   const toggle = (value: "reply" | "note", label: string) => (
@@ -35,9 +39,21 @@ export function ReplyArea(props: {
         {toggle("note", "Private note")}
       </div>
       {mode === "reply" ? (
-        <Composer conversation={props.conversation} userId={props.userId} files={props.files} onError={props.onError} />
+        <Composer
+          conversation={props.conversation}
+          userId={props.userId}
+          files={props.files}
+          onError={props.onError}
+          onTyping={() => props.onTyping(false)}
+          recentTeamReply={props.recentTeamReply}
+        />
       ) : (
-        <NoteComposer conversation={props.conversation} userId={props.userId} onError={props.onError} />
+        <NoteComposer
+          conversation={props.conversation}
+          userId={props.userId}
+          onError={props.onError}
+          onTyping={() => props.onTyping(true)}
+        />
       )}
     </div>
   );

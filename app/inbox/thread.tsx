@@ -13,6 +13,7 @@ import { useOutgoingFiles } from "./outgoing-files";
 import { ReplyArea } from "./reply-area";
 import { isUnstored, useSendReply, useUnsentReplies } from "./send-reply";
 import { useTeamNames } from "./team-names";
+import { typingLine, useTeamPresence } from "./team-presence";
 
 export function Thread({
   conversation,
@@ -32,7 +33,12 @@ export function Thread({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const threadLive = useLiveThread(conversation.id);
-  const { nameOf } = useTeamNames(conversation.workspaceId, userId);
+  const { nameOf, members } = useTeamNames(conversation.workspaceId, userId);
+  const myself = members.find((member) => member.userId === userId);
+  const presence = useTeamPresence(
+    conversation.id,
+    myself ? { userId: myself.userId, name: myself.name ?? myself.email ?? "A teammate" } : null,
+  );
   const messages = useInfiniteQuery(
     trpc.messages.list.infiniteQueryOptions(
       { conversationId: conversation.id, limit: 50 },
@@ -136,6 +142,7 @@ export function Thread({
         canTakeAssigned={canTakeAssigned}
         onAssignToMe={() => actions.assign(userId ? { id: userId, name: "You", email: null } : null)}
         onShowDetails={onShowDetails}
+        viewers={presence.others}
       />
       {conversation.channel.status !== "active" ? (
         <p role="alert" data-testid="thread-channel-alert" className="bg-amber-100 px-4 py-2 text-sm text-amber-900">
@@ -181,7 +188,26 @@ export function Thread({
         </ol>
         <div ref={bottom} />
       </div>
-      <ReplyArea conversation={conversation} userId={userId} files={files} onError={onError} />
+      <p aria-live="polite" data-testid="typing" className="min-h-5 bg-slate-50 px-4 text-xs italic text-slate-700">
+        {typingLine(presence.typing)}
+      </p>
+      <ReplyArea
+        conversation={conversation}
+        userId={userId}
+        files={files}
+        onError={onError}
+        onTyping={presence.announceTyping}
+        recentTeamReply={recentTeamReply(ordered, userId, nameOf)}
+      />
     </section>
   );
+}
+
+/** How recently a teammate answered the member: a reply sent in the last minute makes the composer ask first. */
+const RECENT_REPLY_MS = 60_000;
+
+function recentTeamReply(messages: Message[], userId: string | undefined, nameOf: (id: string | null) => string | null) {
+  const last = messages.findLast((message) => message.direction === "outbound" && message.sender === "staff");
+  if (!last || last.senderUserId === userId || Date.now() - last.createdAt.getTime() > RECENT_REPLY_MS) return null;
+  return { id: last.id, name: nameOf(last.senderUserId) ?? "A teammate", at: last.createdAt };
 }

@@ -206,3 +206,65 @@ describe("Realtime stand-in, through the real supabase-js client", () => {
     expect(outcome).toBe("http 401");
   });
 });
+
+describe("Realtime stand-in: presence and typing on a conversation's team topic", () => {
+  /** Joins with presence under the user's id, as the inbox does; `present` is who else it sees. */
+  function joinTeam({ client }: { client: SupabaseClient }, conversationId: string, key: string) {
+    const channel = client.channel(`team:conversation:${conversationId}`, {
+      config: { private: true, presence: { key } },
+    });
+    const typing: Record<string, unknown>[] = [];
+    const present = () => Object.keys(channel.presenceState()).sort();
+    channel.on("presence", { event: "sync" }, () => {});
+    channel.on("broadcast", { event: "typing" }, (message) => typing.push(message.payload));
+    const joined = new Promise<string>((resolve) => channel.subscribe((status) => status !== "CLOSED" && resolve(status)));
+    return { channel, typing, present, joined };
+  }
+
+  it("teammates see each other arrive and leave, and each other's typing; an outsider cannot join", async () => {
+    const gym = await memberOfNewWorkspace("agent");
+    const colleague = await memberOfNewWorkspace("agent");
+    await superuserSql()`insert into public.memberships (workspace_id, user_id, role) values (${gym.workspaceId}, ${colleague.user.id}, 'agent')`;
+    const { conversationId } = await createConversation(gym.workspaceId);
+
+    const first = await realtimeClient(gym.session.access_token);
+    const a = joinTeam(first, conversationId, gym.user.id);
+    expect(await a.joined).toBe("SUBSCRIBED");
+    expect(await a.channel.track({ name: "Alex" })).toBe("ok");
+    const second = await realtimeClient(colleague.session.access_token);
+    const b = joinTeam(second, conversationId, colleague.user.id);
+    expect(await b.joined).toBe("SUBSCRIBED");
+    await b.channel.track({ name: "Casey" });
+    await until(() => (a.present().length === 2 ? true : undefined), "both present for A");
+    expect(b.present()).toEqual([colleague.user.id, gym.user.id].sort());
+
+    await b.channel.send({ type: "broadcast", event: "typing", payload: { userId: colleague.user.id } });
+    expect(await until(() => a.typing[0], "A hears B typing")).toEqual({ userId: colleague.user.id });
+    expect(b.typing).toEqual([]);
+
+    await second.client.removeAllChannels();
+    await until(() => (a.present().length === 1 ? true : undefined), "B's leave");
+    expect(a.present()).toEqual([gym.user.id]);
+
+    const stranger = await memberOfNewWorkspace("admin");
+    const outsider = joinTeam(await realtimeClient(stranger.session.access_token), conversationId, stranger.user.id);
+    expect(await outsider.joined).toBe("CHANNEL_ERROR");
+  });
+
+  it("nobody can broadcast on a conversation's own topic, where Frontdesk's events are", async () => {
+    const gym = await memberOfNewWorkspace("agent");
+    const { conversationId } = await createConversation(gym.workspaceId);
+    const listener = join(await realtimeClient(gym.session.access_token), `conversation:${conversationId}`);
+    const speaker = await realtimeClient(gym.session.access_token);
+    const channel = speaker.client.channel(`conversation:${conversationId}`, {
+      config: { private: true, broadcast: { ack: true } },
+    });
+    await new Promise((resolve) => channel.subscribe((status) => status === "SUBSCRIBED" && resolve(status)));
+    expect(await listener.joined).toMatchObject({ status: "SUBSCRIBED" });
+    expect(await channel.send({ type: "broadcast", event: "message", payload: { id: "forged" } })).not.toBe("ok");
+    await addMessage(conversationId, { text: "real" });
+    const real = await until(() => listener.received.find((m) => m.event === "message"), "the real message");
+    expect(real.payload).toMatchObject({ text: "real" });
+    expect(listener.received.some((m) => m.payload.id === "forged")).toBe(false);
+  });
+});

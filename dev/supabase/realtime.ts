@@ -4,6 +4,8 @@ import { type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
 import postgres from "postgres";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import type { SigningKeys } from "./keys";
+import { type Channel, type Connection, decode, decodeUserBroadcast, type Frame, send } from "./realtime-frames";
+import { createClientSignals } from "./realtime-presence";
 
 /**
  * Supabase Realtime's websocket, as much of it as Frontdesk uses: Phoenix frames (vsn 1.0.0 objects
@@ -11,28 +13,12 @@ import type { SigningKeys } from "./keys";
  * SELECT policy run as the joining user, token refresh and expiry, and fan-out of what
  * `realtime.send()` commits, read from the WAL by logical decoding like hosted Realtime (the
  * publication is in dev/postgres/supabase-surface.sql) while anyone is subscribed, so writers never
- * wait for it. Presence, client broadcasts and postgres_changes are not served: Frontdesk uses none.
+ * wait for it. Presence and clients' own broadcasts (typing) as the INSERT policy allows
+ * (./realtime-presence.ts); postgres_changes are not served: Frontdesk uses none.
  */
 export interface Realtime {
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   stop(): Promise<void>;
-}
-
-type Frame = { joinRef: string | null; ref: string | null; topic: string; event: string; payload: Record<string, unknown> };
-
-interface Channel {
-  /** The name `realtime.topic()` sees: the client's topic without `realtime:`. */
-  name: string;
-  fullTopic: string;
-  joinRef: string | null;
-  isPrivate: boolean;
-  expiry?: NodeJS.Timeout;
-}
-
-interface Connection {
-  socket: WebSocket;
-  vsn: "1.0.0" | "2.0.0";
-  channels: Map<string, Channel>;
 }
 
 const ALLOWED_ROLES = new Set(["anon", "authenticated", "service_role"]);
@@ -55,6 +41,7 @@ export async function startRealtime(options: {
   const server = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 });
   /** Private and public subscribers by topic name, for fan-out. */
   const subscribers = new Map<string, Set<{ connection: Connection; channel: Channel }>>();
+  const signals = createClientSignals((topic) => subscribers.get(topic) ?? []);
 
   const log = (event: string, fields: Record<string, unknown> = {}) =>
     options.onLog?.(JSON.stringify({ level: "info", source: "realtime", event, ...fields }));
@@ -179,6 +166,25 @@ export async function startRealtime(options: {
     return allowed;
   }
 
+  /** Whether the user may send on a topic (presence, or their own broadcasts): the INSERT policy, tried and rolled back. */
+  async function mayWrite(name: string, claims: JWTPayload, extension: "broadcast" | "presence"): Promise<boolean> {
+    let allowed = false;
+    await sql
+      .begin(async (tx) => {
+        await tx`select set_config('role', ${String(claims.role)}, true),
+                        set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                        set_config('realtime.topic', ${name}, true)`;
+        await tx`insert into realtime.messages (topic, extension, private) values (${name}, ${extension}, true)`;
+        allowed = true;
+        throw new RolledBack();
+      })
+      .catch((error: unknown) => {
+        if (error instanceof RolledBack || (error as { code?: string }).code === "42501") return;
+        throw error;
+      });
+    return allowed;
+  }
+
   async function authorize(channel: Channel, token: unknown): Promise<{ claims: JWTPayload } | { reason: string }> {
     const verified = await verify(token);
     if ("reason" in verified) return verified;
@@ -215,6 +221,7 @@ export async function startRealtime(options: {
     if (!set) return;
     for (const entry of set) if (entry.channel === channel) set.delete(entry);
     if (set.size === 0) subscribers.delete(channel.name);
+    signals.left(channel);
     if (subscribers.size === 0) stopReadingWhenIdle();
   }
 
@@ -229,7 +236,12 @@ export async function startRealtime(options: {
   }
 
   async function onJoin(connection: Connection, frame: Frame, apiKey: string) {
-    const config = (frame.payload.config ?? {}) as { private?: boolean; postgres_changes?: unknown[] };
+    const config = (frame.payload.config ?? {}) as {
+      private?: boolean;
+      postgres_changes?: unknown[];
+      presence?: { key?: unknown };
+      broadcast?: { self?: unknown };
+    };
     const existing = connection.channels.get(frame.topic);
     if (existing) leave(connection, existing);
     if ((config.postgres_changes ?? []).length > 0) {
@@ -241,12 +253,21 @@ export async function startRealtime(options: {
       fullTopic: frame.topic,
       joinRef: frame.joinRef,
       isPrivate: config.private === true,
+      presenceKey: typeof config.presence?.key === "string" && config.presence.key ? config.presence.key : crypto.randomUUID(),
+      self: config.broadcast?.self === true,
+      mayWrite: { broadcast: true, presence: true },
     };
     const result = await authorize(channel, frame.payload.access_token ?? apiKey);
     if ("reason" in result) {
       log("join_refused", { private: channel.isPrivate });
       reply(connection, frame, "error", { reason: result.reason });
       return;
+    }
+    if (channel.isPrivate) {
+      channel.mayWrite = {
+        broadcast: await mayWrite(channel.name, result.claims, "broadcast"),
+        presence: await mayWrite(channel.name, result.claims, "presence"),
+      };
     }
     await startReading();
     connection.channels.set(frame.topic, channel);
@@ -255,6 +276,7 @@ export async function startRealtime(options: {
     subscribers.set(channel.name, set);
     armExpiry(connection, channel, result.claims);
     reply(connection, frame, "ok", { postgres_changes: [] });
+    signals.joined(connection, channel);
   }
 
   async function onAccessToken(connection: Connection, frame: Frame) {
@@ -272,6 +294,13 @@ export async function startRealtime(options: {
         return onJoin(connection, frame, apiKey);
       case "access_token":
         return onAccessToken(connection, frame);
+      case "presence": {
+        const channel = connection.channels.get(frame.topic);
+        const allowed = channel ? signals.presence(channel, frame.payload.event, frame.payload.payload) : false;
+        return allowed
+          ? reply(connection, frame, "ok", {})
+          : reply(connection, frame, "error", { reason: "You do not have permissions to track presence on this topic" });
+      }
       case "phx_leave": {
         const channel = connection.channels.get(frame.topic);
         if (channel) leave(connection, channel);
@@ -282,12 +311,25 @@ export async function startRealtime(options: {
     }
   }
 
+  function onUserBroadcast(connection: Connection, data: RawData) {
+    const message = decodeUserBroadcast(
+      Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]),
+    );
+    if (!message) return;
+    const channel = connection.channels.get(message.topic);
+    const relayed = channel ? signals.broadcast(channel, message) : false;
+    if (!message.ref) return;
+    const frame = { joinRef: message.joinRef || null, ref: message.ref, topic: message.topic, event: "broadcast", payload: {} };
+    if (relayed) reply(connection, frame, "ok", {});
+    else reply(connection, frame, "error", { reason: "You do not have permissions to broadcast on this topic" });
+  }
+
   server.on("connection", (socket: WebSocket, request: http.IncomingMessage, apiKey: string) => {
     const vsn = new URL(request.url ?? "/", "http://local").searchParams.get("vsn") === "2.0.0" ? "2.0.0" : "1.0.0";
     const connection: Connection = { socket, vsn, channels: new Map() };
     socket.on("message", (data: RawData, isBinary: boolean) => {
-      // vsn 2.0.0 clients send only their own broadcasts as binary frames; Frontdesk sends none.
-      if (isBinary) return;
+      // vsn 2.0.0 clients send their own broadcasts as binary frames.
+      if (isBinary) return onUserBroadcast(connection, data);
       const frame = decode(connection.vsn, data.toString());
       if (!frame) return;
       Promise.resolve(onFrame(connection, frame, apiKey)).catch((error: unknown) => {
@@ -399,38 +441,4 @@ function decodeInsert(message: Buffer, relations: Map<number, Relation>): Broadc
     payload: values.payload ? JSON.parse(values.payload) : null,
     private: values.private === "t",
   };
-}
-
-function send(connection: Connection, frame: Frame) {
-  if (connection.socket.readyState !== connection.socket.OPEN) return;
-  const { joinRef, ref, topic, event, payload } = frame;
-  connection.socket.send(
-    connection.vsn === "2.0.0"
-      ? JSON.stringify([joinRef, ref, topic, event, payload])
-      : JSON.stringify({ join_ref: joinRef, ref, topic, event, payload }),
-  );
-}
-
-function decode(vsn: Connection["vsn"], text: string): Frame | null {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (vsn === "2.0.0" && Array.isArray(parsed) && parsed.length === 5) {
-      const [joinRef, ref, topic, event, payload] = parsed as [string | null, string | null, unknown, unknown, unknown];
-      if (typeof topic === "string" && typeof event === "string" && isRecord(payload))
-        return { joinRef, ref, topic, event, payload };
-    }
-    if (vsn === "1.0.0" && isRecord(parsed)) {
-      const { join_ref, ref, topic, event, payload } = parsed as Record<string, unknown>;
-      if (typeof topic === "string" && typeof event === "string" && isRecord(payload)) {
-        return { joinRef: (join_ref as string | null) ?? null, ref: (ref as string | null) ?? null, topic, event, payload };
-      }
-    }
-  } catch {
-    return null;
-  }
-  return null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -31,6 +31,10 @@ beforeAll(async () => {
     values (${owner.workspaceId}, ${owner.user.id}, now(), '[{"id":"1","name":"Private Page"}]') returning id`;
   await superuserSql()`
     insert into public.workspace_invites (workspace_id, email, role) values (${owner.workspaceId}, 'coach@frontdesk.test', 'agent')`;
+  await superuserSql()`
+    insert into public.notifications (workspace_id, user_id, kind, conversation_id)
+    values (${owner.workspaceId}, ${owner.user.id}, 'assigned', ${conversation.conversationId})`;
+  await superuserSql()`insert into public.notification_preferences (user_id, sound) values (${owner.user.id}, true)`;
   a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, attemptId: attempt?.id ?? "", ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
@@ -65,6 +69,11 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     ["team.changeRole", (c) => c.team.changeRole({ workspaceId: a.workspaceId, userId: a.userId, role: "agent" })],
     ["team.remove", (c) => c.team.remove({ workspaceId: a.workspaceId, userId: a.userId })],
     ["audit.list", (c) => c.audit.list({ workspaceId: a.workspaceId })],
+    ["notifications.list", (c) => c.notifications.list({ workspaceId: a.workspaceId })],
+    [
+      "messages.addNote",
+      (c) => c.messages.addNote({ conversationId: a.conversationId, clientMessageId: crypto.randomUUID(), text: "hi" }),
+    ],
     ["conversations.list", (c) => c.conversations.list({ workspaceId: a.workspaceId })],
     ["conversations.list (search)", (c) => c.conversations.list({ workspaceId: a.workspaceId, search: "private" })],
     ["conversations.get", (c) => c.conversations.get({ conversationId: a.conversationId })],
@@ -101,17 +110,19 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
 describe("SQL as authenticated with B's claims", () => {
   it("sees zero of A's rows in every public table, including tables added later", async () => {
     const tables = await superuserSql()<{ table: string; column: string }[]>`
-      select c.relname as table, case when c.relname = 'workspaces' then 'id' else 'workspace_id' end as column
+      select c.relname as table,
+             case c.relname when 'workspaces' then 'id' when 'notification_preferences' then 'user_id' else 'workspace_id' end
+               as column
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind in ('r', 'p')`;
     expect(tables.length).toBeGreaterThanOrEqual(9);
     for (const { table, column } of tables) {
-      const total = await superuserSql().unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [
-        a.workspaceId,
-      ]);
+      // A person's own rows (their preferences) are theirs in every workspace: keyed by A's user.
+      const owner = column === "user_id" ? a.userId : a.workspaceId;
+      const total = await superuserSql().unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [owner]);
       // A table user requests may not read at all (pending_receipts) shows nothing either.
       const seen = await withUser(intruder.claims, (tx) =>
-        tx.unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [a.workspaceId]),
+        tx.unsafe(`select count(*)::int as n from public.${table} where ${column} = $1`, [owner]),
       ).catch((error: Error) => (/permission denied/.test(error.message) ? [{ n: 0 }] : Promise.reject(error)));
       expect({ table, seen: seen[0]?.n }).toEqual({ table, seen: 0 });
       expect({ table, exists: total[0]?.n > 0 }).toEqual({ table, exists: true });
