@@ -47,6 +47,13 @@ test("an admin invites a manager by email; the manager sets a password, sees the
   await expect(invitee.getByRole("button", { name: "Remove" })).toHaveCount(0);
   await expect(invitee.getByTestId("team-member").filter({ hasText: "Morgan Lee" })).toContainText("Manager");
   await theirs.close();
+  // A used invitation link says so, and what to do.
+  const later = await browser.newContext();
+  const again = await later.newPage();
+  await again.goto(link.toString());
+  await expect(again.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+  await expect(again.getByText("An invitation? Ask your gym's admin to send it again.")).toBeVisible();
+  await later.close();
 
   // The admin sees them joined, with no invitation left open; the link has done its work.
   await page.reload();

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { config } from "../../server/lib/config";
 import { logger } from "../../server/lib/logger";
-import { spend, tooManyAttemptsMessage } from "../../server/lib/rate-limits";
+import { spend } from "../../server/lib/rate-limits";
 import { supabaseForRequest } from "./session.server";
+import { tooManyAttempts } from "./too-many-attempts.server";
 
 const log = logger.child({ component: "password-reset" });
 
@@ -18,15 +19,7 @@ export type ResetOutcome = { ok: true } | { ok: false; status: 429 | 503; messag
  */
 export async function requestPasswordReset(request: Request, clientIp: string, email: string): Promise<ResetOutcome> {
   const limit = await spend("passwordResetsPerIp", clientIp, log);
-  if (!limit.allowed) {
-    const seconds = limit.retryAfterSeconds;
-    return {
-      ok: false,
-      status: 429,
-      message: tooManyAttemptsMessage(seconds),
-      headers: new Headers({ "Retry-After": String(seconds) }),
-    };
-  }
+  if (!limit.allowed) return tooManyAttempts(limit.retryAfterSeconds);
   const { supabase } = supabaseForRequest(request, clientIp);
   const { error } = await supabase.auth.resetPasswordForEmail(email, { redirectTo: `${config().APP_URL}/auth/confirm` });
   // Auth's own once-a-minute limit per address says only that this address has an account: answered as a success.

@@ -1,6 +1,7 @@
 import { logger } from "../../server/lib/logger";
-import { forgive, spend, tooManyAttemptsMessage } from "../../server/lib/rate-limits";
+import { forgive, spend } from "../../server/lib/rate-limits";
 import { supabaseForRequest } from "./session.server";
+import { tooManyAttempts } from "./too-many-attempts.server";
 
 export type SignInOutcome =
   | { ok: true; headers: Headers }
@@ -20,24 +21,14 @@ export async function signInWithPassword(
   const account = credentials.email.toLowerCase();
   const [perAccount, perIp] = [await spend("signInPerAccount", account, log), await spend("signInPerIp", clientIp, log)];
   const refused = [perAccount, perIp].flatMap((outcome) => (outcome.allowed ? [] : [outcome.retryAfterSeconds]));
-  if (refused.length > 0) {
-    const seconds = Math.max(...refused);
-    return {
-      ok: false,
-      status: 429,
-      message: tooManyAttemptsMessage(seconds),
-      headers: new Headers({ "Retry-After": String(seconds) }),
-    };
-  }
+  if (refused.length > 0) return tooManyAttempts(Math.max(...refused));
   const { supabase, headers } = supabaseForRequest(request, clientIp);
   const { error } = await supabase.auth.signInWithPassword(credentials);
   if (!error) {
     await forgive("signInPerAccount", account);
     return { ok: true, headers };
   }
-  if (error.status === 429) {
-    return { ok: false, status: 429, message: tooManyAttemptsMessage(60), headers: new Headers({ "Retry-After": "60" }) };
-  }
+  if (error.status === 429) return tooManyAttempts(60);
   if (error.code === "email_not_confirmed") {
     const message = "Confirm your email first: follow the link we sent you. Signing up again with it sends a new one.";
     return { ok: false, status: 400, message, headers };

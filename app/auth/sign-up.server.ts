@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { config } from "../../server/lib/config";
 import { logger } from "../../server/lib/logger";
-import { spend, tooManyAttemptsMessage } from "../../server/lib/rate-limits";
+import { spend } from "../../server/lib/rate-limits";
 import { INVITE_ONLY_MESSAGE } from "../../server/services/gym-signup";
 import { supabaseForRequest } from "./session.server";
+import { tooManyAttempts } from "./too-many-attempts.server";
 
 const log = logger.child({ component: "sign-up" });
 
@@ -29,15 +30,7 @@ export async function signUp(
 ): Promise<SignUpOutcome> {
   if (!signupIsOpen()) return { ok: false, status: 403, message: INVITE_ONLY_MESSAGE };
   const limit = await spend("signUpPerIp", clientIp, log);
-  if (!limit.allowed) {
-    const seconds = limit.retryAfterSeconds;
-    return {
-      ok: false,
-      status: 429,
-      message: tooManyAttemptsMessage(seconds),
-      headers: new Headers({ "Retry-After": String(seconds) }),
-    };
-  }
+  if (!limit.allowed) return tooManyAttempts(limit.retryAfterSeconds);
   const { supabase } = supabaseForRequest(request, clientIp);
   const emailRedirectTo = `${config().APP_URL}/auth/confirm`;
   const { error } =

@@ -60,9 +60,9 @@ export default function Inbox() {
               Channels
             </Link>
           ) : null}
-          <span className="hidden text-slate-700 lg:inline" data-testid="signed-in-as">
+          <Link to="/account" className="hidden text-slate-700 hover:underline lg:inline" data-testid="signed-in-as">
             {email}
-          </span>
+          </Link>
           <Form method="post" action="/logout">
             <button type="submit" className="whitespace-nowrap rounded-md border border-slate-400 px-3 py-1.5 hover:bg-slate-100">
               Sign out
