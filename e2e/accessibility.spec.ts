@@ -39,6 +39,13 @@ test("sign-in, inbox, thread and channels have no serious or critical accessibil
   await page.goto("/account");
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
+
+  await page.goto("/settings/replies");
+  await page.getByLabel("Shortcut").fill("hours");
+  await page.getByLabel("Text").fill("We open at 6.");
+  await page.getByRole("button", { name: "Add saved reply" }).click();
+  await expect(page.getByTestId("saved-reply")).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test("the password reset pages have no serious or critical accessibility violations", async ({ page }) => {

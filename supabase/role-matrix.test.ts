@@ -27,6 +27,7 @@ let gym: {
   uploadedPath: string;
   /** An open invitation. */
   inviteId: string;
+  savedReplyId: string;
   theirsConversationId: string;
   attemptId: string;
 };
@@ -86,6 +87,8 @@ beforeAll(async () => {
   await sql`insert into public.notifications (workspace_id, user_id, kind, conversation_id)
             values (${workspaceId}, ${users.agent.id}, 'assigned', ${free.conversationId})`;
   await sql`insert into public.notification_preferences (user_id, sound) values (${users.agent.id}, true)`;
+  const [savedReply] = await sql<{ id: string }[]>`
+    insert into public.saved_replies (workspace_id, shortcut, body) values (${workspaceId}, 'hours', 'We open at 6') returning id`;
   const [invite] = await sql<{ id: string }[]>`
     insert into public.workspace_invites (workspace_id, email, role, invited_by)
     values (${workspaceId}, ${`invited-${randomUUID().slice(0, 8)}@frontdesk.test`}, 'agent', ${users.admin.id}) returning id`;
@@ -115,6 +118,7 @@ beforeAll(async () => {
     unavailableMediaMessageId: givenUp?.id ?? "",
     uploadedPath,
     inviteId: invite?.id ?? "",
+    savedReplyId: savedReply?.id ?? "",
   };
 });
 
@@ -254,6 +258,16 @@ const TABLES: Record<string, TableCase> = {
       delete: () => `delete from public.notification_preferences returning user_id`,
     },
     expect: readOnly({ admin: "no", manager: "no", agent: "yes", outsider: "no" }),
+  },
+  saved_replies: {
+    statements: {
+      select: () => `select id from public.saved_replies where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.saved_replies (workspace_id, shortcut, body) values (${inGym()}, 'forged', 'x') returning id`,
+      update: () => `update public.saved_replies set body = 'overwritten' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.saved_replies where workspace_id = ${inGym()} returning id`,
+    },
+    expect: readOnly(members),
   },
   pending_receipts: {
     statements: {
@@ -465,6 +479,22 @@ const FUNCTIONS = (): FunctionCase[] => [
     name: "mark one's notifications read",
     call: () => `select app.mark_notifications_read(null)::text as outcome`,
     expect: { admin: "0", manager: "0", agent: "1", outsider: "0" },
+  },
+  {
+    name: "create a saved reply",
+    call: () =>
+      `select outcome from app.save_saved_reply(${inGym()}, null, 'prices-${randomUUID().slice(0, 6)}', 'From 39 a month')`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "edit a saved reply",
+    call: () => `select outcome from app.save_saved_reply(${inGym()}, '${gym.savedReplyId}', 'hours', 'We open at 5')`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "delete a saved reply",
+    call: () => `select app.delete_saved_reply('${gym.savedReplyId}') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
   },
   {
     name: "join a workspace without an invitation",

@@ -318,6 +318,25 @@ create table public.pending_receipts (
 );
 alter table public.pending_receipts enable row level security;
 
+create table public.saved_replies (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  shortcut text not null,
+  body text not null,
+  created_by uuid,
+  updated_by uuid,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint saved_replies_pkey PRIMARY KEY (id),
+  constraint saved_replies_workspace_id_shortcut_key UNIQUE (workspace_id, shortcut),
+  constraint saved_replies_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint saved_replies_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint saved_replies_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint saved_replies_body_check CHECK (((char_length(btrim(body)) >= 1) AND (char_length(btrim(body)) <= 4096))),
+  constraint saved_replies_shortcut_check CHECK ((shortcut ~ '^[a-z0-9][a-z0-9_-]{0,31}$'::text))
+);
+alter table public.saved_replies enable row level security;
+
 create table public.webhook_events (
   id bigint generated always as identity not null,
   workspace_id uuid,
@@ -1086,6 +1105,30 @@ begin
   perform app.audit(new_id, 'workspace', new_id, 'workspace.created', jsonb_build_object('admin', p_admin));
   return query select 'created'::text, new_id;
 end;
+$function$;
+
+CREATE OR REPLACE FUNCTION app.delete_saved_reply(reply uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_reply record;
+begin
+  select r.workspace_id, r.shortcut into found_reply from public.saved_replies r
+  where r.id = reply and r.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then
+    return 'not_found';
+  end if;
+  if app.member_role(found_reply.workspace_id) = 'agent' then
+    return 'forbidden';
+  end if;
+  delete from public.saved_replies where id = reply;
+  perform app.audit(found_reply.workspace_id, 'saved_reply', reply, 'saved_reply.deleted',
+                    jsonb_build_object('shortcut', found_reply.shortcut));
+  return 'changed';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.disconnect_channel(channel uuid)
@@ -1985,6 +2028,53 @@ AS $function$
     new_message = excluded.new_message, desktop = excluded.desktop, sound = excluded.sound, updated_at = now()
 $function$;
 
+CREATE OR REPLACE FUNCTION app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, OUT outcome text, OUT reply_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+begin
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role = 'agent' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if new_shortcut !~ '^[a-z0-9][a-z0-9_-]{0,31}$' or char_length(btrim(coalesce(new_body, ''))) not between 1 and 4096 then
+    outcome := 'invalid';
+    return;
+  end if;
+  begin
+    if reply is null then
+      insert into public.saved_replies (workspace_id, shortcut, body, created_by, updated_by)
+      values (target_workspace, new_shortcut, new_body, (select auth.uid()), (select auth.uid()))
+      returning id into reply_id;
+    else
+      update public.saved_replies set shortcut = new_shortcut, body = new_body, updated_by = (select auth.uid()),
+                                      updated_at = now()
+      where id = reply and workspace_id = target_workspace
+      returning id into reply_id;
+      if reply_id is null then
+        outcome := 'not_found';
+        return;
+      end if;
+    end if;
+  exception when unique_violation then
+    outcome := 'taken';
+    return;
+  end;
+  outcome := 'changed';
+  perform app.audit(target_workspace, 'saved_reply', reply_id, case when reply is null then 'saved_reply.created'
+                                                                   else 'saved_reply.edited' end,
+                    jsonb_build_object('shortcut', new_shortcut));
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.schedule_media_sends(message_ids uuid[])
  RETURNS void
  LANGUAGE plpgsql
@@ -2448,6 +2538,9 @@ create policy notification_preferences_select_own on public.notification_prefere
 create policy notifications_select_own on public.notifications as permissive for select to authenticated
   using (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
 
+create policy saved_replies_select_member on public.saved_replies as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
 create policy webhook_events_select_admin on public.webhook_events as permissive for select to authenticated
   using ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
 
@@ -2501,6 +2594,8 @@ grant all on public.notification_preferences to service_role;
 grant select on public.notifications to authenticated;
 grant all on public.notifications to service_role;
 grant all on public.pending_receipts to service_role;
+grant select on public.saved_replies to authenticated;
+grant all on public.saved_replies to service_role;
 grant select on public.webhook_events to authenticated;
 grant all on public.webhook_events to service_role;
 grant select on public.workspace_invites to authenticated;
@@ -2528,6 +2623,8 @@ grant execute on function app.claim_connect_callback(attempt uuid) to authentica
 grant execute on function app.connect_pick_window() to public;
 grant execute on function app.conversation_event(c public.conversations) to public;
 grant execute on function app.create_gym(p_name text, p_admin uuid) to service_role;
+grant execute on function app.delete_saved_reply(reply uuid) to authenticated;
+grant execute on function app.delete_saved_reply(reply uuid) to service_role;
 grant execute on function app.disconnect_channel(channel uuid) to authenticated;
 grant execute on function app.enqueue_profile_lookups() to public;
 grant execute on function app.enqueue_send_confirmations() to public;
@@ -2573,6 +2670,8 @@ grant execute on function app.revoke_invite(target_invite uuid) to authenticated
 grant execute on function app.revoke_invite(target_invite uuid) to service_role;
 grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to authenticated;
 grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to service_role;
+grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, OUT outcome text, OUT reply_id uuid) to authenticated;
+grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, OUT outcome text, OUT reply_id uuid) to service_role;
 grant execute on function app.schedule_media_sends(message_ids uuid[]) to service_role;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;

@@ -12,6 +12,7 @@ export type TeamRoster = Data<Outputs["team"]["roster"]>;
 export type AuditPage = Data<Outputs["audit"]["list"]>;
 export type NotificationList = Data<Outputs["notifications"]["list"]>;
 export type NotificationPreferences = Data<Outputs["notifications"]["preferences"]>;
+export type SavedReply = Data<Outputs["savedReplies"]["list"]>["replies"][number];
 export type ConversationPageResult = Outputs["conversations"]["list"];
 export type ConversationListItem = Data<ConversationPageResult>["items"][number];
 export type MessagePageResult = Outputs["messages"]["list"];

@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useRef, useState } from "react";
 import { CAPTION_LIMIT } from "../../supabase/functions/_shared/outbound-media";
+import { unfilledVariables } from "../../supabase/functions/_shared/reply-variables";
 import type { ConversationSummary } from "../api/types";
 import { providerName } from "../ui/channel-badge";
 import { untilLabel } from "../ui/time";
@@ -7,6 +8,7 @@ import { useDraft } from "./drafts";
 import { FileChips } from "./file-chips";
 import type { OutgoingFiles } from "./outgoing-files";
 import { useFinePointer } from "./pointer";
+import { useSavedReplyPicker } from "./saved-reply-picker";
 import { type ReplyContent, useSendReply } from "./send-reply";
 
 const CLOSED_REASONS = {
@@ -63,6 +65,8 @@ export function Composer({
     },
   });
 
+  const savedReplies = useSavedReplyPicker({ text, conversation, userId, onPick: (filled) => setDraft(filled) });
+
   const { window } = conversation;
   if (window.state === "closed") {
     return (
@@ -86,7 +90,10 @@ export function Composer({
   const limit = attaching && whatsapp ? CAPTION_LIMIT : conversation.channel.textLimit;
   const body = text.trim();
   const tooLong = body.length > limit;
-  const ready = attaching ? files.uploaded.length > 0 && !files.uploading && !tooLong : Boolean(body) && !tooLong;
+  // A saved reply's variable that had no value: the text says {{…}} until someone writes it in.
+  const unfilled = unfilledVariables(body);
+  const ready =
+    unfilled.length === 0 && (attaching ? files.uploaded.length > 0 && !files.uploading && !tooLong : Boolean(body) && !tooLong);
   const submit = () => {
     if (!ready) return;
     // Someone else just answered: say so once, and send on the second press.
@@ -116,6 +123,7 @@ export function Composer({
     setDraft(null);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (savedReplies.onKeyDown(event)) return;
     if (event.key === "Escape") {
       // Out of the box, so j/k and the other shortcuts work again.
       event.preventDefault();
@@ -133,7 +141,7 @@ export function Composer({
   const showCounter = body.length >= limit * COUNTER_FROM;
   return (
     <form
-      className="border-t border-slate-200 bg-white p-3"
+      className="relative border-t border-slate-200 bg-white p-3"
       onSubmit={(event) => {
         event.preventDefault();
         submit();
@@ -153,6 +161,12 @@ export function Composer({
           {recentTeamReply.name} replied to this member{" "}
           {Math.max(1, Math.round((Date.now() - recentTeamReply.at.getTime()) / 1000))} seconds ago. Press Send again to send
           yours too.
+        </p>
+      ) : null}
+      {savedReplies.listbox}
+      {unfilled.length > 0 ? (
+        <p role="alert" data-testid="unfilled-variables" className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Write in {unfilled.map((name) => `{{${name}}}`).join(", ")} before sending: this conversation has no value for it.
         </p>
       ) : null}
       <FileChips files={files} />

@@ -21,6 +21,9 @@ export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boo
           <NavLink to="/settings/team" className={tab}>
             Team
           </NavLink>
+          <NavLink to="/settings/replies" className={tab}>
+            Saved replies
+          </NavLink>
           {isAdmin ? (
             <>
               <NavLink to="/settings/health" className={tab}>

@@ -6,6 +6,7 @@ import { conversationsRouter } from "./routers/conversations";
 import { healthRouter } from "./routers/health";
 import { messagesRouter } from "./routers/messages";
 import { notificationsRouter } from "./routers/notifications";
+import { savedRepliesRouter } from "./routers/saved-replies";
 import { teamRouter } from "./routers/team";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
@@ -19,6 +20,7 @@ export const appRouter = router({
   team: teamRouter,
   audit: auditRouter,
   notifications: notificationsRouter,
+  savedReplies: savedRepliesRouter,
   health: healthRouter,
   workspaces: workspacesRouter,
 });

@@ -13,6 +13,7 @@ let a: {
   attemptId: string;
 };
 let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
+let savedReplyId = "";
 
 beforeAll(async () => {
   const owner = await memberOfNewWorkspace("admin");
@@ -35,6 +36,10 @@ beforeAll(async () => {
     insert into public.notifications (workspace_id, user_id, kind, conversation_id)
     values (${owner.workspaceId}, ${owner.user.id}, 'assigned', ${conversation.conversationId})`;
   await superuserSql()`insert into public.notification_preferences (user_id, sound) values (${owner.user.id}, true)`;
+  const [savedReply] = await superuserSql()<{ id: string }[]>`
+    insert into public.saved_replies (workspace_id, shortcut, body) values (${owner.workspaceId}, 'hours', 'We open at 6')
+    returning id`;
+  savedReplyId = savedReply?.id ?? "";
   a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, attemptId: attempt?.id ?? "", ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
@@ -70,6 +75,9 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     ["team.remove", (c) => c.team.remove({ workspaceId: a.workspaceId, userId: a.userId })],
     ["audit.list", (c) => c.audit.list({ workspaceId: a.workspaceId })],
     ["notifications.list", (c) => c.notifications.list({ workspaceId: a.workspaceId })],
+    ["savedReplies.list", (c) => c.savedReplies.list({ workspaceId: a.workspaceId })],
+    ["savedReplies.save", (c) => c.savedReplies.save({ workspaceId: a.workspaceId, shortcut: "pwned", body: "x" })],
+    ["savedReplies.delete", (c) => c.savedReplies.delete({ id: savedReplyId })],
     [
       "messages.addNote",
       (c) => c.messages.addNote({ conversationId: a.conversationId, clientMessageId: crypto.randomUUID(), text: "hi" }),

@@ -1,0 +1,73 @@
+import { REPLY_VARIABLES, unknownVariables } from "../../supabase/functions/_shared/reply-variables";
+import type { UserClaims } from "../db/client";
+import type { Logger } from "../lib/logger";
+import { fail, ok, type Result } from "../lib/result";
+import { userTransaction } from "./user-transaction";
+import { membershipIn } from "./workspace-membership";
+
+export interface SavedReply {
+  id: string;
+  shortcut: string;
+  body: string;
+  updatedAt: Date;
+}
+
+/** A gym's saved replies, by shortcut, for everyone on the team; `canEdit` for managers and admins. */
+export function listSavedReplies(
+  claims: UserClaims,
+  workspaceId: string,
+  log: Logger,
+): Promise<Result<{ replies: SavedReply[]; canEdit: boolean }>> {
+  return userTransaction(claims, log, "saved_replies.list", async (tx) => {
+    const membership = await membershipIn(tx, workspaceId);
+    if (!membership) return fail("NOT_FOUND", "Workspace not found.");
+    const replies = await tx<SavedReply[]>`
+      select id, shortcut, body, updated_at as "updatedAt" from public.saved_replies
+      where workspace_id = ${workspaceId} order by shortcut`;
+    return ok({ replies: [...replies], canEdit: membership.role !== "agent" });
+  });
+}
+
+const refused = (field: "shortcut" | "body", problem: string) =>
+  fail("VALIDATION", problem, { details: { fieldErrors: { [field]: [problem] } } });
+
+/** Creates (no id) or edits a saved reply (app.save_saved_reply: managers and admins). Unknown variables are refused. */
+export function saveSavedReply(
+  claims: UserClaims,
+  input: { workspaceId: string; id?: string; shortcut: string; body: string },
+  log: Logger,
+): Promise<Result<{ id: string }>> {
+  const unknown = unknownVariables(input.body);
+  if (unknown.length > 0) {
+    const known = Object.keys(REPLY_VARIABLES)
+      .map((name) => `{{${name}}}`)
+      .join(", ");
+    return Promise.resolve(refused("body", `Unknown ${unknown.map((name) => `{{${name}}}`).join(", ")}. You can use ${known}.`));
+  }
+  return userTransaction(claims, log, "saved_replies.save", async (tx) => {
+    const [row] = await tx<{ outcome: string; replyId: string | null }[]>`
+      select outcome, reply_id as "replyId" from app.save_saved_reply(${input.workspaceId}, ${input.id ?? null}, ${input.shortcut},
+                                                                     ${input.body})`;
+    switch (row?.outcome) {
+      case "changed":
+        return ok({ id: row.replyId ?? "" });
+      case "taken":
+        return refused("shortcut", `Another saved reply already uses /${input.shortcut}.`);
+      case "invalid":
+        return refused("shortcut", "Shortcuts are 1–32 lowercase letters, digits, - or _.");
+      case "forbidden":
+        return fail("FORBIDDEN", "Only managers and admins can change saved replies.");
+      default:
+        return fail("NOT_FOUND", "This saved reply no longer exists.");
+    }
+  });
+}
+
+export function deleteSavedReply(claims: UserClaims, id: string, log: Logger): Promise<Result<{ deleted: true }>> {
+  return userTransaction(claims, log, "saved_replies.delete", async (tx) => {
+    const [row] = await tx<{ outcome: string }[]>`select app.delete_saved_reply(${id}) as outcome`;
+    if (row?.outcome === "changed") return ok({ deleted: true as const });
+    if (row?.outcome === "forbidden") return fail("FORBIDDEN", "Only managers and admins can change saved replies.");
+    return fail("NOT_FOUND", "This saved reply no longer exists.");
+  });
+}
