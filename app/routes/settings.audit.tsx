@@ -1,42 +1,30 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { requireUser } from "../auth/session.server";
 import { AuditEntries } from "../settings/audit-entries";
 import { AuditFilters, type AuditFilterValues } from "../settings/audit-filters";
-import { SettingsHeader } from "../settings/settings-header";
-import { WorkspaceGate } from "../settings/workspace-gate";
+import { settingsLoader } from "../settings/settings-loader.server";
+import { SettingsPage } from "../settings/settings-page";
 import { useTRPC } from "../trpc";
-import { useCurrentUser } from "../ui/current-user";
 import { FailureNotice, pagesFailureOf } from "../ui/failure-notice";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Settings · Frontdesk" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { claims, headers } = await requireUser(request);
-  return json({ email: typeof claims.email === "string" ? claims.email : "" }, { headers });
-}
+export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
 
 /** Settings → Audit log, for admins: who did what and when, filtered by person, action and days. */
 export default function AuditSettings() {
   const { email } = useLoaderData<typeof loader>();
-  const current = useCurrentUser();
   return (
-    <div className="flex min-h-full flex-col">
-      <SettingsHeader email={email} isAdmin={current.workspace?.role === "admin"} />
-      <main className="mx-auto w-full max-w-4xl space-y-4 p-4">
-        <h1 className="text-xl font-semibold">Audit log</h1>
-        <WorkspaceGate current={current}>
-          {(workspace) =>
-            workspace.role === "admin" ? (
-              <AuditView workspaceId={workspace.id} />
-            ) : (
-              <p className="text-sm text-slate-700">Only admins can read the audit log.</p>
-            )
-          }
-        </WorkspaceGate>
-      </main>
-    </div>
+    <SettingsPage email={email} title="Audit log" width="4xl">
+      {(workspace) =>
+        workspace.role === "admin" ? (
+          <AuditView workspaceId={workspace.id} />
+        ) : (
+          <p className="text-sm text-slate-700">Only admins can read the audit log.</p>
+        )
+      }
+    </SettingsPage>
   );
 }
 

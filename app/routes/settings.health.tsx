@@ -1,43 +1,30 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
-import { requireUser } from "../auth/session.server";
 import { ChannelHealth, QueueHealth, WebhookHealth } from "../settings/health-sections";
 import { LiveUpdatesHealth } from "../settings/live-updates-health";
-import { SettingsHeader } from "../settings/settings-header";
-import { WorkspaceGate } from "../settings/workspace-gate";
+import { settingsLoader } from "../settings/settings-loader.server";
+import { SettingsPage } from "../settings/settings-page";
 import { useTRPC } from "../trpc";
-import { useCurrentUser } from "../ui/current-user";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
 
 export const meta: MetaFunction = () => [{ title: "Health · Settings · Frontdesk" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { claims, headers } = await requireUser(request);
-  return json({ email: typeof claims.email === "string" ? claims.email : "" }, { headers });
-}
+export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
 
 /** Settings → Health, for admins: is everything arriving, going out and being worked on. Refreshes every 15 s. */
 export default function HealthSettings() {
   const { email } = useLoaderData<typeof loader>();
-  const current = useCurrentUser();
-  const isAdmin = current.workspace?.role === "admin";
   return (
-    <div className="flex min-h-full flex-col">
-      <SettingsHeader email={email} isAdmin={isAdmin} />
-      <main className="mx-auto w-full max-w-4xl space-y-4 p-4">
-        <h1 className="text-xl font-semibold">Health</h1>
-        <WorkspaceGate current={current}>
-          {(workspace) =>
-            workspace.role === "admin" ? (
-              <WorkspaceHealthView workspaceId={workspace.id} />
-            ) : (
-              <p className="text-sm text-slate-700">Only admins can see the workspace's health.</p>
-            )
-          }
-        </WorkspaceGate>
-      </main>
-    </div>
+    <SettingsPage email={email} title="Health" width="4xl">
+      {(workspace) =>
+        workspace.role === "admin" ? (
+          <WorkspaceHealthView workspaceId={workspace.id} />
+        ) : (
+          <p className="text-sm text-slate-700">Only admins can see the workspace's health.</p>
+        )
+      }
+    </SettingsPage>
   );
 }
 

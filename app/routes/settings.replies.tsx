@@ -1,40 +1,27 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { SavedReply } from "../api/types";
-import { requireUser } from "../auth/session.server";
 import { SavedReplyForm } from "../settings/saved-reply-form";
-import { SettingsHeader } from "../settings/settings-header";
-import { WorkspaceGate } from "../settings/workspace-gate";
+import { settingsLoader } from "../settings/settings-loader.server";
+import { SettingsPage } from "../settings/settings-page";
 import { useTRPC } from "../trpc";
-import { useCurrentUser } from "../ui/current-user";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
 import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Saved replies · Settings · Frontdesk" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { claims, headers } = await requireUser(request);
-  return json({ email: typeof claims.email === "string" ? claims.email : "" }, { headers });
-}
+export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
 
 /** Settings → Saved replies: the gym's snippets, typed with `/shortcut` in the composer; managers and admins edit. */
 export default function SavedRepliesSettings() {
   const { email } = useLoaderData<typeof loader>();
-  const current = useCurrentUser();
   const { show, done, toast } = useToast();
   return (
-    <div className="flex min-h-full flex-col">
-      <SettingsHeader email={email} isAdmin={current.workspace?.role === "admin"} />
-      <main className="mx-auto w-full max-w-3xl space-y-4 p-4">
-        <h1 className="text-xl font-semibold">Saved replies</h1>
-        <WorkspaceGate current={current}>
-          {(workspace) => <RepliesView workspaceId={workspace.id} onError={show} onDone={done} />}
-        </WorkspaceGate>
-      </main>
-      {toast}
-    </div>
+    <SettingsPage email={email} title="Saved replies" after={toast}>
+      {(workspace) => <RepliesView workspaceId={workspace.id} onError={show} onDone={done} />}
+    </SettingsPage>
   );
 }
 
