@@ -88,15 +88,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } else if (path.startsWith("/functions/v1/")) {
       proxyToFunctions(req, res, options.functionsUrl);
     } else if (path.startsWith("/storage/v1/")) {
-      handleStorage(req, storage, options.keys, url).then(
-        (reply) => sendStorageReply(res, reply, CORS_HEADERS),
-        (error: unknown) => {
+      handleStorage(req, storage, options.keys, url)
+        .then((reply) => sendStorageReply(res, reply, CORS_HEADERS))
+        .catch((error: unknown) => {
           options.onLog?.(`storage error: ${error instanceof Error ? error.message : String(error)}`);
           if (!res.headersSent)
             sendJson(res, { status: 500, body: { statusCode: "500", error: "internal", message: "Internal error" } });
           else res.destroy();
-        },
-      );
+        });
     } else if (path.startsWith("/auth/v1/")) {
       handleAuth(req, { auth, emailAuth }, options.keys, url).then(
         (reply) => sendJson(res, reply),

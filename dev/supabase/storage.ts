@@ -290,7 +290,10 @@ function uploadedBytes(req: http.IncomingMessage): Promise<{ bytes: Readable; mi
 export async function sendStorageReply(res: http.ServerResponse, reply: Reply, headers: Record<string, string>) {
   if ("stream" in reply) {
     res.writeHead(200, { ...headers, "content-type": reply.mimeType, "content-length": String(reply.size) });
-    await pipeline(createReadStream(reply.stream), res);
+    // A reader may stop early (the worker reads a file's head, then hangs up): that is theirs to do, not an error.
+    await pipeline(createReadStream(reply.stream), res).catch((error: { code?: string }) => {
+      if (error.code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
+    });
     return;
   }
   res.writeHead(reply.status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(reply.body));
