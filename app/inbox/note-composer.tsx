@@ -5,6 +5,7 @@ import { useTRPC } from "../trpc";
 import { useDraft } from "./drafts";
 import { applyToThread } from "./live-cache";
 import { mentionCandidates, mentionedIds, mentionName, mentionQuery } from "./mentions";
+import { SuggestionList, useSuggestions } from "./suggestions";
 import { useTeamNames } from "./team-names";
 
 /** The longest note (app.add_note). */
@@ -32,7 +33,6 @@ export function NoteComposer({
   const { members } = useTeamNames(conversation.workspaceId, userId);
   const [picked, setPicked] = useState<TeamMember[]>([]);
   const [query, setQuery] = useState<{ start: number; query: string } | null>(null);
-  const [highlighted, setHighlighted] = useState(0);
   const box = useRef<HTMLTextAreaElement>(null);
   const clientMessageId = useRef(crypto.randomUUID());
   const candidates = query ? mentionCandidates(members, query.query, userId) : [];
@@ -84,15 +84,10 @@ export function NoteComposer({
     setQuery(null);
     requestAnimationFrame(() => box.current?.focus());
   };
+  const suggestions = useSuggestions(candidates, pick);
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (candidates.length > 0 && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
-      event.preventDefault();
-      setHighlighted((index) => (index + (event.key === "ArrowDown" ? 1 : candidates.length - 1)) % candidates.length);
-    } else if (candidates.length > 0 && (event.key === "Enter" || event.key === "Tab")) {
-      event.preventDefault();
-      const member = candidates[highlighted] ?? candidates[0];
-      if (member) pick(member);
-    } else if (event.key === "Escape") {
+    if (suggestions.onKeyDown(event)) return;
+    if (event.key === "Escape") {
       event.preventDefault();
       if (query) setQuery(null);
       else event.currentTarget.blur();
@@ -110,28 +105,21 @@ export function NoteComposer({
       }}
     >
       {candidates.length > 0 ? (
-        <div
-          role="listbox"
-          aria-label="Teammates to mention"
-          className="absolute bottom-full left-3 mb-1 w-64 rounded-md border border-slate-300 bg-white py-1 text-sm shadow-lg"
+        <SuggestionList
+          label="Teammates to mention"
+          width="w-64"
+          items={candidates}
+          highlighted={suggestions.highlighted}
+          keyOf={(member) => member.userId}
+          onPick={suggestions.pick}
         >
-          {candidates.map((member, index) => (
-            <div
-              key={member.userId}
-              role="option"
-              aria-selected={index === highlighted}
-              tabIndex={-1}
-              onMouseDown={(event) => {
-                event.preventDefault();
-                pick(member);
-              }}
-              className={`cursor-pointer px-3 py-1 ${index === highlighted ? "bg-indigo-50" : ""}`}
-            >
+          {(member) => (
+            <>
               {mentionName(member)}
               {member.name && member.email ? <span className="ml-1 text-xs text-slate-600">{member.email}</span> : null}
-            </div>
-          ))}
-        </div>
+            </>
+          )}
+        </SuggestionList>
       ) : null}
       <div className="flex items-end gap-2">
         <textarea
@@ -141,7 +129,7 @@ export function NoteComposer({
             setDraft(event.target.value || null);
             if (event.target.value) onTyping();
             setQuery(mentionQuery(event.target.value, event.target.selectionStart));
-            setHighlighted(0);
+            suggestions.restart();
           }}
           onKeyDown={onKeyDown}
           rows={2}

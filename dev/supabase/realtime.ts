@@ -146,36 +146,22 @@ export async function startRealtime(options: {
     }
   }
 
-  /** Realtime's check: probe rows read back as the user; the SELECT policy decides. Always rolled back. */
-  async function mayRead(name: string, claims: JWTPayload): Promise<boolean> {
+  /**
+   * `check` in a transaction as the user with `realtime.topic` set, as Realtime runs its policy checks; always rolled
+   * back. Refused by a policy (42501) counts as false.
+   */
+  async function asUserOnTopic(
+    name: string,
+    claims: JWTPayload,
+    check: (tx: postgres.TransactionSql, becomeUser: () => Promise<unknown>) => Promise<boolean>,
+  ): Promise<boolean> {
     let allowed = false;
     await sql
       .begin(async (tx) => {
-        const [probe] = await tx<{ id: string }[]>`
-          insert into realtime.messages (topic, extension, private) values (${name}, 'broadcast', true) returning id`;
-        await tx`select set_config('role', ${String(claims.role)}, true),
-                        set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                        set_config('realtime.topic', ${name}, true)`;
-        const visible = await tx`select 1 from realtime.messages where id = ${probe?.id ?? null}`;
-        allowed = visible.length === 1;
-        throw new RolledBack();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof RolledBack)) throw error;
-      });
-    return allowed;
-  }
-
-  /** Whether the user may send on a topic (presence, or their own broadcasts): the INSERT policy, tried and rolled back. */
-  async function mayWrite(name: string, claims: JWTPayload, extension: "broadcast" | "presence"): Promise<boolean> {
-    let allowed = false;
-    await sql
-      .begin(async (tx) => {
-        await tx`select set_config('role', ${String(claims.role)}, true),
-                        set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                        set_config('realtime.topic', ${name}, true)`;
-        await tx`insert into realtime.messages (topic, extension, private) values (${name}, ${extension}, true)`;
-        allowed = true;
+        const becomeUser = () => tx`select set_config('role', ${String(claims.role)}, true),
+                                         set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                                         set_config('realtime.topic', ${name}, true)`;
+        allowed = await check(tx, becomeUser);
         throw new RolledBack();
       })
       .catch((error: unknown) => {
@@ -184,6 +170,23 @@ export async function startRealtime(options: {
       });
     return allowed;
   }
+
+  /** Realtime's join check: a probe row read back as the user; the SELECT policy decides. */
+  const mayRead = (name: string, claims: JWTPayload) =>
+    asUserOnTopic(name, claims, async (tx, becomeUser) => {
+      const [probe] = await tx<{ id: string }[]>`
+        insert into realtime.messages (topic, extension, private) values (${name}, 'broadcast', true) returning id`;
+      await becomeUser();
+      return (await tx`select 1 from realtime.messages where id = ${probe?.id ?? null}`).length === 1;
+    });
+
+  /** Whether the user may send on a topic (presence, or their own broadcasts): the INSERT policy. */
+  const mayWrite = (name: string, claims: JWTPayload, extension: "broadcast" | "presence") =>
+    asUserOnTopic(name, claims, async (tx, becomeUser) => {
+      await becomeUser();
+      await tx`insert into realtime.messages (topic, extension, private) values (${name}, ${extension}, true)`;
+      return true;
+    });
 
   async function authorize(channel: Channel, token: unknown): Promise<{ claims: JWTPayload } | { reason: string }> {
     const verified = await verify(token);

@@ -124,12 +124,27 @@ export function createStorage(options: StorageOptions) {
     }
   }
 
-  const signToken = (bucket: string, name: string, expiresIn: number) =>
-    new SignJWT({ url: `${bucket}/${name}` })
+  /** A signed URL's token: the object it is for (`url`), anything else it carries, and when it runs out. */
+  const signToken = (bucket: string, name: string, expiresIn: number, extra: JWTPayload = {}) =>
+    new SignJWT({ ...extra, url: `${bucket}/${name}` })
       .setProtectedHeader({ alg: "ES256", kid: keys.kid })
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn)
       .sign(keys.privateKey);
+
+  /** A signed URL's token for this object, or Storage's refusal of it (expired, tampered, for another object). */
+  async function verifyToken(bucket: string, name: string, token: string): Promise<{ claims: JWTPayload } | { refused: Reply }> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys.publicKey, { algorithms: ["ES256"] }));
+    } catch {
+      return { refused: fail(400, "InvalidJWT", "jwt expired or invalid") };
+    }
+    if (payload.url !== `${bucket}/${name}`) {
+      return { refused: fail(400, "InvalidSignature", "The url do not match the signature") };
+    }
+    return { claims: payload };
+  }
 
   /** Signed upload URLs last two hours, as Storage's do. */
   const SIGNED_UPLOAD_SECONDS = 2 * 60 * 60;
@@ -156,25 +171,17 @@ export function createStorage(options: StorageOptions) {
       }
     });
     if (refused) return refused;
-    const token = await new SignJWT({ url: `${bucket}/${name}`, owner: String(caller.claims.sub ?? ""), upsert })
-      .setProtectedHeader({ alg: "ES256", kid: keys.kid })
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + SIGNED_UPLOAD_SECONDS)
-      .sign(keys.privateKey);
+    const token = await signToken(bucket, name, SIGNED_UPLOAD_SECONDS, { owner: String(caller.claims.sub ?? ""), upsert });
     return { status: 200, body: { url: `/object/upload/sign/${bucket}/${encodeURI(name)}?token=${token}` } };
   }
 
   async function uploadSigned(req: http.IncomingMessage, bucket: string, name: string, token: string): Promise<Reply> {
-    let claims: JWTPayload;
-    try {
-      ({ payload: claims } = await jwtVerify(token, keys.publicKey, { algorithms: ["ES256"] }));
-    } catch {
-      return fail(400, "InvalidJWT", "jwt expired or invalid");
-    }
-    if (claims.url !== `${bucket}/${name}`) return fail(400, "InvalidSignature", "The url do not match the signature");
+    const verified = await verifyToken(bucket, name, token);
+    if ("refused" in verified) return verified.refused;
+    const { owner, upsert } = verified.claims;
     // Authorized when it was signed: written as Storage itself, owned by whoever asked for the URL.
-    const uploader: Caller = { role: "service_role", claims: { role: "service_role", sub: String(claims.owner ?? "") } };
-    return upload(req, uploader, bucket, name, claims.upsert === true);
+    const uploader: Caller = { role: "service_role", claims: { role: "service_role", sub: String(owner ?? "") } };
+    return upload(req, uploader, bucket, name, upsert === true);
   }
 
   async function signOne(caller: Caller, bucket: string, name: string, expiresIn: number) {
@@ -183,12 +190,8 @@ export function createStorage(options: StorageOptions) {
   }
 
   async function serveSigned(bucket: string, name: string, token: string): Promise<Reply> {
-    try {
-      const { payload } = await jwtVerify(token, keys.publicKey, { algorithms: ["ES256"] });
-      if (payload.url !== `${bucket}/${name}`) return fail(400, "InvalidSignature", "The url do not match the signature");
-    } catch {
-      return fail(400, "InvalidJWT", "jwt expired or invalid");
-    }
+    const verified = await verifyToken(bucket, name, token);
+    if ("refused" in verified) return verified.refused;
     const [row] = await sql<{ mimeType: string | null }[]>`
       select metadata ->> 'mimetype' as "mimeType" from storage.objects where bucket_id = ${bucket} and name = ${name}`;
     if (!row) return fail(404, "not_found", "Object not found");

@@ -12,7 +12,8 @@ const UPLOAD_IDLE_MS = 120_000;
 
 export type MediaUploadOutcome =
   | { ok: true; mediaId: string }
-  | { ok: false; lasting: boolean; status: number | null; error: GraphError | null };
+  /** `status` null: Meta was not reached, or the upload broke off. */
+  | { ok: false; status: number | null; error: GraphError | null };
 
 /**
  * Uploads a file to WhatsApp (`POST /{phone-number-id}/media`, multipart) and returns its media id, for a send that
@@ -67,10 +68,9 @@ export async function uploadWhatsAppMedia(input: {
     const answer = (JSON.parse((await text(response)) || "{}") ?? {}) as { id?: string; error?: GraphError };
     const status = response.statusCode ?? 500;
     if (status < 300 && answer.id && !answer.error) return { ok: true, mediaId: answer.id };
-    // Meta refused the file itself (4xx): sending it again will not help. A 5xx or 429 may pass.
-    return { ok: false, lasting: status < 500 && status !== 429, status, error: answer.error ?? null };
+    return { ok: false, status, error: answer.error ?? null };
   } catch {
     input.bytes.destroy();
-    return { ok: false, lasting: false, status: null, error: null };
+    return { ok: false, status: null, error: null };
   }
 }

@@ -6,8 +6,6 @@ import { pipeline } from "node:stream/promises";
 import { ATTACHMENTS_BUCKET } from "../../supabase/functions/_shared/outbound-media";
 import { config } from "../lib/config";
 import { supabaseClient } from "../lib/supabase-client";
-
-export { ATTACHMENTS_BUCKET };
 /** The bucket's file_size_limit (…_attachments_bucket.sql; a test checks they agree): 100 MiB. */
 export const ATTACHMENT_MAX_BYTES = 100 * 1024 * 1024;
 

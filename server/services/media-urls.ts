@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { outboundFolder } from "../../supabase/functions/_shared/outbound-media";
+import { ATTACHMENTS_BUCKET, outboundFolder } from "../../supabase/functions/_shared/outbound-media";
 import type { UserClaims } from "../db/client";
 import { config } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { supabaseClient } from "../lib/supabase-client";
-import { ATTACHMENTS_BUCKET } from "./attachment-storage";
 import { userTransaction } from "./user-transaction";
 
 /** How long a signed media URL works: a page's images load well within it; the thread asks again after. */

@@ -1,5 +1,7 @@
+import { PROVIDER_NAMES } from "../../supabase/functions/_shared/channel-providers";
 import { previewOf } from "../../supabase/functions/_shared/message-preview";
 import {
+  ATTACHMENTS_BUCKET,
   CAPTION_LIMIT,
   checkOutboundFile,
   kindOfOutboundMedia,
@@ -8,7 +10,6 @@ import {
 import { asService, type Tx, type UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
-import { ATTACHMENTS_BUCKET } from "./attachment-storage";
 import type { ConversationSummary } from "./conversation-shape";
 import { loadSummary } from "./conversations";
 import { loadMessage, type Message } from "./messages";
@@ -23,8 +24,6 @@ export interface SendMessageInput {
   clientMessageId: string;
   content: ReplyContent;
 }
-
-const PROVIDER_NAMES = { messenger: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" } as const;
 
 const WINDOW_MESSAGES = {
   no_inbound: "This member has not written yet, so Meta does not allow a reply.",

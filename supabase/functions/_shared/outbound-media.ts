@@ -1,4 +1,4 @@
-import type { ChannelProvider } from "./channel-providers";
+import { type ChannelProvider, PROVIDER_NAMES } from "./channel-providers";
 
 /**
  * What each channel takes as a staff reply's file (Meta's documented limits, December 2026): WhatsApp Cloud API's
@@ -89,8 +89,6 @@ export const normalizedMime = (mimeType: string): string => {
   const bare = mimeType.split(";")[0]?.trim().toLowerCase() ?? "";
   return MIME_ALIASES[bare] ?? bare;
 };
-
-const PROVIDER_NAMES: Record<ChannelProvider, string> = { messenger: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" };
 
 /** The rule a file of this type falls under on this channel, or null when the channel takes no such file. */
 export function outboundMediaRule(provider: ChannelProvider, mimeType: string): OutboundMediaRule | null {
