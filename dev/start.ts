@@ -98,6 +98,7 @@ async function main() {
     meta = await startMetaSimulator({
       port: Number(new URL(LOCAL_DEFAULTS.META_GRAPH_URL).port),
       onSend: (send) => replyReached(send),
+      webhooks: { url: `${stack.supabaseUrl}/functions/v1/meta-webhook`, appSecret: LOCAL_DEFAULTS.META_APP_SECRET },
     });
   }
   worker = await startWorkerProcess({

@@ -28,6 +28,9 @@ let gym: {
   /** An open invitation. */
   inviteId: string;
   savedReplyId: string;
+  whatsappConversationId: string;
+  approvedTemplateId: string;
+  rejectedTemplateId: string;
   theirsConversationId: string;
   attemptId: string;
 };
@@ -89,6 +92,15 @@ beforeAll(async () => {
   await sql`insert into public.notification_preferences (user_id, sound) values (${users.agent.id}, true)`;
   const [savedReply] = await sql<{ id: string }[]>`
     insert into public.saved_replies (workspace_id, shortcut, body) values (${workspaceId}, 'hours', 'We open at 6') returning id`;
+  const whatsapp = await createConversation(workspaceId, { provider: "whatsapp" });
+  await sql`update public.channel_accounts set waba_id = 'waba-role-matrix' where id = ${whatsapp.channelAccountId}`;
+  const templates = await sql<{ id: string; status: string }[]>`
+    insert into public.whatsapp_templates (workspace_id, waba_id, provider_template_id, name, language, category, status,
+                                           components)
+    values (${workspaceId}, 'waba-role-matrix', '1001', 'follow_up', 'en_US', 'UTILITY', 'APPROVED',
+            '[{"type": "BODY", "text": "Hi {{1}}"}]'),
+           (${workspaceId}, 'waba-role-matrix', '1002', 'trial_offer', 'es', 'MARKETING', 'REJECTED', '[]')
+    returning id, status`;
   const [invite] = await sql<{ id: string }[]>`
     insert into public.workspace_invites (workspace_id, email, role, invited_by)
     values (${workspaceId}, ${`invited-${randomUUID().slice(0, 8)}@frontdesk.test`}, 'agent', ${users.admin.id}) returning id`;
@@ -119,6 +131,9 @@ beforeAll(async () => {
     uploadedPath,
     inviteId: invite?.id ?? "",
     savedReplyId: savedReply?.id ?? "",
+    whatsappConversationId: whatsapp.conversationId,
+    approvedTemplateId: templates.find((t) => t.status === "APPROVED")?.id ?? "",
+    rejectedTemplateId: templates.find((t) => t.status === "REJECTED")?.id ?? "",
   };
 });
 
@@ -267,6 +282,18 @@ const TABLES: Record<string, TableCase> = {
       update: () => `update public.saved_replies set body = 'overwritten' where workspace_id = ${inGym()} returning id`,
       delete: () => `delete from public.saved_replies where workspace_id = ${inGym()} returning id`,
     },
+    expect: readOnly(members),
+  },
+  whatsapp_templates: {
+    statements: {
+      select: () => `select id from public.whatsapp_templates where workspace_id = ${inGym()}`,
+      insert: () =>
+        `insert into public.whatsapp_templates (workspace_id, waba_id, provider_template_id, name, language, category, status)
+         values (${inGym()}, 'waba-role-matrix', '9', 'forged', 'en_US', 'UTILITY', 'APPROVED') returning id`,
+      update: () => `update public.whatsapp_templates set status = 'APPROVED' where workspace_id = ${inGym()} returning id`,
+      delete: () => `delete from public.whatsapp_templates where workspace_id = ${inGym()} returning id`,
+    },
+    // Synced by the worker and updated by webhooks: staff read them, and send approved ones through the function below.
     expect: readOnly(members),
   },
   pending_receipts: {
@@ -495,6 +522,26 @@ const FUNCTIONS = (): FunctionCase[] => [
     name: "delete a saved reply",
     call: () => `select app.delete_saved_reply('${gym.savedReplyId}') as outcome`,
     expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "send an approved WhatsApp template",
+    call: () =>
+      `select outcome from app.queue_template_message('${gym.whatsappConversationId}', '${randomUUID()}',
+                                                     '${gym.approvedTemplateId}', '[]', 'Hi Sam', 'Hi Sam')`,
+    expect: same("queued"),
+  },
+  {
+    name: "send a rejected WhatsApp template",
+    call: () =>
+      `select outcome from app.queue_template_message('${gym.whatsappConversationId}', '${randomUUID()}',
+                                                     '${gym.rejectedTemplateId}', '[]', 'Hola', 'Hola')`,
+    expect: same("not_approved"),
+  },
+  {
+    name: "apply template webhooks or enqueue a sync (only ingest and the server)",
+    call: () =>
+      `select (select count(*) from app.apply_template_events('[]'))::text || (select app.enqueue_template_sync(${inGym()}, 'x'))::text as outcome`,
+    expect: same("denied", "denied"),
   },
   {
     name: "join a workspace without an invitation",

@@ -355,6 +355,28 @@ create table public.webhook_events (
 alter table public.webhook_events enable row level security;
 comment on column public.webhook_events.next_attempt_at is 'For a failed webhook: when the worker applies it again (heal-webhooks); attempts past the limit stay for admins to see.';
 
+create table public.whatsapp_templates (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  waba_id text not null,
+  provider_template_id text not null,
+  name text not null,
+  language text not null,
+  category text not null,
+  status text not null,
+  rejected_reason text,
+  quality text,
+  components jsonb default '[]'::jsonb not null,
+  status_changed_at timestamp with time zone default date_trunc('second'::text, now()) not null,
+  synced_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint whatsapp_templates_pkey PRIMARY KEY (id),
+  constraint whatsapp_templates_workspace_id_waba_id_provider_template_i_key UNIQUE (workspace_id, waba_id, provider_template_id),
+  constraint whatsapp_templates_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint whatsapp_templates_components_check CHECK ((jsonb_typeof(components) = 'array'::text))
+);
+alter table public.whatsapp_templates enable row level security;
+
 create table public.workspace_invites (
   id uuid default gen_random_uuid() not null,
   workspace_id uuid not null,
@@ -416,6 +438,7 @@ CREATE INDEX webhook_events_processed_brin ON public.webhook_events USING brin (
 CREATE INDEX webhook_events_received_brin ON public.webhook_events USING brin (received_at);
 CREATE INDEX webhook_events_replay_idx ON public.webhook_events USING btree (received_at) WHERE (outcome = 'failed'::text);
 CREATE INDEX webhook_events_workspace_idx ON public.webhook_events USING btree (workspace_id, received_at DESC);
+CREATE INDEX whatsapp_templates_name_idx ON public.whatsapp_templates USING btree (workspace_id, waba_id, name, language);
 CREATE INDEX workspace_invites_email_idx ON public.workspace_invites USING btree (email) WHERE ((accepted_at IS NULL) AND (revoked_at IS NULL));
 CREATE UNIQUE INDEX workspace_invites_open_idx ON public.workspace_invites USING btree (workspace_id, email) WHERE ((accepted_at IS NULL) AND (revoked_at IS NULL));
 
@@ -826,6 +849,50 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.apply_template_events(events jsonb)
+ RETURNS TABLE(webhook integer, workspace_id uuid)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  with per_template as (
+    select t.workspace_id, t.waba, t.template_id, t.name, t.language,
+           (array_agg(t.value order by t.occurred_at desc, t.n desc) filter (where t.change = 'status'))[1] as status,
+           (array_agg(t.reason order by t.occurred_at desc, t.n desc) filter (where t.change = 'status'))[1] as reason,
+           max(t.occurred_at) filter (where t.change = 'status') as status_at,
+           (array_agg(t.value order by t.occurred_at desc, t.n desc) filter (where t.change = 'quality'))[1] as quality,
+           (array_agg(t.value order by t.occurred_at desc, t.n desc) filter (where t.change = 'category'))[1] as category
+    from app.routed_template_events(events) t
+    where t.workspace_id is not null
+    group by 1, 2, 3, 4, 5
+  )
+  update public.whatsapp_templates wt set
+    status = case when p.status is not null and p.status_at >= wt.status_changed_at then p.status else wt.status end,
+    rejected_reason = case when p.status is not null and p.status_at >= wt.status_changed_at then p.reason
+                           else wt.rejected_reason end,
+    status_changed_at = case when p.status is not null and p.status_at >= wt.status_changed_at then p.status_at
+                             else wt.status_changed_at end,
+    quality = coalesce(p.quality, wt.quality),
+    category = coalesce(p.category, wt.category),
+    updated_at = now()
+  from per_template p
+  where wt.workspace_id = p.workspace_id and wt.waba_id = p.waba
+    and (wt.provider_template_id = p.template_id or (p.template_id is null and wt.name = p.name and wt.language = p.language));
+
+  perform app.enqueue_template_sync(u.workspace_id, u.waba)
+  from (
+    select distinct t.workspace_id, t.waba from app.routed_template_events(events) t
+    where t.workspace_id is not null and not exists (
+      select 1 from public.whatsapp_templates wt
+      where wt.workspace_id = t.workspace_id and wt.waba_id = t.waba
+        and (wt.provider_template_id = t.template_id or (t.template_id is null and wt.name = t.name and wt.language = t.language)))
+  ) u;
+
+  return query select t.webhook, t.workspace_id from app.routed_template_events(events) t order by t.n;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.assign_conversation(target uuid, assignee uuid)
  RETURNS text
  LANGUAGE plpgsql
@@ -1219,6 +1286,33 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.enqueue_template_sync(target_workspace uuid, waba text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform graphile_worker.add_job('sync-templates', json_build_object('workspaceId', target_workspace, 'wabaId', waba),
+                                  max_attempts := 5, job_key := 'sync-templates:' || target_workspace || ':' || waba);
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.enqueue_template_sync_on_connect()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.provider = 'whatsapp' and new.status = 'active' and new.waba_id is not null
+     and (tg_op = 'INSERT' or old.status <> 'active' or old.waba_id is distinct from new.waba_id) then
+    perform app.enqueue_template_sync(new.workspace_id, new.waba_id);
+  end if;
+  return null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.erase_message_from_payload(payload jsonb, mid text)
  RETURNS jsonb
  LANGUAGE sql
@@ -1344,9 +1438,21 @@ declare
   new_identities uuid[] := '{}';
   failure text;
   results jsonb;
+  member_events jsonb := events;
+  template_events jsonb;
+  template_routes jsonb := '[]';
 begin
   begin
-    select * into routed, unroutable_webhooks, inserted_webhooks, new_identities from app.apply_meta_events(events);
+    -- Template changes are about a WhatsApp Business Account, not a member: applied on their own.
+    if events @> '[{"type": "template"}]' then
+      select coalesce(jsonb_agg(e order by n) filter (where e ->> 'type' <> 'template'), '[]'),
+             coalesce(jsonb_agg(e order by n) filter (where e ->> 'type' = 'template'), '[]')
+      into member_events, template_events
+      from jsonb_array_elements(events) with ordinality t (e, n);
+      select coalesce(jsonb_agg(jsonb_build_object('w', r.webhook, 'workspace', r.workspace_id)), '[]') into template_routes
+      from app.apply_template_events(template_events) r;
+    end if;
+    select * into routed, unroutable_webhooks, inserted_webhooks, new_identities from app.apply_meta_events(member_events);
   exception when others then
     -- Several that cannot be applied together are stored as nothing: the caller applies each on its own,
     -- so only a webhook that cannot be applied is marked failed (and kept, below, for replay).
@@ -1366,6 +1472,9 @@ begin
            r.workspace_id, 0 as unroutable, 0 as inserted
     from unnest(routed) r
     union all select u, 0, 0, null, 1, 0 from unnest(unroutable_webhooks) u
+    union all select (t ->> 'w')::integer, (t ->> 'workspace' is not null)::integer, 0, (t ->> 'workspace')::uuid,
+                     (t ->> 'workspace' is null)::integer, 0
+              from jsonb_array_elements(template_routes) t
     union all select i, 0, 0, null, 0, 1 from unnest(inserted_webhooks) i
     union all select w, 0, 0, null, 0, 0 from generate_subscripts(objects, 1) w
   ), per_webhook as (
@@ -1805,6 +1914,70 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.queue_template_message(target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text, preview text, OUT outcome text, OUT message_id uuid, OUT created boolean)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  conversation record;
+  chosen record;
+begin
+  select c.id, c.workspace_id, c.channel_account_id, ca.provider, ca.waba_id into conversation
+  from public.conversations c
+  join public.channel_accounts ca on ca.id = c.channel_account_id
+  where c.id = target_conversation and c.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then
+    outcome := 'not_found';
+    return;
+  end if;
+  if conversation.provider <> 'whatsapp' then
+    outcome := 'not_whatsapp';
+    return;
+  end if;
+  select t.id, t.name, t.language, t.category, t.status into chosen from public.whatsapp_templates t
+  where t.id = template and t.workspace_id = conversation.workspace_id and t.waba_id = conversation.waba_id;
+  if not found then
+    outcome := 'template_not_found';
+    return;
+  end if;
+  if chosen.status <> 'APPROVED' then
+    outcome := 'not_approved';
+    return;
+  end if;
+  if jsonb_typeof(template_components) is distinct from 'array' or char_length(coalesce(message_text, '')) not between 1 and 4096 then
+    raise exception 'a template reply needs its components and its text' using errcode = '22023';
+  end if;
+
+  insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, sender_user_id,
+                               text, preview, metadata, client_message_id, status)
+  values (conversation.workspace_id, conversation.id, conversation.channel_account_id, 'outbound', 'text', 'staff',
+          (select auth.uid()), message_text, nullif(preview, message_text),
+          jsonb_build_object('template', jsonb_build_object('id', chosen.id, 'name', chosen.name, 'language',
+                             chosen.language, 'category', chosen.category, 'components', template_components)),
+          client_message, 'pending')
+  on conflict (workspace_id, client_message_id) do nothing
+  returning id into message_id;
+
+  outcome := 'queued';
+  created := message_id is not null;
+  if not created then
+    select m.id into message_id from public.messages m
+    where m.workspace_id = conversation.workspace_id and m.client_message_id = client_message
+      and m.conversation_id = conversation.id;
+    return;
+  end if;
+
+  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = preview,
+                                  updated_at = now()
+  where id = conversation.id;
+  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+  values (conversation.workspace_id, (select auth.uid()), 'message', message_id, 'message.queued',
+          jsonb_build_object('conversationId', conversation.id, 'template', chosen.name, 'language', chosen.language));
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.receive_status(target_workspace uuid, account uuid, provider_message text, new_status public.message_status, occurred_at timestamp with time zone, failure jsonb)
  RETURNS void
  LANGUAGE plpgsql
@@ -2014,6 +2187,25 @@ begin
   perform app.audit(invite.workspace_id, 'invite', target_invite, 'team.invite_revoked', jsonb_build_object('email', invite.email));
   return 'changed';
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.routed_template_events(events jsonb)
+ RETURNS TABLE(n bigint, waba text, occurred_at timestamp with time zone, change text, template_id text, name text, language text, value text, reason text, webhook integer, workspace_id uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select e.n, e.waba, to_timestamp(e.occurred_at / 1000), e.change, e.template_id, e.name, e.language, e.value, e.reason,
+         coalesce(e.webhook, 1), ws.workspace_id
+  from rows from (jsonb_to_recordset(events) as (
+         type text, provider text, "accountId" text, "occurredAt" double precision, change text, "templateId" text,
+         name text, language text, value text, reason text, webhook integer))
+       with ordinality as e (type, provider, waba, occurred_at, change, template_id, name, language, value, reason,
+                             webhook, n)
+  left join lateral (
+    select distinct ca.workspace_id from public.channel_accounts ca
+    where ca.provider = 'whatsapp' and ca.waba_id = e.waba and ca.status <> 'disconnected'
+  ) ws on true
 $function$;
 
 CREATE OR REPLACE FUNCTION app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean)
@@ -2490,6 +2682,7 @@ $function$;
 -- ── triggers ────────────────────────────────────────────────────────────────────────────────────────────
 
 CREATE TRIGGER channel_accounts_broadcast_update AFTER UPDATE ON public.channel_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_channels();
+CREATE TRIGGER channel_accounts_enqueue_template_sync AFTER INSERT OR UPDATE OF status, waba_id ON public.channel_accounts FOR EACH ROW EXECUTE FUNCTION app.enqueue_template_sync_on_connect();
 CREATE TRIGGER contact_identities_enqueue_profile_lookups AFTER INSERT ON public.contact_identities REFERENCING NEW TABLE AS new_identities FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_profile_lookups();
 CREATE TRIGGER conversations_broadcast_insert AFTER INSERT ON public.conversations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
 CREATE TRIGGER conversations_broadcast_update AFTER UPDATE ON public.conversations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
@@ -2543,6 +2736,9 @@ create policy saved_replies_select_member on public.saved_replies as permissive 
 
 create policy webhook_events_select_admin on public.webhook_events as permissive for select to authenticated
   using ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
+
+create policy whatsapp_templates_select_member on public.whatsapp_templates as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
 create policy workspace_invites_select_member on public.workspace_invites as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
@@ -2598,6 +2794,8 @@ grant select on public.saved_replies to authenticated;
 grant all on public.saved_replies to service_role;
 grant select on public.webhook_events to authenticated;
 grant all on public.webhook_events to service_role;
+grant select on public.whatsapp_templates to authenticated;
+grant all on public.whatsapp_templates to service_role;
 grant select on public.workspace_invites to authenticated;
 grant all on public.workspace_invites to service_role;
 grant select on public.workspaces to authenticated;
@@ -2610,6 +2808,7 @@ grant execute on function app.accept_invites() to service_role;
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
 grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to service_role;
+grant execute on function app.apply_template_events(events jsonb) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to service_role;
@@ -2628,6 +2827,8 @@ grant execute on function app.delete_saved_reply(reply uuid) to service_role;
 grant execute on function app.disconnect_channel(channel uuid) to authenticated;
 grant execute on function app.enqueue_profile_lookups() to public;
 grant execute on function app.enqueue_send_confirmations() to public;
+grant execute on function app.enqueue_template_sync(target_workspace uuid, waba text) to service_role;
+grant execute on function app.enqueue_template_sync_on_connect() to public;
 grant execute on function app.erase_message_from_payload(payload jsonb, mid text) to public;
 grant execute on function app.erase_unsent_from_new_webhook() to public;
 grant execute on function app.erase_unsent_from_webhooks() to public;
@@ -2661,6 +2862,7 @@ grant execute on function app.outbound_mime_aliases() to authenticated;
 grant execute on function app.outbound_mime_aliases() to public;
 grant execute on function app.outbound_mime_aliases() to service_role;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
+grant execute on function app.queue_template_message(target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text, preview text, OUT outcome text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;
 grant execute on function app.remove_member(target_workspace uuid, member uuid) to authenticated;

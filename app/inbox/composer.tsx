@@ -10,6 +10,7 @@ import type { OutgoingFiles } from "./outgoing-files";
 import { useFinePointer } from "./pointer";
 import { useSavedReplyPicker } from "./saved-reply-picker";
 import { type ReplyContent, useSendReply } from "./send-reply";
+import { TemplateReply } from "./template-reply";
 
 const CLOSED_REASONS = {
   no_inbound: "The member has not written yet, so Meta does not allow a reply.",
@@ -66,25 +67,28 @@ export function Composer({
   });
 
   const savedReplies = useSavedReplyPicker({ text, conversation, userId, onPick: (filled) => setDraft(filled) });
+  const [templating, setTemplating] = useState(false);
 
   const { window } = conversation;
+  const whatsapp = conversation.channel.provider === "whatsapp";
   if (window.state === "closed") {
     return (
-      <div
-        role="status"
-        className="border-t border-slate-200 bg-amber-50 p-3 text-sm text-amber-900"
-        data-testid="composer-closed"
-      >
-        {CLOSED_REASONS[window.reason]}
-        {window.reason === "expired" && window.closedAt ? ` on ${window.closedAt.toLocaleString()}.` : ""}
-        {window.reason === "expired" && conversation.channel.provider !== "whatsapp"
-          ? " Admins can allow human-agent replies (up to 7 days) for Messenger and Instagram."
-          : ""}
+      <div className="space-y-2 border-t border-slate-200 bg-amber-50 p-3">
+        <p role="status" className="text-sm text-amber-900" data-testid="composer-closed">
+          {whatsapp && window.reason === "reengagement_required"
+            ? "Meta refused the last reply: WhatsApp's 24-hour window has closed. Only an approved template can be sent now."
+            : CLOSED_REASONS[window.reason]}
+          {window.reason === "expired" && window.closedAt ? ` on ${window.closedAt.toLocaleString()}.` : ""}
+          {window.reason === "expired" && !whatsapp
+            ? " Admins can allow human-agent replies (up to 7 days) for Messenger and Instagram."
+            : ""}
+        </p>
+        {/* WhatsApp takes an approved template whatever the window: the only way to reach the member now. */}
+        {whatsapp ? <TemplateReply conversation={conversation} onClose={null} onSent={() => undefined} /> : null}
       </div>
     );
   }
 
-  const whatsapp = conversation.channel.provider === "whatsapp";
   // Refused files stay listed (to be read and removed) without turning the text into a caption.
   const attaching = files.uploading || files.uploaded.length > 0;
   const limit = attaching && whatsapp ? CAPTION_LIMIT : conversation.channel.textLimit;
@@ -163,6 +167,11 @@ export function Composer({
           yours too.
         </p>
       ) : null}
+      {templating ? (
+        <div className="mb-2 rounded-md border border-slate-200 p-2">
+          <TemplateReply conversation={conversation} onClose={() => setTemplating(false)} onSent={() => setTemplating(false)} />
+        </div>
+      ) : null}
       {savedReplies.listbox}
       {unfilled.length > 0 ? (
         <p role="alert" data-testid="unfilled-variables" className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -178,6 +187,16 @@ export function Composer({
         >
           Attach
         </button>
+        {whatsapp ? (
+          <button
+            type="button"
+            onClick={() => setTemplating((open) => !open)}
+            aria-expanded={templating}
+            className="rounded-md border border-slate-400 px-2 py-2 text-sm"
+          >
+            Template
+          </button>
+        ) : null}
         <input
           ref={picker}
           type="file"

@@ -24,6 +24,9 @@ export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boo
           <NavLink to="/settings/replies" className={tab}>
             Saved replies
           </NavLink>
+          <NavLink to="/settings/templates" className={tab}>
+            Templates
+          </NavLink>
           {isAdmin ? (
             <>
               <NavLink to="/settings/health" className={tab}>

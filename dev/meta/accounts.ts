@@ -332,7 +332,11 @@ export function createSimulatedAccounts() {
     return false;
   }
 
-  return { handle, control, demo };
+  /** The WhatsApp Business Account of a number, and the token its account takes (for the template endpoints). */
+  const whatsappAccountOf = (phoneNumberId: string) => numberById(phoneNumberId)?.wabaId ?? null;
+  const whatsappAccountToken = (wabaId: string) => numberByWaba(wabaId)?.token ?? null;
+
+  return { handle, control, demo, whatsappAccountOf, whatsappAccountToken };
 }
 
 function escapeHtml(value: string): string {

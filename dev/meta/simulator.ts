@@ -9,7 +9,8 @@ import path from "node:path";
 import selfsigned from "selfsigned";
 import { createSimulatedAccounts } from "./accounts";
 import { createReceivedMedia } from "./received-media";
-import { newMid, newWamid } from "./webhooks";
+import { createSimulatedTemplates } from "./templates";
+import { deliverWebhook, newMid, newWamid } from "./webhooks";
 
 /** Parameters that are secrets: never recorded (and the app should never put them in a URL: `credentialsInUrl`). */
 const SECRET_PARAMS = new Set(["access_token", "client_secret", "fb_exchange_token", "code"]);
@@ -90,13 +91,17 @@ export async function startMetaSimulator(options: {
   /** Where Meta's CDN (https, as Meta's is) listens; a free port unless given. */
   cdnPort?: number;
   onSend?: (send: SimulatedSend) => void;
+  /** Where Meta's own webhooks (a template's review) go; settable later with `deliverWebhooksTo`. */
+  webhooks?: WebhookTarget;
 }) {
+  let webhookTarget = options.webhooks ?? null;
   const calls: RecordedCall[] = [];
   const media = new Map<string, SimulatedMedia>();
   const cdn = await startCdn(media, options.cdnPort ?? 0);
   let failures: (InjectedFailure & { remaining: number })[] = [];
   const accounts = createSimulatedAccounts();
   const outbound = createReceivedMedia();
+  const templates = createSimulatedTemplates();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://simulator");
     const body = await readBody(req);
@@ -105,6 +110,20 @@ export async function startMetaSimulator(options: {
       else res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(value));
     };
     if (accounts.control(req, url, body, json)) return;
+    const templateControl = templates.control(
+      req.method ?? "GET",
+      url.pathname,
+      Object.fromEntries(url.searchParams),
+      body,
+      json,
+    );
+    if (templateControl === true) return;
+    if (templateControl) {
+      // A review: Meta tells the app through its webhook.
+      if (!webhookTarget) return json(409, { error: "no webhook target: call deliverWebhooksTo first", ...templateControl });
+      const delivered = await deliverWebhook(webhookTarget.url, templateControl.webhook, { appSecret: webhookTarget.appSecret });
+      return json(200, { delivered: delivered.status, ...templateControl });
+    }
 
     const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
     // POST /__media {base64 | file, mimeType, expiresInMs?} → {id, url}: a WhatsApp media id, and the Messenger CDN URL.
@@ -187,6 +206,14 @@ export async function startMetaSimulator(options: {
 
     // /{version}/{id}/messages
     const [, , id, edge] = url.pathname.split("/");
+    if (req.method === "GET" && edge === "message_templates") {
+      const accountToken = accounts.whatsappAccountToken(id ?? "");
+      if (!accountToken || accountToken !== token) {
+        return json(400, { error: { message: "Invalid OAuth access token", type: "OAuthException", code: 190 } });
+      }
+      templates.list(id ?? "", query, origin, json);
+      return;
+    }
     if (req.method === "POST" && edge === "media") {
       if (!token) return json(400, { error: { message: "An access token is required", type: "OAuthException", code: 104 } });
       const uploaded = await outbound.upload(req, id ?? "");
@@ -198,6 +225,10 @@ export async function startMetaSimulator(options: {
       const whatsapp = request.messaging_product === "whatsapp";
       const providerMessageId = whatsapp ? newWamid() : newMid();
       const recipientId = (whatsapp ? request.to : request.recipient?.id) ?? "";
+      if (whatsapp && request.type === "template") {
+        const refused = templates.refusal(accounts.whatsappAccountOf(id ?? "") ?? "", request.template ?? {});
+        if (refused) return json(400, refused);
+      }
       const file = await sentFile(request, id ?? "");
       if (file === null) {
         return json(400, {
@@ -264,6 +295,10 @@ export async function startMetaSimulator(options: {
     /** The CDN's self-signed certificate, for processes that fetch from it (NODE_EXTRA_CA_CERTS). */
     cdnCaFile: cdn.caFile,
     calls,
+    /** Where a template's review sends its webhook (the edge function, once the stack is up). */
+    deliverWebhooksTo(target: WebhookTarget) {
+      webhookTarget = target;
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -324,6 +359,11 @@ async function fileSha256(file: string): Promise<string> {
 const MEDIA_TYPES = ["image", "video", "audio", "document", "sticker"] as const;
 const isMediaType = (type: string): type is (typeof MEDIA_TYPES)[number] => (MEDIA_TYPES as readonly string[]).includes(type);
 
+export interface WebhookTarget {
+  url: string;
+  appSecret: string;
+}
+
 type SendMedia = { id?: string; link?: string; caption?: string; filename?: string };
 type SendBody = {
   messaging_product?: string;
@@ -331,6 +371,7 @@ type SendBody = {
   type?: string;
   recipient?: { id?: string };
   message?: { attachment?: { type?: string; payload?: { url?: string } } };
+  template?: { name?: string; language?: { code?: string }; components?: unknown[] };
 } & Partial<Record<(typeof MEDIA_TYPES)[number], SendMedia>>;
 
 /** A JSON or form body; a multipart one (a media upload) is left unread, for its handler to stream. */

@@ -3,7 +3,7 @@ import { CONVERSATION_EVENT_FIELDS } from "../../app/inbox/live-cache";
 import { messageSchema } from "../../server/services/message-shape";
 import { CHANNEL_PROVIDERS, CHANNEL_STATUSES } from "../../supabase/functions/_shared/channel-providers";
 import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
-import { EVENT_FIELDS } from "../../supabase/functions/_shared/meta-events";
+import { EVENT_FIELDS, TEMPLATE_EVENT_FIELDS } from "../../supabase/functions/_shared/meta-events";
 import { MIME_ALIASES, OUTBOUND_MEDIA_RULES, outboundMediaRule } from "../../supabase/functions/_shared/outbound-media";
 import { superuserSql } from "../test/fixtures";
 
@@ -63,6 +63,16 @@ describe("SQL and TypeScript agree", () => {
       .filter(Boolean);
     // `webhook` rides along only inside a call of several (ingest-together.ts eventsOfCall).
     expect(sorted(names)).toEqual(sorted([...Object.keys(EVENT_FIELDS), "webhook"]));
+  });
+
+  it("on the template event: app.routed_template_events reads every field and nothing else", async () => {
+    const source = await functionSource("app.routed_template_events(jsonb)");
+    const columns = /jsonb_to_recordset\(events\) as \(([^)]*)\)/s.exec(source)?.[1] ?? "";
+    const names = columns
+      .split(",")
+      .map((column) => column.trim().split(/\s+/)[0]?.replaceAll('"', "") ?? "")
+      .filter(Boolean);
+    expect(sorted(names)).toEqual(sorted([...Object.keys(TEMPLATE_EVENT_FIELDS), "webhook"]));
   });
 
   it("on the message: app.message_event builds exactly the fields of the message schema", async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { startMetaSimulator } from "../meta/simulator";
 import { freePort, type LocalStack, type LogSink, startLocalStack, startWorkerProcess } from "./local-stack";
 
@@ -47,6 +48,10 @@ export async function startThrowawayStack(options: {
       // `npm run test:pooler`: the integration suite again, through a transaction pooler as hosted Supabase has.
       transactionPooler: process.env.FRONTDESK_TEST_POOLER === "transaction",
       log,
+    });
+    meta.deliverWebhooksTo({
+      url: `${stack.supabaseUrl}/functions/v1/meta-webhook`,
+      appSecret: LOCAL_DEFAULTS.META_APP_SECRET,
     });
     const superuser = postgres(stack.superuserUrl, { max: 1, onnotice: () => {} });
     await superuser.unsafe(`alter database postgres set frontdesk.send_confirm_after = '${TEST_SEND_CONFIRM_AFTER}'`);

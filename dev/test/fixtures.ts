@@ -22,6 +22,7 @@ export const {
   createChannel,
   createConversation,
   addMessage,
+  connectWhatsAppOfSimulator,
   close: closeSuperuserSql,
 } = testData({
   supabaseUrl,
@@ -100,3 +101,6 @@ export function runAsDeployed(
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   return { child, lines, out, err, exited };
 }
+
+/** A WhatsApp number of the simulator's (its own account, token and templates) connected to a workspace. */
+export const connectSimulatedWhatsApp = (workspaceId: string) => connectWhatsAppOfSimulator(metaUrl, workspaceId);

@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import type { WorkspaceRole } from "../../server/services/account";
 import { encryptToken, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
+import type { SimulatedUser } from "../meta/accounts";
 
 /** The plaintext page token test channels carry; tests assert it never leaks. */
 export const TEST_PAGE_TOKEN = "EAAG-test-page-token-never-shown";
@@ -140,6 +141,30 @@ export function testData(stack: StackAddress) {
     return message.id;
   }
 
+  /**
+   * A WhatsApp number the Meta simulator knows (a test user's, with its own Business Account and token), connected to a
+   * workspace as Connect leaves it: active, with its account id and the token sealed. Its templates sync on connect.
+   */
+  async function connectWhatsAppOfSimulator(metaUrl: string, workspaceId: string) {
+    const response = await fetch(`${metaUrl}/__test-users`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Test Gym", whatsapp: 1 }),
+    });
+    const user = (await response.json()) as SimulatedUser;
+    const number = user.whatsapp[0];
+    if (!number) throw new Error("the simulator made no WhatsApp number");
+    // Sealed before the insert (the seal names the row), so the sync the insert enqueues finds a token.
+    const channelAccountId = randomUUID();
+    const sealed = await encryptToken(await parseKeyring(LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS), number.token, channelAccountId);
+    await sql()`
+      insert into public.channel_accounts (id, workspace_id, provider, provider_account_id, display_name, display_handle, waba_id,
+                                           access_token_ciphertext, access_token_key_id)
+      values (${channelAccountId}, ${workspaceId}, 'whatsapp', ${number.phoneNumberId}, ${number.verifiedName},
+              ${number.displayPhoneNumber}, ${number.wabaId}, ${sealed.ciphertext}, ${sealed.keyId})`;
+    return { channelAccountId, phoneNumberId: number.phoneNumberId, wabaId: number.wabaId };
+  }
+
   async function close() {
     await superuser?.end();
     superuser = undefined;
@@ -155,6 +180,7 @@ export function testData(stack: StackAddress) {
     createChannel,
     createConversation,
     addMessage,
+    connectWhatsAppOfSimulator,
     close,
   };
 }

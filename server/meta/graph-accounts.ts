@@ -1,6 +1,5 @@
-import { TOKEN_EXPIRED_CODE } from "../../supabase/functions/_shared/graph-errors";
 import { config } from "../lib/config";
-import { graphRequest } from "./graph-http";
+import { type GraphResult, graphCall } from "./graph-http";
 
 /**
  * Graph API calls for connecting channels: the OAuth dialog and code exchange, long-lived user
@@ -8,15 +7,6 @@ import { graphRequest } from "./graph-http";
  * number checks. Knows Graph errors, nothing of our database. Tokens travel in headers (or, for the
  * OAuth exchange Meta documents as GET, in the query) and are never logged.
  */
-export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
-
-export interface GraphFailure {
-  /** Graph's error code (190 = the token is no longer valid), null when Meta did not answer. */
-  code: number | null;
-  tokenInvalid: boolean;
-  message: string;
-}
-
 export interface GrantedPage {
   id: string;
   name: string;
@@ -64,27 +54,6 @@ export function oauthDialogUrl(state: string, redirectUri: string): string {
   url.searchParams.set("response_type", "code");
   url.searchParams.set("scope", OAUTH_SCOPES.join(","));
   return url.toString();
-}
-
-async function graphCall<T>(
-  method: "GET" | "POST" | "DELETE",
-  path: string,
-  options: { token?: string; query?: Record<string, string>; form?: Record<string, string> } = {},
-): Promise<GraphResult<T>> {
-  const response = await graphRequest(method, path, options);
-  if (!response.answered) {
-    return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta did not answer in time." } };
-  }
-  if (response.ok) return { ok: true, value: response.body as T };
-  const code = response.body.error?.code ?? null;
-  return {
-    ok: false,
-    failure: {
-      code,
-      tokenInvalid: code === TOKEN_EXPIRED_CODE,
-      message: code === TOKEN_EXPIRED_CODE ? "Meta no longer accepts this access token." : "Meta refused the request.",
-    },
-  };
 }
 
 /** The code from the dialog → a short-lived user token → a long-lived (60-day) one; the secrets in POST bodies. */

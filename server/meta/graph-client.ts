@@ -17,8 +17,15 @@ export interface OutgoingMedia {
   filename?: string | null;
 }
 
+/** An approved WhatsApp template by its name and language, with the `components` its variables are filled by. */
+export interface OutgoingTemplate {
+  name: string;
+  language: string;
+  components: unknown[];
+}
+
 /** The one module that calls Meta's Send APIs. Knows HTTP and Graph error codes, nothing of our database. */
-export type OutgoingContent = { text: string } | { media: OutgoingMedia };
+export type OutgoingContent = { text: string } | { media: OutgoingMedia } | { template: OutgoingTemplate };
 
 export interface SendRequest {
   provider: ChannelProvider;
@@ -36,7 +43,7 @@ export interface SendRequest {
 /** The longest text each Send API takes (Messenger 2,000, Instagram 1,000, WhatsApp 4,096), counted in UTF-16 units. */
 export const TEXT_LIMITS: Record<ChannelProvider, number> = { messenger: 2000, instagram: 1000, whatsapp: 4096 };
 
-export type SendFailureCode = "TOKEN_EXPIRED" | "RATE_LIMITED" | "WINDOW_CLOSED" | "PROVIDER_ERROR";
+export type SendFailureCode = "TOKEN_EXPIRED" | "RATE_LIMITED" | "WINDOW_CLOSED" | "TEMPLATE_REFUSED" | "PROVIDER_ERROR";
 
 export type SendOutcome =
   | { ok: true; providerMessageId: string }
@@ -62,12 +69,17 @@ function requestBody(request: SendRequest): unknown {
       biz_opaque_callback_data: request.reference,
     };
     if ("text" in content) return { ...envelope, type: "text", text: { body: content.text } };
+    if ("template" in content) {
+      const { name, language, components } = content.template;
+      return { ...envelope, type: "template", template: { name, language: { code: language }, components } };
+    }
     return {
       ...envelope,
       type: whatsAppType(content.media.type),
       [whatsAppType(content.media.type)]: whatsAppMedia(content.media),
     };
   }
+  if ("template" in content) throw new Error("templates are WhatsApp's only");
   // Instagram's Send API documents no `metadata`; Messenger echoes it back.
   const reference = request.provider === "messenger" ? { metadata: request.reference } : {};
   return {
@@ -96,6 +108,18 @@ function whatsAppMedia(media: OutgoingMedia) {
   };
 }
 
+/** WhatsApp's refusals of a template send (132xxx), each said as what to do about it. */
+const TEMPLATE_REFUSALS: Record<number, string> = {
+  132000: "WhatsApp expects a different number of values for this template. Sync templates and fill it in again.",
+  132001: "WhatsApp has no approved template of this name in this language. Sync templates and pick another.",
+  132005: "The filled-in template is longer than WhatsApp allows. Shorten the values.",
+  132007: "WhatsApp refused the filled-in template under its formatting policy. Change the values.",
+  132012: "A value is not in the format this template expects (text, currency or date).",
+  132015: "WhatsApp has paused this template because of its quality. Pick another one.",
+  132016: "WhatsApp has disabled this template. Pick another one.",
+  132018: "WhatsApp refused a value: no line breaks, tabs or more than four spaces in a row.",
+};
+
 /** Maps a Graph error to what the inbox can act on: reconnect, wait and retry, or a closed window. */
 export function classifyGraphError(status: number, error: GraphError | undefined): SendFailure {
   const code = error?.code ?? null;
@@ -114,6 +138,8 @@ export function classifyGraphError(status: number, error: GraphError | undefined
   if ((code !== null && WINDOW_CLOSED_CODES.has(code)) || (subcode !== null && WINDOW_CLOSED_CODES.has(subcode))) {
     return failure("WINDOW_CLOSED", "The messaging window for this member has closed.", false);
   }
+  const templateProblem = code === null ? undefined : TEMPLATE_REFUSALS[code];
+  if (templateProblem) return failure("TEMPLATE_REFUSED", templateProblem, false);
   if (status >= 500 || status === 429) return failure("PROVIDER_ERROR", "Meta did not accept the message right now.", true);
   return failure("PROVIDER_ERROR", "Meta refused this message.", false);
 }

@@ -1,3 +1,4 @@
+import { TOKEN_EXPIRED_CODE } from "../../supabase/functions/_shared/graph-errors";
 import { config } from "../lib/config";
 
 /** A Graph API error body's `error`, as every endpoint returns it. */
@@ -63,4 +64,36 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_E
 function neverReachedMeta(error: unknown): boolean {
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === "string" && NOT_SENT_CODES.has(cause.code);
+}
+
+/** A Graph call's value, or why Meta refused it (for calls that are not sends: accounts, templates). */
+export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
+
+export interface GraphFailure {
+  /** Graph's error code (190 = the token is no longer valid), null when Meta did not answer. */
+  code: number | null;
+  tokenInvalid: boolean;
+  message: string;
+}
+
+/** One Graph call read as a GraphResult: no answer, refused (a dead token said so), or its body. */
+export async function graphCall<T>(
+  method: "GET" | "POST" | "DELETE",
+  path: string,
+  options: { token?: string; query?: Record<string, string>; form?: Record<string, string> } = {},
+): Promise<GraphResult<T>> {
+  const response = await graphRequest(method, path, options);
+  if (!response.answered) {
+    return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta did not answer in time." } };
+  }
+  if (response.ok) return { ok: true, value: response.body as T };
+  const code = response.body.error?.code ?? null;
+  return {
+    ok: false,
+    failure: {
+      code,
+      tokenInvalid: code === TOKEN_EXPIRED_CODE,
+      message: code === TOKEN_EXPIRED_CODE ? "Meta no longer accepts this access token." : "Meta refused the request.",
+    },
+  };
 }

@@ -4,7 +4,8 @@ import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { tokenKeyring } from "../lib/token-keyring";
-import { type GraphFailure, PAGE_SUBSCRIBED_FIELDS } from "../meta/graph-accounts";
+import { PAGE_SUBSCRIBED_FIELDS } from "../meta/graph-accounts";
+import type { GraphFailure } from "../meta/graph-http";
 import { verifiedTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
 

@@ -3,7 +3,13 @@ import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
 import { asService } from "../db/client";
 import { describeError, type Logger } from "../lib/logger";
 import { tokenKeyring } from "../lib/token-keyring";
-import { type OutgoingContent, type SendFailure, type SendOutcome, sendThroughGraph } from "../meta/graph-client";
+import {
+  type OutgoingContent,
+  type OutgoingTemplate,
+  type SendFailure,
+  type SendOutcome,
+  sendThroughGraph,
+} from "../meta/graph-client";
 import { messagingWindow } from "../meta/messaging-window";
 import { NOT_CONFIRMED_CODE } from "./message-shape";
 import type { MessageFailure } from "./messages";
@@ -105,11 +111,21 @@ export async function sendToMember(target: DeliveryTarget, content: OutgoingCont
   return send();
 }
 
+/** The template a reply was queued with (app.queue_template_message), as it is sent again on a retry; null for others. */
+export async function storedTemplateSend(messageId: string): Promise<OutgoingTemplate | null> {
+  const [row] = await asService(
+    (tx) => tx<{ template: OutgoingTemplate | null }[]>`
+      select metadata -> 'template' as template from public.messages where id = ${messageId}`,
+  );
+  const template = row?.template;
+  return template ? { name: template.name, language: template.language, components: template.components } : null;
+}
+
 /**
- * Calls Meta for a pending text reply and records what happened: sent or failed. Never throws; if even the
- * outcome cannot be written, the message stays pending and says so in the log.
+ * Calls Meta for a pending reply the request sends itself (text, a template) and records what happened: sent or
+ * failed. Never throws; if even the outcome cannot be written, the message stays pending and says so in the log.
  */
-export async function deliverText(messageId: string, content: OutgoingContent, log: Logger): Promise<void> {
+export async function deliverReply(messageId: string, content: OutgoingContent, log: Logger): Promise<void> {
   let outcome: SendOutcome;
   let channelAccountId: string | null = null;
   try {

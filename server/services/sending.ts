@@ -13,7 +13,7 @@ import { fail, ok, type Result } from "../lib/result";
 import type { ConversationSummary } from "./conversation-shape";
 import { loadSummary } from "./conversations";
 import { loadMessage, type Message } from "./messages";
-import { deliverText } from "./reply-delivery";
+import { deliverReply, storedTemplateSend } from "./reply-delivery";
 import { userTransaction } from "./user-transaction";
 
 /** A reply: text, or one file the browser uploaded to the conversation's outbound folder (with a WhatsApp caption). */
@@ -93,7 +93,7 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
     return ok({ messageId: row.message_id, created: row.created });
   });
   if (!queued.success) return queued;
-  if (queued.data.created && "text" in input.content) await deliverText(queued.data.messageId, input.content, log);
+  if (queued.data.created && "text" in input.content) await deliverReply(queued.data.messageId, input.content, log);
   return readBack(claims, queued.data.messageId, log);
 }
 
@@ -116,11 +116,14 @@ export async function retryMessage(
       return fail("CONFLICT", "This message may already have been delivered. Confirm that it should be sent again.");
     }
     const conversation = await loadSummary(tx, message.conversationId);
-    if (!conversation || conversation.window.state === "closed") return fail("WINDOW_CLOSED", "The messaging window has closed.");
-    return ok(message);
+    if (!conversation) return fail("NOT_FOUND", "Message not found.");
+    // A template may go whatever the window; anything else only inside it.
+    const template = await storedTemplateSend(messageId);
+    if (!template && conversation.window.state === "closed") return fail("WINDOW_CLOSED", "The messaging window has closed.");
+    return ok({ message, template });
   });
   if (!checked.success) return checked;
-  const message = checked.data;
+  const { message, template } = checked.data;
   const withFile = message.attachments.length > 0;
   // Only one retry wins the move back to pending. A text reply's confirmation is due a minute later, as for a new
   // reply; a file goes back to its send-media job, which starts over (and schedules the confirmation when it sends).
@@ -132,11 +135,12 @@ export async function retryMessage(
     return rows;
   });
   if (claimed.length === 0) return fail("CONFLICT", "This message is already being sent again.");
-  if (!withFile) await deliverText(messageId, { text: message.text ?? "" }, log);
+  if (!withFile) await deliverReply(messageId, template ? { template } : { text: message.text ?? "" }, log);
   return readBack(claims, messageId, log);
 }
 
-async function readBack(claims: UserClaims, messageId: string, log: Logger): Promise<Result<Message>> {
+/** The reply as the user may see it now. */
+export async function readBack(claims: UserClaims, messageId: string, log: Logger): Promise<Result<Message>> {
   return userTransaction(claims, log, "messages.read_back", async (tx) => {
     const message = await loadMessage(tx, messageId);
     return message ? ok(message) : fail("NOT_FOUND", "Message not found.");

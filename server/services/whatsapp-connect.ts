@@ -1,7 +1,8 @@
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, type Result } from "../lib/result";
-import { type GraphFailure, subscribeWhatsAppAccount, whatsappAccountNumbers, whatsappNumber } from "../meta/graph-accounts";
+import { subscribeWhatsAppAccount, whatsappAccountNumbers, whatsappNumber } from "../meta/graph-accounts";
+import type { GraphFailure } from "../meta/graph-http";
 import { type ChannelConnectOutcome, connectChannel, graphFailure, requireAdmin } from "./channel-save";
 import { userTransaction } from "./user-transaction";
 

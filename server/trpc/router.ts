@@ -8,6 +8,7 @@ import { messagesRouter } from "./routers/messages";
 import { notificationsRouter } from "./routers/notifications";
 import { savedRepliesRouter } from "./routers/saved-replies";
 import { teamRouter } from "./routers/team";
+import { templatesRouter } from "./routers/templates";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
 
@@ -21,6 +22,7 @@ export const appRouter = router({
   audit: auditRouter,
   notifications: notificationsRouter,
   savedReplies: savedRepliesRouter,
+  templates: templatesRouter,
   health: healthRouter,
   workspaces: workspacesRouter,
 });

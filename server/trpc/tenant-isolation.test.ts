@@ -14,6 +14,7 @@ let a: {
 };
 let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
 let savedReplyId = "";
+let templateId = "";
 
 beforeAll(async () => {
   const owner = await memberOfNewWorkspace("admin");
@@ -40,6 +41,11 @@ beforeAll(async () => {
     insert into public.saved_replies (workspace_id, shortcut, body) values (${owner.workspaceId}, 'hours', 'We open at 6')
     returning id`;
   savedReplyId = savedReply?.id ?? "";
+  const [template] = await superuserSql()<{ id: string }[]>`
+    insert into public.whatsapp_templates (workspace_id, waba_id, provider_template_id, name, language, category, status, components)
+    values (${owner.workspaceId}, 'waba-private', '77', 'follow_up', 'en_US', 'UTILITY', 'APPROVED', '[{"type": "BODY", "text": "Hi {{1}}"}]')
+    returning id`;
+  templateId = template?.id ?? "";
   a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, attemptId: attempt?.id ?? "", ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
@@ -78,6 +84,18 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     ["savedReplies.list", (c) => c.savedReplies.list({ workspaceId: a.workspaceId })],
     ["savedReplies.save", (c) => c.savedReplies.save({ workspaceId: a.workspaceId, shortcut: "pwned", body: "x" })],
     ["savedReplies.delete", (c) => c.savedReplies.delete({ id: savedReplyId })],
+    ["templates.list", (c) => c.templates.list({ workspaceId: a.workspaceId })],
+    ["templates.sync", (c) => c.templates.sync({ workspaceId: a.workspaceId })],
+    [
+      "messages.sendTemplate",
+      (c) =>
+        c.messages.sendTemplate({
+          conversationId: a.conversationId,
+          clientMessageId: crypto.randomUUID(),
+          templateId,
+          values: { "body.1": "Sam" },
+        }),
+    ],
     [
       "messages.addNote",
       (c) => c.messages.addNote({ conversationId: a.conversationId, clientMessageId: crypto.randomUUID(), text: "hi" }),

@@ -6,6 +6,7 @@ import { lookupProfileTask } from "./tasks/lookup-profile";
 import { removeExpiredTask } from "./tasks/remove-expired";
 import { sendMediaTask } from "./tasks/send-media";
 import { storeMediaTask } from "./tasks/store-media";
+import { syncTemplatesTask } from "./tasks/sync-templates";
 
 /** Every task by the identifier jobs name it with (SQL enqueues some: …_background_jobs.sql). */
 export function frontdeskTasks(log: Logger): TaskList {
@@ -17,6 +18,7 @@ export function frontdeskTasks(log: Logger): TaskList {
     "sweep-unconfirmed-sends": sweepUnconfirmedSendsTask(log.child({ task: "sweep-unconfirmed-sends" })),
     "heal-webhooks": healWebhooksTask(log.child({ task: "heal-webhooks" })),
     "remove-expired": removeExpiredTask(log.child({ task: "remove-expired" })),
+    "sync-templates": syncTemplatesTask(log.child({ task: "sync-templates" })),
   };
 }
 

@@ -6,6 +6,7 @@ import { messageSchema } from "../../services/message-shape";
 import { listMessages, type MessagePage } from "../../services/messages";
 import { addNote } from "../../services/notes";
 import { retryMessage, sendMessage } from "../../services/sending";
+import { sendTemplate } from "../../services/template-sending";
 import { authedProcedure, router } from "../trpc";
 
 const pageSchema = z.object({
@@ -52,6 +53,19 @@ export const messagesRouter = router({
         ctx.log,
       ),
     ),
+
+  /** An approved WhatsApp template with its values (by slot key: `body.1`, `header.name`, `button.0`). */
+  sendTemplate: authedProcedure
+    .input(
+      z.object({
+        conversationId: z.uuid(),
+        clientMessageId: z.string().min(8).max(100),
+        templateId: z.uuid(),
+        values: z.record(z.string().regex(/^(header|body|button)\.[A-Za-z0-9_]{1,64}$/), z.string().max(1024)).default({}),
+      }),
+    )
+    .output(resultOf(messageSchema))
+    .mutation(({ ctx, input }) => sendTemplate(ctx.claims, input, ctx.log)),
 
   /** A private note for the team, mentioning teammates by id; never sent to the member. */
   addNote: authedProcedure

@@ -1,4 +1,4 @@
-import type { MetaEvent } from "./meta-events.ts";
+import type { WebhookEvent } from "./meta-events.ts";
 import type { IngestResult } from "./meta-webhook.ts";
 
 /**
@@ -11,7 +11,7 @@ export const INGEST_LANES = 2;
 export interface ArrivedWebhook {
   object: string;
   rawJson: string;
-  events: MetaEvent[];
+  events: WebhookEvent[];
 }
 
 export interface IngestTogetherOptions {
@@ -84,7 +84,7 @@ export function ingestTogether(options: IngestTogetherOptions) {
     }
   }
 
-  return (object: string, rawJson: string, events: MetaEvent[]): Promise<IngestResult> =>
+  return (object: string, rawJson: string, events: WebhookEvent[]): Promise<IngestResult> =>
     new Promise((resolve, reject) => {
       waiting.push({ webhook: { object, rawJson, events }, resolve, reject });
       startCalls();

@@ -7,7 +7,7 @@ import type { ChannelProvider } from "./channel-providers.ts";
 import type { IngestedMessageKind } from "./message-kinds.ts";
 import { normalizeMessaging } from "./messenger-events.ts";
 import { arr, obj, str } from "./payload-fields.ts";
-import { normalizeWhatsApp } from "./whatsapp-events.ts";
+import { normalizeWhatsApp, normalizeWhatsAppTemplate } from "./whatsapp-events.ts";
 
 export type Provider = ChannelProvider;
 export interface Attachment {
@@ -78,6 +78,44 @@ export interface EditEvent extends EventBase {
 
 export type MetaEvent = MessageEvent | StatusEvent | ReactionEvent | UnsendEvent | EditEvent;
 
+/**
+ * A change to a WhatsApp template (`message_template_status_update`, `message_template_quality_update`,
+ * `template_category_update`): about a WhatsApp Business Account, not a member, so app.apply_template_events
+ * applies it, not app.apply_meta_events.
+ */
+export interface TemplateEvent {
+  type: "template";
+  provider: "whatsapp";
+  /** The WhatsApp Business Account id. */
+  accountId: string;
+  occurredAt: number;
+  change: "status" | "quality" | "category";
+  templateId: string | null;
+  name: string | null;
+  language: string | null;
+  /** status: Meta's event (APPROVED, REJECTED, PAUSED, …); quality: the new score; category: the new category. */
+  value: string | null;
+  /** Why it was rejected, paused or disabled, when Meta says. */
+  reason: string | null;
+}
+
+/** Everything one webhook comes to. */
+export type WebhookEvent = MetaEvent | TemplateEvent;
+
+/** The fields app.apply_template_events reads (a test compares them with its SQL). */
+export const TEMPLATE_EVENT_FIELDS = {
+  type: true,
+  provider: true,
+  accountId: true,
+  occurredAt: true,
+  change: true,
+  templateId: true,
+  name: true,
+  language: true,
+  value: true,
+  reason: true,
+} as const satisfies Record<keyof TemplateEvent, true>;
+
 type FieldOfAnyEvent = MetaEvent extends infer E ? (E extends unknown ? keyof E : never) : never;
 /**
  * Every field any event has: app.apply_meta_events reads events into columns of these names (a test compares
@@ -110,7 +148,7 @@ export const EVENT_FIELDS = {
 } as const satisfies Record<FieldOfAnyEvent, true>;
 
 /** Normalizes one webhook body. Unknown message types become `unsupported`, never dropped. */
-export function normalizeWebhook(body: unknown, ownAppId: string): MetaEvent[] {
+export function normalizeWebhook(body: unknown, ownAppId: string): WebhookEvent[] {
   const payload = obj(body);
   if (payload.object === "page" || payload.object === "instagram") {
     const provider: Provider = payload.object === "page" ? "messenger" : "instagram";
@@ -125,9 +163,13 @@ export function normalizeWebhook(body: unknown, ownAppId: string): MetaEvent[] {
   }
   if (payload.object === "whatsapp_business_account") {
     return arr(payload.entry).flatMap((entry) =>
-      arr(obj(entry).changes).flatMap((change) =>
-        obj(change).field === "messages" ? normalizeWhatsApp(obj(obj(change).value)) : [],
-      ),
+      arr(obj(entry).changes).flatMap((change): WebhookEvent[] => {
+        const { field } = obj(change);
+        const value = obj(obj(change).value);
+        if (field === "messages") return normalizeWhatsApp(value);
+        const template = normalizeWhatsAppTemplate(obj(entry), String(field), value);
+        return template ? [template] : [];
+      }),
     );
   }
   return [];

@@ -1,4 +1,4 @@
-import { type MetaEvent, normalizeWebhook } from "./meta-events.ts";
+import { normalizeWebhook, type WebhookEvent } from "./meta-events.ts";
 import { isSignedByMeta, timingSafeEqual } from "./signature.ts";
 import { answerSubscriptionCheck } from "./subscription.ts";
 
@@ -20,7 +20,7 @@ export interface WebhookDependencies {
   /** Meta sends up to 1000 updates per POST; anything far larger is not Meta. */
   maxBodyBytes: number;
   /** One SQL call: store the raw payload and apply its events. */
-  ingest(object: string, rawJson: string, events: MetaEvent[]): Promise<IngestResult>;
+  ingest(object: string, rawJson: string, events: WebhookEvent[]): Promise<IngestResult>;
   /**
    * Stores the raw payload alone, as failed with `failure`, when its events could not be normalized or
    * applied: the durable record and replay source (app.keep_unapplied_webhook). Returns its row id.
@@ -29,7 +29,7 @@ export interface WebhookDependencies {
   /** Stored webhooks whose apply failed, oldest first. */
   failedWebhooks(limit: number): Promise<{ id: number; object: string; payload: unknown }[]>;
   /** Applies a stored webhook again, updating its row. */
-  reapply(id: number, object: string, payload: unknown, events: MetaEvent[]): Promise<IngestResult>;
+  reapply(id: number, object: string, payload: unknown, events: WebhookEvent[]): Promise<IngestResult>;
   /** Operators replay with one of these: the project's service role or secret keys (operator-keys.ts). */
   operatorKeys: string[];
   /**
@@ -68,7 +68,7 @@ export async function handleMetaWebhook(request: Request, deps: WebhookDependenc
   }
   const object = typeof payload === "object" && payload && "object" in payload ? String(payload.object) : "unknown";
   const started = Date.now();
-  let events: MetaEvent[];
+  let events: WebhookEvent[];
   try {
     events = normalizeWebhook(payload, deps.appId);
   } catch (error) {

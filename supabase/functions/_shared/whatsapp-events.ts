@@ -1,7 +1,7 @@
 import { RETRYABLE_WHATSAPP_CODES, WINDOW_CLOSED_CODES } from "./graph-errors.ts";
 import type { IngestedMessageKind } from "./message-kinds.ts";
 import { previewOf } from "./message-preview.ts";
-import type { Attachment, MetaEvent } from "./meta-events.ts";
+import type { Attachment, MetaEvent, TemplateEvent } from "./meta-events.ts";
 import { arr, type Json, num, obj, str } from "./payload-fields.ts";
 
 /** WhatsApp Cloud API webhooks (`whatsapp_business_account`). */
@@ -120,4 +120,34 @@ export function normalizeWhatsApp(value: Json): MetaEvent[] {
     });
   }
   return events;
+}
+
+const TEMPLATE_CHANGES: Record<string, TemplateEvent["change"]> = {
+  message_template_status_update: "status",
+  message_template_quality_update: "quality",
+  template_category_update: "category",
+};
+
+/** A template change of a WhatsApp Business Account (the entry's id), or null for any other field. */
+export function normalizeWhatsAppTemplate(entry: Json, field: string, value: Json): TemplateEvent | null {
+  const change = TEMPLATE_CHANGES[field];
+  if (!change) return null;
+  const values = {
+    status: str(value.event),
+    quality: str(value.new_quality_score),
+    category: str(value.new_category),
+  } as const;
+  const reason = str(value.reason) ?? str(obj(value.other_info).description);
+  return {
+    type: "template",
+    provider: "whatsapp",
+    accountId: str(entry.id) ?? "",
+    occurredAt: (num(entry.time) ?? Date.now() / 1000) * 1000,
+    change,
+    templateId: str(value.message_template_id),
+    name: str(value.message_template_name),
+    language: str(value.message_template_language),
+    value: values[change],
+    reason: reason && reason !== "NONE" ? reason : null,
+  };
 }

@@ -1,0 +1,228 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { headerMediaFormat, templateSlots, valueProblem } from "../../supabase/functions/_shared/whatsapp-templates";
+import type { ConversationSummary, WhatsAppTemplate } from "../api/types";
+import { TemplatePreview, whyNotSendable } from "../templates/template-preview";
+import { useTRPC } from "../trpc";
+
+/** Why a template cannot be picked here, or null. */
+function unavailable(template: WhatsAppTemplate): string | null {
+  const notSendable = whyNotSendable(template);
+  if (notSendable) return notSendable;
+  const media = headerMediaFormat(template.components);
+  return media ? `Needs a header ${media.toLowerCase()}, which Frontdesk cannot attach yet` : null;
+}
+
+/**
+ * Sending a WhatsApp template: find one by name (only approved ones can be picked; the others say why not), fill in
+ * its values with a live preview, send. The server checks the values again and answers with the field at fault.
+ */
+export function TemplateReply({
+  conversation,
+  onClose,
+  onSent,
+}: {
+  conversation: ConversationSummary;
+  /** Null when templates are the only way to reply (the window has closed). */
+  onClose: (() => void) | null;
+  onSent: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState("");
+  const [chosenId, setChosenId] = useState<string | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const clientMessageId = useRef(crypto.randomUUID());
+  const list = useQuery(
+    trpc.templates.list.queryOptions({ workspaceId: conversation.workspaceId, channelAccountId: conversation.channel.id }),
+  );
+  const send = useMutation(
+    trpc.messages.sendTemplate.mutationOptions({
+      onSuccess: (result) => {
+        if (result.success) {
+          clientMessageId.current = crypto.randomUUID();
+          setChosenId(null);
+          setValues({});
+          onSent();
+        } else {
+          const fields = (result.error.details?.fieldErrors ?? {}) as Record<string, string[]>;
+          setErrors(Object.fromEntries(Object.entries(fields).map(([key, messages]) => [key, messages[0] ?? ""])));
+          setProblem(result.error.message);
+        }
+        void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.pathKey() });
+      },
+      onError: () => setProblem("Not sent: Frontdesk could not be reached. Try again."),
+    }),
+  );
+
+  const templates = list.data?.success ? list.data.data.templates : [];
+  const chosen = templates.find((template) => template.id === chosenId) ?? null;
+  const found = templates.filter((template) => template.name.toLowerCase().includes(search.trim().toLowerCase()));
+
+  return (
+    <section aria-label="Send a template" data-testid="template-reply" className="space-y-2">
+      {chosen ? (
+        <TemplateForm
+          template={chosen}
+          values={values}
+          errors={errors}
+          problem={problem}
+          sending={send.isPending}
+          onChange={(key, value) => {
+            setValues((current) => ({ ...current, [key]: value }));
+            setErrors((current) => ({ ...current, [key]: "" }));
+          }}
+          onBack={() => {
+            setChosenId(null);
+            setProblem(null);
+          }}
+          onSend={() =>
+            send.mutate({
+              conversationId: conversation.id,
+              clientMessageId: clientMessageId.current,
+              templateId: chosen.id,
+              values,
+            })
+          }
+        />
+      ) : (
+        <>
+          <div className="flex items-center gap-2">
+            <input
+              type="search"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              placeholder="Find a template by name…"
+              aria-label="Find a template"
+              className="min-w-0 flex-1 rounded-md border border-slate-400 px-3 py-1.5 text-sm"
+            />
+            {onClose ? (
+              <button type="button" onClick={onClose} className="rounded-md border border-slate-400 px-3 py-1.5 text-sm">
+                Cancel
+              </button>
+            ) : null}
+          </div>
+          {list.isPending ? <p className="text-sm text-slate-600">Loading templates…</p> : null}
+          {list.isError || (list.data && !list.data.success) ? (
+            <p role="alert" className="text-sm text-red-800">
+              The templates could not be loaded.{" "}
+              <button type="button" className="underline" onClick={() => void list.refetch()}>
+                Try again
+              </button>
+            </p>
+          ) : null}
+          {list.data?.success && templates.length === 0 ? (
+            <p className="text-sm text-slate-700">
+              This number has no templates yet. Make one in WhatsApp Manager, then Sync in Settings → Templates.
+            </p>
+          ) : null}
+          <ul className="max-h-56 divide-y divide-slate-200 overflow-y-auto rounded-md border border-slate-200">
+            {found.map((template) => {
+              const why = unavailable(template);
+              return (
+                <li key={template.id}>
+                  <button
+                    type="button"
+                    disabled={why !== null}
+                    onClick={() => {
+                      setChosenId(template.id);
+                      setValues({});
+                      setErrors({});
+                      setProblem(null);
+                    }}
+                    className="flex w-full flex-wrap items-baseline gap-x-2 px-3 py-2 text-left text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:hover:bg-white"
+                  >
+                    <span className={`font-medium ${why ? "text-slate-500" : ""}`}>{template.name}</span>
+                    <span className="text-xs text-slate-600">
+                      {template.language} · {template.category.toLowerCase()}
+                    </span>
+                    {why ? <span className="w-full text-xs text-slate-600">{why}</span> : null}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function TemplateForm(props: {
+  template: WhatsAppTemplate;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  problem: string | null;
+  sending: boolean;
+  onChange: (key: string, value: string) => void;
+  onBack: () => void;
+  onSend: () => void;
+}) {
+  const slots = templateSlots(props.template.components);
+  const ready = slots.every((slot) => valueProblem(props.values[slot.key]) === null);
+  return (
+    <form
+      className="space-y-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (ready) props.onSend();
+      }}
+    >
+      <p className="text-sm">
+        <span className="font-medium">{props.template.name}</span>{" "}
+        <span className="text-xs text-slate-600">{props.template.language}</span>
+      </p>
+      <div className="flex flex-wrap gap-4">
+        <div className="min-w-48 flex-1 space-y-2">
+          {slots.length === 0 ? <p className="text-sm text-slate-700">This template has nothing to fill in.</p> : null}
+          {slots.map((slot) => {
+            const error = props.errors[slot.key];
+            const id = `template-value-${slot.key}`;
+            return (
+              <div key={slot.key}>
+                <label htmlFor={id} className="block text-xs font-medium text-slate-800">
+                  {slot.label}
+                </label>
+                <input
+                  id={id}
+                  value={props.values[slot.key] ?? ""}
+                  onChange={(event) => props.onChange(slot.key, event.target.value)}
+                  placeholder={slot.example ? `e.g. ${slot.example}` : undefined}
+                  aria-invalid={Boolean(error)}
+                  aria-describedby={error ? `${id}-error` : undefined}
+                  className="w-full rounded-md border border-slate-400 px-2 py-1 text-sm"
+                />
+                {error ? (
+                  <p id={`${id}-error`} className="text-xs text-red-800">
+                    {error}
+                  </p>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+        <TemplatePreview components={props.template.components} values={props.values} />
+      </div>
+      {props.problem ? (
+        <p role="alert" className="text-sm text-red-800">
+          {props.problem}
+        </p>
+      ) : null}
+      <div className="flex gap-2">
+        <button type="button" onClick={props.onBack} className="rounded-md border border-slate-400 px-3 py-1.5 text-sm">
+          Other templates
+        </button>
+        <button
+          type="submit"
+          disabled={!ready || props.sending}
+          className="rounded-md bg-indigo-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+        >
+          {props.sending ? "Sending…" : "Send template"}
+        </button>
+      </div>
+    </form>
+  );
+}

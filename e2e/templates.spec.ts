@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { whatsappText } from "../dev/meta/webhooks";
+import { expect, meta, metaUrl, signInAs, test } from "./fixtures";
+
+test("a WhatsApp conversation whose window closed offers only approved templates; a filled {{1}} is sent as a template, and a rejection shows with its reason", async ({
+  page,
+  data,
+}) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("admin", `Gym ${randomUUID().slice(0, 5)}`);
+  const number = await data.connectWhatsAppOfSimulator(metaUrl(), workspaceId);
+  await expect
+    .poll(async () => (await data.sql()`select 1 from public.whatsapp_templates where workspace_id = ${workspaceId}`).length)
+    .toBe(6);
+  // The member last wrote two days ago: WhatsApp's 24-hour window has closed.
+  await meta.webhook(
+    whatsappText({
+      phoneNumberId: number.phoneNumberId,
+      waId: `1555${Date.now().toString().slice(-7)}`,
+      name: "Sam Member",
+      text: "Is the pool open on Sunday?",
+      timestamp: Date.now() - 2 * 86_400_000,
+    }),
+  );
+  // Meta's review rejects one of the approved templates: its webhook reaches Frontdesk.
+  const review = await fetch(`${metaUrl()}/__templates/status`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ wabaId: number.wabaId, name: "class_reminder", status: "REJECTED", reason: "INCORRECT_CATEGORY" }),
+  });
+  expect(review.status).toBe(200);
+
+  await signInAs(page, user);
+  await page.getByTestId("conversation-row").first().click();
+  await expect(page.getByTestId("composer-closed")).toContainText("only an approved template");
+  await expect(page.getByLabel("Reply")).toHaveCount(0);
+  const picker = page.getByTestId("template-reply");
+  await expect(picker.getByRole("button", { name: /follow_up/ })).toBeEnabled();
+  await expect(picker.getByRole("button", { name: /holiday_hours/ })).toBeDisabled();
+  const rejected = picker.getByRole("button", { name: /class_reminder/ });
+  await expect(rejected).toBeDisabled();
+  await expect(rejected).toContainText("Rejected: its category does not match its content");
+
+  await picker.getByLabel("Find a template").fill("follow");
+  await expect(picker.getByRole("button")).toHaveCount(1);
+  await picker.getByRole("button", { name: /follow_up/ }).click();
+  await expect(picker.getByRole("button", { name: "Send template" })).toBeDisabled();
+  await picker.getByLabel("{{1}}").fill("Sam");
+  await expect(picker.getByTestId("template-preview")).toContainText("Hi Sam, thanks for getting in touch");
+  await picker.getByRole("button", { name: "Send template" }).click();
+  await expect(
+    page.getByTestId("message").filter({ hasText: "Hi Sam, thanks for getting in touch with Iron Temple." }),
+  ).toBeVisible();
+  await expect(page.getByTestId("message").filter({ hasText: "{{1}}" })).toHaveCount(0);
+  const [sent] = await meta.calls(`/${number.phoneNumberId}/messages`);
+  expect(sent?.body).toMatchObject({
+    type: "template",
+    template: {
+      name: "follow_up",
+      language: { code: "en_US" },
+      components: [{ type: "body", parameters: [{ type: "text", text: "Sam" }] }],
+    },
+  });
+
+  await page.goto("/settings/templates");
+  const row = page.getByTestId("template").filter({ hasText: "class_reminder" });
+  await expect(row).toContainText("Rejected");
+  await expect(row.getByTestId("template-status-reason")).toContainText("its category does not match its content");
+  await expect(page.getByRole("link", { name: "Open WhatsApp Manager" })).toHaveAttribute("href", new RegExp(number.wabaId));
+  await page.getByRole("button", { name: "Sync" }).click();
+  await expect(page.getByText("Synced 6 templates from Meta.")).toBeVisible();
+});
