@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, gymWithPage, signInAs, test } from "./fixtures";
+import { expect, gymWithPage, metaUrl, signInAs, test } from "./fixtures";
 
 /** Serious and critical WCAG A/AA violations on the page as it is now. */
 async function seriousViolations(page: Page) {
@@ -100,4 +100,33 @@ test("keyboard: a skip link to the list, a visible focus on rows, and ? lists ev
   await expect(sheet).toContainText("Next / previous conversation");
   await page.keyboard.press("Escape");
   await expect(sheet).toBeHidden();
+});
+
+test("the template picker, its form and Settings → Templates have no serious or critical accessibility violations", async ({
+  page,
+  data,
+}) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("admin");
+  const number = await data.connectWhatsAppOfSimulator(metaUrl(), workspaceId);
+  await expect
+    .poll(async () => (await data.sql()`select 1 from public.whatsapp_templates where workspace_id = ${workspaceId}`).length)
+    .toBe(6);
+  const { conversationId } = await data.createConversation(workspaceId, {
+    channelAccountId: number.channelAccountId,
+    lastInboundAt: new Date(Date.now() - 2 * 86_400_000),
+  });
+  await signInAs(page, user);
+  await page.goto(`/inbox/${conversationId}`);
+  await expect(page.getByTestId("template-reply").getByRole("button", { name: /follow_up/ })).toBeEnabled();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page
+    .getByTestId("template-reply")
+    .getByRole("button", { name: /class_reminder/ })
+    .click();
+  await expect(page.getByTestId("template-preview")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.goto("/settings/templates");
+  await expect(page.getByTestId("template")).toHaveCount(6);
+  expect(await seriousViolations(page)).toEqual([]);
 });

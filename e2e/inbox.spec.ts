@@ -60,6 +60,30 @@ test("past the window the composer is closed and says why", async ({ page, data 
   await expect(page.getByLabel("Reply")).toHaveCount(0);
 });
 
+test("past the window a Messenger reply goes only with the message tag the agent chose, and Meta gets that tag", async ({
+  page,
+  data,
+}) => {
+  const { workspaceId, user } = await data.memberOfNewWorkspace("agent");
+  const { conversationId, channelAccountId } = await data.createConversation(workspaceId, {
+    lastInboundAt: new Date(Date.now() - 3 * 86_400_000),
+  });
+  const [channel] = await data.sql()<{ pageId: string }[]>`
+    select provider_account_id as "pageId" from public.channel_accounts where id = ${channelAccountId}`;
+  await signInAs(page, user);
+  await page.goto(`/inbox/${conversationId}`);
+  const tagged = page.getByRole("form", { name: "Message tag" });
+  await tagged.getByLabel("Message to send with the tag").fill("Your card was declined: update it at the desk.");
+  await expect(tagged.getByRole("button", { name: "Send with tag" })).toBeDisabled();
+  await expect(tagged).toContainText("never a promotion");
+  await tagged.getByRole("radio", { name: /Account update/ }).check();
+  await tagged.getByRole("button", { name: "Send with tag" }).click();
+  const bubble = page.getByTestId("message").filter({ hasText: "Your card was declined" });
+  await expect(bubble.getByTestId("message-status")).toHaveAttribute("data-status", "sent");
+  const [call] = await meta.calls(`/${channel?.pageId}/messages`);
+  expect(call?.body).toMatchObject({ messaging_type: "MESSAGE_TAG", tag: "ACCOUNT_UPDATE" });
+});
+
 test("assign, status and archive round-trip", async ({ page, data }) => {
   const { workspaceId, user } = await data.memberOfNewWorkspace("admin");
   const { conversationId } = await data.createConversation(workspaceId, { contactName: "Dana Reyes" });

@@ -531,6 +531,20 @@ const FUNCTIONS = (): FunctionCase[] => [
     expect: same("queued"),
   },
   {
+    name: "tag one's own reply on Messenger with a message tag",
+    call: () =>
+      `select app.tag_outgoing_message((select message_id from app.queue_outgoing_message('${gym.freeConversationId}',
+                                        '${randomUUID()}', 'Your plan renews', '[]', 'Your plan renews')), 'ACCOUNT_UPDATE') as outcome`,
+    expect: same("changed"),
+  },
+  {
+    name: "tag a reply with a tag Meta does not allow for it",
+    call: () =>
+      `select app.tag_outgoing_message((select message_id from app.queue_outgoing_message('${gym.freeConversationId}',
+                                        '${randomUUID()}', 'Sale!', '[]', 'Sale!')), 'HUMAN_AGENT') as outcome`,
+    expect: same("invalid"),
+  },
+  {
     name: "send a rejected WhatsApp template",
     call: () =>
       `select outcome from app.queue_template_message('${gym.whatsappConversationId}', '${randomUUID()}',

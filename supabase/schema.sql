@@ -1698,6 +1698,13 @@ AS $function$
     'mentions', m.mentioned_user_ids, 'createdAt', m.created_at)
 $function$;
 
+CREATE OR REPLACE FUNCTION app.message_tags()
+ RETURNS SETOF text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ values ('CONFIRMED_EVENT_UPDATE'), ('ACCOUNT_UPDATE'), ('POST_PURCHASE_UPDATE') $function$;
+
 CREATE OR REPLACE FUNCTION app.note_stored_media(target uuid, at_index integer, stored jsonb)
  RETURNS text
  LANGUAGE plpgsql
@@ -2545,6 +2552,33 @@ AS $function$
     and a.callback_at is not null
 $function$;
 
+CREATE OR REPLACE FUNCTION app.tag_outgoing_message(target_message uuid, message_tag text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  reply record;
+begin
+  select m.id, m.workspace_id, m.conversation_id, ca.provider into reply
+  from public.messages m
+  join public.channel_accounts ca on ca.id = m.channel_account_id
+  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
+    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then
+    return 'not_found';
+  end if;
+  if message_tag not in (select app.message_tags()) or reply.provider not in ('messenger', 'instagram') then
+    return 'invalid';
+  end if;
+  update public.messages set metadata = metadata || jsonb_build_object('tag', message_tag) where id = reply.id;
+  perform app.audit(reply.workspace_id, 'message', reply.id, 'message.tagged',
+                    jsonb_build_object('conversationId', reply.conversation_id, 'tag', message_tag));
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.team_members(target_workspace uuid)
  RETURNS TABLE(user_id uuid, email text, full_name text, role public.workspace_role, joined_at timestamp with time zone, last_sign_in_at timestamp with time zone)
  LANGUAGE sql
@@ -2851,6 +2885,7 @@ grant execute on function app.member_role(target_workspace uuid) to service_role
 grant execute on function app.member_workspace_ids() to authenticated;
 grant execute on function app.member_workspace_ids() to service_role;
 grant execute on function app.message_event(m public.messages) to public;
+grant execute on function app.message_tags() to public;
 grant execute on function app.note_stored_media(target uuid, at_index integer, stored jsonb) to service_role;
 grant execute on function app.outbound_media_rule(target_provider public.channel_provider, mime text) to authenticated;
 grant execute on function app.outbound_media_rule(target_provider public.channel_provider, mime text) to public;
@@ -2885,6 +2920,7 @@ grant execute on function app.set_conversation_archived(target uuid, archived bo
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
 grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;
 grant execute on function app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb) to authenticated;
+grant execute on function app.tag_outgoing_message(target_message uuid, message_tag text) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to service_role;
 grant execute on function app.update_contact(target uuid, changes jsonb) to authenticated;

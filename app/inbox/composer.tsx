@@ -10,6 +10,7 @@ import type { OutgoingFiles } from "./outgoing-files";
 import { useFinePointer } from "./pointer";
 import { useSavedReplyPicker } from "./saved-reply-picker";
 import { type ReplyContent, useSendReply } from "./send-reply";
+import { TaggedReply } from "./tagged-reply";
 import { TemplateReply } from "./template-reply";
 
 const CLOSED_REASONS = {
@@ -85,6 +86,10 @@ export function Composer({
         </p>
         {/* WhatsApp takes an approved template whatever the window: the only way to reach the member now. */}
         {whatsapp ? <TemplateReply conversation={conversation} onClose={null} onSent={() => undefined} /> : null}
+        {/* Messenger and Instagram take a reply now only with one of Meta's message tags, chosen by the sender. */}
+        {!whatsapp && window.reason !== "no_inbound" ? (
+          <TaggedReply conversation={conversation} userId={userId} onError={onError} />
+        ) : null}
       </div>
     );
   }

@@ -1,11 +1,15 @@
 import { type InfiniteData, type QueryKey, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
+import type { MessageTag } from "../../supabase/functions/_shared/message-tags";
 import type { Message, MessagePageResult } from "../api/types";
 import { useTRPC } from "../trpc";
 import { applyToThread } from "./live-cache";
 
-/** Text, or one file already uploaded to the conversation's outbound folder (with a WhatsApp caption). */
-export type ReplyContent = { text: string } | { file: { storedPath: string; caption: string | null } };
+/**
+ * Text (with the message tag the sender chose, on Messenger/Instagram after the window), or one file already uploaded
+ * to the conversation's outbound folder (with a WhatsApp caption).
+ */
+export type ReplyContent = { text: string; tag?: MessageTag } | { file: { storedPath: string; caption: string | null } };
 
 /** The id a reply shows under until the server has stored it. */
 const LOCAL_PREFIX = "local:";
@@ -113,11 +117,14 @@ export function useUnsentReplies(conversationId: string): Message[] {
 
 type SendInput = { conversationId: string; clientMessageId: string } & Partial<{
   text: string;
+  tag: MessageTag;
   file: { storedPath: string; caption?: string | null };
 }>;
 
 const contentOf = (input: SendInput): ReplyContent =>
-  input.file ? { file: { storedPath: input.file.storedPath, caption: input.file.caption ?? null } } : { text: input.text ?? "" };
+  input.file
+    ? { file: { storedPath: input.file.storedPath, caption: input.file.caption ?? null } }
+    : { text: input.text ?? "", tag: input.tag };
 
 function localMessage(input: SendInput, userId: string | undefined): Message {
   return {

@@ -3,6 +3,7 @@ import { CONVERSATION_EVENT_FIELDS } from "../../app/inbox/live-cache";
 import { messageSchema } from "../../server/services/message-shape";
 import { CHANNEL_PROVIDERS, CHANNEL_STATUSES } from "../../supabase/functions/_shared/channel-providers";
 import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
+import { MESSAGE_TAG_NAMES } from "../../supabase/functions/_shared/message-tags";
 import { EVENT_FIELDS, TEMPLATE_EVENT_FIELDS } from "../../supabase/functions/_shared/meta-events";
 import { MIME_ALIASES, OUTBOUND_MEDIA_RULES, outboundMediaRule } from "../../supabase/functions/_shared/outbound-media";
 import { superuserSql } from "../test/fixtures";
@@ -63,6 +64,11 @@ describe("SQL and TypeScript agree", () => {
       .filter(Boolean);
     // `webhook` rides along only inside a call of several (ingest-together.ts eventsOfCall).
     expect(sorted(names)).toEqual(sorted([...Object.keys(EVENT_FIELDS), "webhook"]));
+  });
+
+  it("on the message tags: app.message_tags() is message-tags.ts's list", async () => {
+    const rows = await superuserSql()<{ tag: string }[]>`select app.message_tags() as tag`;
+    expect(sorted(rows.map((row) => row.tag))).toEqual(sorted(MESSAGE_TAG_NAMES));
   });
 
   it("on the template event: app.routed_template_events reads every field and nothing else", async () => {

@@ -34,8 +34,11 @@ export interface SendRequest {
   accessToken: string;
   recipientId: string;
   content: OutgoingContent;
-  /** Messenger/Instagram replies after 24 h, within 7 days, when the workspace allows it. */
-  humanAgentTag: boolean;
+  /**
+   * Messenger/Instagram after 24 h: HUMAN_AGENT (within 7 days, when the workspace allows it) or the tag the sender
+   * chose (message-tags.ts); null inside the window.
+   */
+  messageTag: string | null;
   /** Our message id: Meta returns it in the echo (Messenger) or status (WhatsApp) webhook. */
   reference: string;
 }
@@ -84,7 +87,7 @@ function requestBody(request: SendRequest): unknown {
   const reference = request.provider === "messenger" ? { metadata: request.reference } : {};
   return {
     recipient: { id: request.recipientId },
-    ...(request.humanAgentTag ? { messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" } : { messaging_type: "RESPONSE" }),
+    ...(request.messageTag ? { messaging_type: "MESSAGE_TAG", tag: request.messageTag } : { messaging_type: "RESPONSE" }),
     message:
       "text" in content
         ? { text: content.text, ...reference }

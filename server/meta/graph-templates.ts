@@ -46,15 +46,23 @@ export async function listMessageTemplates(
   let unreadable = 0;
   let after: string | null = null;
   for (let pages = 1; pages <= MAX_PAGES; pages += 1) {
-    const result = await graphCall<unknown>("GET", `${encodeURIComponent(wabaId)}/message_templates`, {
-      token,
-      query: { fields: FIELDS, limit: PAGE_SIZE, ...(after ? { after } : {}) },
-    });
+    const askForPage = () =>
+      graphCall<unknown>("GET", `${encodeURIComponent(wabaId)}/message_templates`, {
+        token,
+        query: { fields: FIELDS, limit: PAGE_SIZE, ...(after ? { after } : {}) },
+      });
+    let result = await askForPage();
+    // A read is safe to repeat: a page Meta did not answer is asked for once more, a second later.
+    if (!result.ok && result.failure.code === null) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      result = await askForPage();
+    }
     if (!result.ok) return result;
-    const page = pageSchema.safeParse(result.value);
-    if (!page.success)
+    const read = pageSchema.safeParse(result.value);
+    if (!read.success) {
       return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta's template list was not readable." } };
-    for (const raw of page.data.data) {
+    }
+    for (const raw of read.data.data) {
       const template = listedTemplateSchema.safeParse(raw);
       if (!template.success) {
         unreadable += 1;
@@ -72,7 +80,7 @@ export async function listMessageTemplates(
         components: data.components as TemplateComponent[],
       });
     }
-    after = page.data.paging?.next ? (page.data.paging.cursors?.after ?? null) : null;
+    after = read.data.paging?.next ? (read.data.paging.cursors?.after ?? null) : null;
     if (!after) return { ok: true, value: { templates, unreadable, pages } };
   }
   return { ok: false, failure: { code: null, tokenInvalid: false, message: "Meta's template list did not end." } };

@@ -23,8 +23,8 @@ export interface DeliveryTarget {
   accountId: string;
   recipient: string;
   token: string | null;
-  /** Messenger/Instagram past 24 h: sent with the HUMAN_AGENT tag. */
-  humanAgent: boolean;
+  /** Messenger/Instagram past 24 h: the tag the sender chose, else HUMAN_AGENT within its 7 days. */
+  messageTag: string | null;
 }
 
 export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTarget | null> {
@@ -41,11 +41,12 @@ export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTar
         last_inbound_at: Date | null;
         window_closed_at: Date | null;
         human_agent_enabled: boolean;
+        tag: string | null;
       }[]
     >`
       select ca.id as channel_account_id, ca.provider, ca.status as channel_status, ca.provider_account_id as account_id,
              ci.provider_user_id as recipient, ca.access_token_ciphertext as ciphertext, ca.access_token_key_id as key_id,
-             c.last_inbound_at, c.window_closed_at, w.human_agent_enabled
+             c.last_inbound_at, c.window_closed_at, w.human_agent_enabled, m.metadata ->> 'tag' as tag
       from public.messages m
       join public.conversations c on c.id = m.conversation_id
       join public.workspaces w on w.id = c.workspace_id
@@ -72,7 +73,7 @@ export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTar
     accountId: row.account_id,
     recipient: row.recipient,
     token,
-    humanAgent: window.state === "human_agent" && row.provider !== "whatsapp",
+    messageTag: row.tag ?? (window.state === "human_agent" && row.provider !== "whatsapp" ? "HUMAN_AGENT" : null),
   };
 }
 
@@ -102,7 +103,7 @@ export async function sendToMember(target: DeliveryTarget, content: OutgoingCont
       accessToken: token,
       recipientId: target.recipient,
       content,
-      humanAgentTag: target.humanAgent,
+      messageTag: target.messageTag,
       reference: target.messageId,
     });
   const outcome = await send();
@@ -111,14 +112,20 @@ export async function sendToMember(target: DeliveryTarget, content: OutgoingCont
   return send();
 }
 
-/** The template a reply was queued with (app.queue_template_message), as it is sent again on a retry; null for others. */
-export async function storedTemplateSend(messageId: string): Promise<OutgoingTemplate | null> {
+/**
+ * How a reply was queued to go besides its text: the template (app.queue_template_message) or the message tag
+ * (app.tag_outgoing_message) it carries, as it is sent again on a retry.
+ */
+export async function storedSend(messageId: string): Promise<{ template: OutgoingTemplate | null; tag: string | null }> {
   const [row] = await asService(
-    (tx) => tx<{ template: OutgoingTemplate | null }[]>`
-      select metadata -> 'template' as template from public.messages where id = ${messageId}`,
+    (tx) => tx<{ template: OutgoingTemplate | null; tag: string | null }[]>`
+      select metadata -> 'template' as template, metadata ->> 'tag' as tag from public.messages where id = ${messageId}`,
   );
   const template = row?.template;
-  return template ? { name: template.name, language: template.language, components: template.components } : null;
+  return {
+    template: template ? { name: template.name, language: template.language, components: template.components } : null,
+    tag: row?.tag ?? null,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { PROVIDER_NAMES } from "../../supabase/functions/_shared/channel-providers";
 import { previewOf } from "../../supabase/functions/_shared/message-preview";
+import type { MessageTag } from "../../supabase/functions/_shared/message-tags";
 import {
   ATTACHMENTS_BUCKET,
   CAPTION_LIMIT,
@@ -13,7 +14,7 @@ import { fail, ok, type Result } from "../lib/result";
 import type { ConversationSummary } from "./conversation-shape";
 import { loadSummary } from "./conversations";
 import { loadMessage, type Message } from "./messages";
-import { deliverReply, storedTemplateSend } from "./reply-delivery";
+import { deliverReply, storedSend } from "./reply-delivery";
 import { userTransaction } from "./user-transaction";
 
 /** A reply: text, or one file the browser uploaded to the conversation's outbound folder (with a WhatsApp caption). */
@@ -23,6 +24,8 @@ export interface SendMessageInput {
   conversationId: string;
   clientMessageId: string;
   content: ReplyContent;
+  /** Messenger/Instagram after the 24-hour window: the message tag the sender chose (a text reply only). */
+  tag?: MessageTag;
 }
 
 const WINDOW_MESSAGES = {
@@ -32,7 +35,7 @@ const WINDOW_MESSAGES = {
   reengagement_required: "Meta refused the last reply because the window has closed. The member has to write again first.",
 } as const;
 
-const refused = (field: "text" | "file" | "caption", problem: string) =>
+const refused = (field: "text" | "file" | "caption" | "tag", problem: string) =>
   fail("VALIDATION", problem, { details: { fieldErrors: { [field]: [problem] } } });
 
 /**
@@ -75,8 +78,16 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
       });
     }
     const { window } = conversation;
-    if (window.state === "closed") return fail("WINDOW_CLOSED", WINDOW_MESSAGES[window.reason]);
-    const { content } = input;
+    const { content, tag } = input;
+    if (tag) {
+      if (conversation.channel.provider === "whatsapp") {
+        return refused("tag", "WhatsApp takes no message tags: send an approved template instead.");
+      }
+      if ("file" in content) return refused("tag", "A reply with a message tag is text only.");
+      if (window.state === "closed" && window.reason === "no_inbound") return fail("WINDOW_CLOSED", WINDOW_MESSAGES.no_inbound);
+    } else if (window.state === "closed") {
+      return fail("WINDOW_CLOSED", WINDOW_MESSAGES[window.reason]);
+    }
     const text = "text" in content ? content.text : content.file.caption;
     const limit = conversation.channel.textLimit;
     if ("text" in content && content.text.length > limit) {
@@ -90,6 +101,10 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
       select message_id, created from app.queue_outgoing_message(
         ${input.conversationId}, ${input.clientMessageId}, ${text}, ${tx.json(attachments)}, ${previewOf(kind.data, text)})`;
     if (!row?.message_id) return fail("NOT_FOUND", "Conversation not found.");
+    if (tag && row.created) {
+      const [tagged] = await tx<{ outcome: string }[]>`select app.tag_outgoing_message(${row.message_id}, ${tag}) as outcome`;
+      if (tagged?.outcome !== "changed") return refused("tag", "This reply cannot carry that tag.");
+    }
     return ok({ messageId: row.message_id, created: row.created });
   });
   if (!queued.success) return queued;
@@ -117,9 +132,11 @@ export async function retryMessage(
     }
     const conversation = await loadSummary(tx, message.conversationId);
     if (!conversation) return fail("NOT_FOUND", "Message not found.");
-    // A template may go whatever the window; anything else only inside it.
-    const template = await storedTemplateSend(messageId);
-    if (!template && conversation.window.state === "closed") return fail("WINDOW_CLOSED", "The messaging window has closed.");
+    // A template or a tagged reply may go whatever the window; anything else only inside it.
+    const { template, tag } = await storedSend(messageId);
+    if (!template && !tag && conversation.window.state === "closed") {
+      return fail("WINDOW_CLOSED", "The messaging window has closed.");
+    }
     return ok({ message, template });
   });
   if (!checked.success) return checked;

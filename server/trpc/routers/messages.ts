@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MESSAGE_TAG_NAMES } from "../../../supabase/functions/_shared/message-tags";
 import { resultOf } from "../../lib/result";
 import { retryMedia } from "../../services/media-retry";
 import { mediaUrlsSchema, signMediaUrls } from "../../services/media-urls";
@@ -30,6 +31,8 @@ const sendInput = z
         caption: z.string().trim().max(1024, "Captions can be at most 1,024 characters.").nullish(),
       })
       .optional(),
+    /** Messenger/Instagram after the 24-hour window: the message tag the sender chose. */
+    tag: z.enum(MESSAGE_TAG_NAMES).optional(),
   })
   .refine((input) => (input.text === undefined) !== (input.file === undefined), {
     message: "Send either text or one file.",
@@ -49,6 +52,7 @@ export const messagesRouter = router({
           content: input.file
             ? { file: { storedPath: input.file.storedPath, caption: input.file.caption || null } }
             : { text: input.text ?? "" },
+          tag: input.tag,
         },
         ctx.log,
       ),
