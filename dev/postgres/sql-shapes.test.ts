@@ -14,6 +14,13 @@ import { superuserSql } from "../test/fixtures";
  */
 const sorted = (values: Iterable<string>) => [...values].sort();
 
+/** The columns a function reads its `events` jsonb into (`jsonb_to_recordset(events) as (…)`). */
+const eventColumns = (source: string) =>
+  (/jsonb_to_recordset\(events\) as \(([^)]*)\)/s.exec(source)?.[1] ?? "")
+    .split(",")
+    .map((column) => column.trim().split(/\s+/)[0]?.replaceAll('"', "") ?? "")
+    .filter(Boolean);
+
 const enumLabels = async (type: string) =>
   (
     await superuserSql()<{ label: string }[]>`
@@ -56,12 +63,7 @@ describe("SQL and TypeScript agree", () => {
   });
 
   it("on the normalized event: app.apply_meta_events reads every field and nothing else", async () => {
-    const source = await functionSource("app.apply_meta_events(jsonb)");
-    const columns = /jsonb_to_recordset\(events\) as \(([^)]*)\)/s.exec(source)?.[1] ?? "";
-    const names = columns
-      .split(",")
-      .map((column) => column.trim().split(/\s+/)[0]?.replaceAll('"', "") ?? "")
-      .filter(Boolean);
+    const names = eventColumns(await functionSource("app.apply_meta_events(jsonb)"));
     // `webhook` rides along only inside a call of several (ingest-together.ts eventsOfCall).
     expect(sorted(names)).toEqual(sorted([...Object.keys(EVENT_FIELDS), "webhook"]));
   });
@@ -72,12 +74,7 @@ describe("SQL and TypeScript agree", () => {
   });
 
   it("on the template event: app.routed_template_events reads every field and nothing else", async () => {
-    const source = await functionSource("app.routed_template_events(jsonb)");
-    const columns = /jsonb_to_recordset\(events\) as \(([^)]*)\)/s.exec(source)?.[1] ?? "";
-    const names = columns
-      .split(",")
-      .map((column) => column.trim().split(/\s+/)[0]?.replaceAll('"', "") ?? "")
-      .filter(Boolean);
+    const names = eventColumns(await functionSource("app.routed_template_events(jsonb)"));
     expect(sorted(names)).toEqual(sorted([...Object.keys(TEMPLATE_EVENT_FIELDS), "webhook"]));
   });
 

@@ -1,21 +1,15 @@
-import type { TemplateComponent } from "../../supabase/functions/_shared/whatsapp-templates";
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
+import type { ListedTemplate } from "../meta/graph-templates";
 import { syncTemplates } from "./template-sync";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
 
-export interface WhatsAppTemplate {
+/** A template as Meta lists it (graph-templates.ts), as stored for one of the gym's accounts. */
+export interface WhatsAppTemplate extends Omit<ListedTemplate, "providerTemplateId"> {
   id: string;
   wabaId: string;
-  name: string;
-  language: string;
-  category: string;
-  status: string;
-  rejectedReason: string | null;
-  quality: string | null;
-  components: TemplateComponent[];
   syncedAt: Date;
 }
 
