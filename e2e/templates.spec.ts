@@ -1,5 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import type { ReceivedMedia } from "../dev/meta/received-media";
 import { whatsappText } from "../dev/meta/webhooks";
+import { PNG_1X1 } from "../dev/test/media-files";
 import { expect, meta, metaUrl, signInAs, test } from "./fixtures";
 
 test("a WhatsApp conversation whose window closed offers only approved templates; a filled {{1}} is sent as a template, and a rejection shows with its reason", async ({
@@ -68,4 +70,37 @@ test("a WhatsApp conversation whose window closed offers only approved templates
   await expect(page.getByRole("link", { name: "Open WhatsApp Manager" })).toHaveAttribute("href", new RegExp(number.wabaId));
   await page.getByRole("button", { name: "Sync" }).click();
   await expect(page.getByText("Synced 6 templates from Meta.")).toBeVisible();
+});
+
+test("a template with a header image: the photo is uploaded in the form and WhatsApp fetches the same bytes", async ({
+  page,
+  data,
+}) => {
+  const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 5)}`);
+  const number = await data.connectWhatsAppOfSimulator(metaUrl(), workspaceId);
+  await expect
+    .poll(async () => (await data.sql()`select 1 from public.whatsapp_templates where workspace_id = ${workspaceId}`).length)
+    .toBe(6);
+  const { conversationId } = await data.createConversation(workspaceId, { channelAccountId: number.channelAccountId });
+  await signInAs(page, user);
+  await page.goto(`/inbox/${conversationId}`);
+  // The window is open: templates are one click away.
+  await page.getByRole("button", { name: "Template" }).click();
+  const picker = page.getByTestId("template-reply");
+  await picker.getByRole("button", { name: /we_miss_you/ }).click();
+  await picker.getByLabel("{{1}}").fill("Iron Temple");
+  await expect(picker.getByRole("button", { name: "Send template" })).toBeDisabled();
+  await picker.getByLabel("Header image").setInputFiles({ name: "comeback.png", mimeType: "image/png", buffer: PNG_1X1 });
+  await expect(picker.getByTestId("file-chip")).toHaveAttribute("data-state", "uploaded");
+  await picker.getByRole("button", { name: "Send template" }).click();
+  const bubble = page.getByTestId("message").filter({ hasText: "We miss you at Iron Temple!" });
+  await expect(bubble.getByTestId("message-template")).toContainText("we_miss_you");
+  const sha = createHash("sha256").update(PNG_1X1).digest("hex");
+  await expect
+    .poll(async () =>
+      ((await (await fetch(`${metaUrl()}/__received-media`)).json()) as ReceivedMedia[]).some(
+        (file) => file.accountId === number.phoneNumberId && file.sha256 === sha,
+      ),
+    )
+    .toBe(true);
 });

@@ -510,12 +510,12 @@ const FUNCTIONS = (): FunctionCase[] => [
   {
     name: "create a saved reply",
     call: () =>
-      `select outcome from app.save_saved_reply(${inGym()}, null, 'prices-${randomUUID().slice(0, 6)}', 'From 39 a month')`,
+      `select outcome from app.save_saved_reply(${inGym()}, null, 'prices-${randomUUID().slice(0, 6)}', 'From 39 a month', null)`,
     expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
   },
   {
     name: "edit a saved reply",
-    call: () => `select outcome from app.save_saved_reply(${inGym()}, '${gym.savedReplyId}', 'hours', 'We open at 5')`,
+    call: () => `select outcome from app.save_saved_reply(${inGym()}, '${gym.savedReplyId}', 'hours', 'We open at 5', null)`,
     expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
   },
   {
@@ -527,7 +527,7 @@ const FUNCTIONS = (): FunctionCase[] => [
     name: "send an approved WhatsApp template",
     call: () =>
       `select outcome from app.queue_template_message('${gym.whatsappConversationId}', '${randomUUID()}',
-                                                     '${gym.approvedTemplateId}', '[]', 'Hi Sam', 'Hi Sam')`,
+                                                     '${gym.approvedTemplateId}', '[]', 'Hi Sam', 'Hi Sam', null)`,
     expect: same("queued"),
   },
   {
@@ -545,10 +545,17 @@ const FUNCTIONS = (): FunctionCase[] => [
     expect: same("invalid"),
   },
   {
+    name: "put quick replies on one's own reply",
+    call: () =>
+      `select app.add_reply_buttons((select message_id from app.queue_outgoing_message('${gym.freeConversationId}',
+                                     '${randomUUID()}', 'Which class?', '[]', 'Which class?')), array['Spin', 'Yoga']) as outcome`,
+    expect: same("changed"),
+  },
+  {
     name: "send a rejected WhatsApp template",
     call: () =>
       `select outcome from app.queue_template_message('${gym.whatsappConversationId}', '${randomUUID()}',
-                                                     '${gym.rejectedTemplateId}', '[]', 'Hola', 'Hola')`,
+                                                     '${gym.rejectedTemplateId}', '[]', 'Hola', 'Hola', null)`,
     expect: same("not_approved"),
   },
   {

@@ -327,11 +327,13 @@ create table public.saved_replies (
   updated_by uuid,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  attachment_path text,
   constraint saved_replies_pkey PRIMARY KEY (id),
   constraint saved_replies_workspace_id_shortcut_key UNIQUE (workspace_id, shortcut),
   constraint saved_replies_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
   constraint saved_replies_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL,
   constraint saved_replies_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint saved_replies_attachment_path_check CHECK (((attachment_path IS NULL) OR (split_part(attachment_path, '/'::text, 2) = 'saved-replies'::text))),
   constraint saved_replies_body_check CHECK (((char_length(btrim(body)) >= 1) AND (char_length(btrim(body)) <= 4096))),
   constraint saved_replies_shortcut_check CHECK ((shortcut ~ '^[a-z0-9][a-z0-9_-]{0,31}$'::text))
 );
@@ -570,6 +572,34 @@ begin
   where app.wants_notification(person, 'mentioned');
   perform app.audit(conversation.workspace_id, 'conversation', conversation.id, 'note.added',
                     jsonb_build_object('messageId', message_id, 'mentions', cardinality(mentioned)));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.add_reply_buttons(target_message uuid, titles text[])
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  reply record;
+begin
+  select m.id, m.text, m.kind, ca.provider into reply
+  from public.messages m
+  join public.channel_accounts ca on ca.id = m.channel_account_id
+  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
+    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then
+    return 'not_found';
+  end if;
+  if reply.kind <> 'text' or coalesce(cardinality(titles), 0) not between 1 and app.reply_button_limit(reply.provider)
+     or exists (select 1 from unnest(titles) t where char_length(btrim(coalesce(t, ''))) not between 1 and 20)
+     or (select count(distinct lower(btrim(t))) from unnest(titles) t) < cardinality(titles)
+     or (reply.provider = 'whatsapp' and char_length(reply.text) > 1024) then
+    return 'invalid';
+  end if;
+  update public.messages set metadata = metadata || jsonb_build_object('buttons', to_jsonb(titles)) where id = reply.id;
+  return 'changed';
 end
 $function$;
 
@@ -1695,7 +1725,9 @@ AS $function$
     'clientMessageId', m.client_message_id, 'replyToProviderMessageId', m.reply_to_provider_message_id,
     'status', m.status, 'sentAt', m.sent_at, 'deliveredAt', m.delivered_at, 'readAt', m.read_at,
     'failedAt', m.failed_at, 'error', m.error, 'editedAt', m.edited_at, 'deletedAt', m.deleted_at,
-    'mentions', m.mentioned_user_ids, 'createdAt', m.created_at)
+    'mentions', m.mentioned_user_ids, 'createdAt', m.created_at,
+    'buttons', coalesce(m.metadata #> '{buttons}', '[]'::jsonb), 'tag', m.metadata #>> '{tag}',
+    'templateName', m.metadata #>> '{template,name}')
 $function$;
 
 CREATE OR REPLACE FUNCTION app.message_tags()
@@ -1872,7 +1904,10 @@ begin
     raise exception 'a reply carries at most one file' using errcode = '22023';
   end if;
   if jsonb_array_length(coalesce(message_attachments, '[]')) = 1 then
-    if path is null or not starts_with(path, conversation.workspace_id || '/outbound/' || conversation.id || '/') then
+    -- Uploaded to this conversation, or a saved reply's file of this workspace.
+    if path is null or not (starts_with(path, conversation.workspace_id || '/outbound/' || conversation.id || '/')
+                            or exists (select 1 from public.saved_replies r
+                                       where r.workspace_id = conversation.workspace_id and r.attachment_path = path)) then
       raise exception 'the file must be uploaded to this conversation''s outbound folder' using errcode = '22023';
     end if;
     select o.metadata ->> 'mimetype' as mime, (o.metadata ->> 'size')::bigint as size into stored
@@ -1921,7 +1956,7 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION app.queue_template_message(target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text, preview text, OUT outcome text, OUT message_id uuid, OUT created boolean)
+CREATE OR REPLACE FUNCTION app.queue_template_message(target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text, preview text, header_file text, OUT outcome text, OUT message_id uuid, OUT created boolean)
  RETURNS record
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -1943,7 +1978,10 @@ begin
     outcome := 'not_whatsapp';
     return;
   end if;
-  select t.id, t.name, t.language, t.category, t.status into chosen from public.whatsapp_templates t
+  select t.id, t.name, t.language, t.category, t.status,
+         (select upper(c ->> 'format') from jsonb_array_elements(t.components) c
+          where upper(c ->> 'type') = 'HEADER' limit 1) as header_format
+  into chosen from public.whatsapp_templates t
   where t.id = template and t.workspace_id = conversation.workspace_id and t.waba_id = conversation.waba_id;
   if not found then
     outcome := 'template_not_found';
@@ -1956,13 +1994,30 @@ begin
   if jsonb_typeof(template_components) is distinct from 'array' or char_length(coalesce(message_text, '')) not between 1 and 4096 then
     raise exception 'a template reply needs its components and its text' using errcode = '22023';
   end if;
+  if chosen.header_format in ('IMAGE', 'VIDEO', 'DOCUMENT') then
+    if header_file is null or not starts_with(header_file, conversation.workspace_id || '/outbound/' || conversation.id || '/')
+       or not exists (
+         select 1 from storage.objects o
+         cross join lateral app.outbound_media_rule('whatsapp', coalesce(o.metadata ->> 'mimetype', '')) r
+         where o.bucket_id = 'attachments' and o.name = header_file and r.type = lower(chosen.header_format)
+           and (o.metadata ->> 'size')::bigint between 1 and r.max_bytes) then
+      outcome := 'no_header_file';
+      return;
+    end if;
+  elsif header_file is not null then
+    outcome := 'no_header_file';
+    return;
+  end if;
 
   insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, sender_user_id,
                                text, preview, metadata, client_message_id, status)
-  values (conversation.workspace_id, conversation.id, conversation.channel_account_id, 'outbound', 'text', 'staff',
+  values (conversation.workspace_id, conversation.id, conversation.channel_account_id, 'outbound', 'template', 'staff',
           (select auth.uid()), message_text, nullif(preview, message_text),
           jsonb_build_object('template', jsonb_build_object('id', chosen.id, 'name', chosen.name, 'language',
-                             chosen.language, 'category', chosen.category, 'components', template_components)),
+                             chosen.language, 'category', chosen.category, 'components', template_components,
+                             'headerFile', case when header_file is not null
+                                                then jsonb_build_object('type', lower(chosen.header_format), 'storedPath', header_file)
+                                           end)),
           client_message, 'pending')
   on conflict (workspace_id, client_message_id) do nothing
   returning id into message_id;
@@ -2142,6 +2197,13 @@ AS $function$
   select count(*)::integer from reopened
 $function$;
 
+CREATE OR REPLACE FUNCTION app.reply_button_limit(provider public.channel_provider)
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select case provider when 'whatsapp' then 3 else 13 end $function$;
+
 CREATE OR REPLACE FUNCTION app.retry_media(target uuid)
  RETURNS text
  LANGUAGE plpgsql
@@ -2227,7 +2289,7 @@ AS $function$
     new_message = excluded.new_message, desktop = excluded.desktop, sound = excluded.sound, updated_at = now()
 $function$;
 
-CREATE OR REPLACE FUNCTION app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, OUT outcome text, OUT reply_id uuid)
+CREATE OR REPLACE FUNCTION app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, new_attachment text, OUT outcome text, OUT reply_id uuid)
  RETURNS record
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -2248,14 +2310,19 @@ begin
     outcome := 'invalid';
     return;
   end if;
+  if new_attachment is not null and (not starts_with(new_attachment, target_workspace || '/saved-replies/') or not exists (
+       select 1 from storage.objects o where o.bucket_id = 'attachments' and o.name = new_attachment)) then
+    outcome := 'no_file';
+    return;
+  end if;
   begin
     if reply is null then
-      insert into public.saved_replies (workspace_id, shortcut, body, created_by, updated_by)
-      values (target_workspace, new_shortcut, new_body, (select auth.uid()), (select auth.uid()))
+      insert into public.saved_replies (workspace_id, shortcut, body, attachment_path, created_by, updated_by)
+      values (target_workspace, new_shortcut, new_body, new_attachment, (select auth.uid()), (select auth.uid()))
       returning id into reply_id;
     else
-      update public.saved_replies set shortcut = new_shortcut, body = new_body, updated_by = (select auth.uid()),
-                                      updated_at = now()
+      update public.saved_replies set shortcut = new_shortcut, body = new_body, attachment_path = new_attachment,
+                                      updated_by = (select auth.uid()), updated_at = now()
       where id = reply and workspace_id = target_workspace
       returning id into reply_id;
       if reply_id is null then
@@ -2270,7 +2337,7 @@ begin
   outcome := 'changed';
   perform app.audit(target_workspace, 'saved_reply', reply_id, case when reply is null then 'saved_reply.created'
                                                                    else 'saved_reply.edited' end,
-                    jsonb_build_object('shortcut', new_shortcut));
+                    jsonb_build_object('shortcut', new_shortcut, 'withFile', new_attachment is not null));
 end
 $function$;
 
@@ -2792,6 +2859,9 @@ create policy frontdesk_members_signal_to_their_team on realtime.messages as per
 create policy attachments_members_read on storage.objects as permissive for select to authenticated
   using (((bucket_id = 'attachments'::text) AND (app.attachment_workspace(name) = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
 
+create policy attachments_saved_reply_upload on storage.objects as permissive for insert to authenticated
+  with check (((bucket_id = 'attachments'::text) AND (split_part(name, '/'::text, 2) = 'saved-replies'::text) AND (app.member_role(app.attachment_workspace(name)) = ANY (ARRAY['admin'::public.workspace_role, 'manager'::public.workspace_role]))));
+
 create policy attachments_staff_upload on storage.objects as permissive for insert to authenticated
   with check (((bucket_id = 'attachments'::text) AND (split_part(name, '/'::text, 2) = 'outbound'::text) AND (app.attachment_workspace(name) = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
 
@@ -2842,6 +2912,7 @@ grant execute on function app.accept_invites() to service_role;
 grant execute on function app.activate_channel(channel uuid, name text, handle text, token_ciphertext text, token_key_id text, subscribed boolean, reason text, fields text[], linked_page text, waba text, reconnected boolean) to service_role;
 grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to service_role;
+grant execute on function app.add_reply_buttons(target_message uuid, titles text[]) to authenticated;
 grant execute on function app.apply_template_events(events jsonb) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to authenticated;
@@ -2897,18 +2968,19 @@ grant execute on function app.outbound_mime_aliases() to authenticated;
 grant execute on function app.outbound_mime_aliases() to public;
 grant execute on function app.outbound_mime_aliases() to service_role;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
-grant execute on function app.queue_template_message(target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text, preview text, OUT outcome text, OUT message_id uuid, OUT created boolean) to authenticated;
+grant execute on function app.queue_template_message(target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text, preview text, header_file text, OUT outcome text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;
 grant execute on function app.remove_member(target_workspace uuid, member uuid) to authenticated;
 grant execute on function app.remove_member(target_workspace uuid, member uuid) to service_role;
+grant execute on function app.reply_button_limit(provider public.channel_provider) to public;
 grant execute on function app.retry_media(target uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to service_role;
 grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to authenticated;
 grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to service_role;
-grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, OUT outcome text, OUT reply_id uuid) to authenticated;
-grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, OUT outcome text, OUT reply_id uuid) to service_role;
+grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, new_attachment text, OUT outcome text, OUT reply_id uuid) to authenticated;
+grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, new_attachment text, OUT outcome text, OUT reply_id uuid) to service_role;
 grant execute on function app.schedule_media_sends(message_ids uuid[]) to service_role;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;

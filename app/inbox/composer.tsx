@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useRef, useState } from "react";
 import { CAPTION_LIMIT } from "../../supabase/functions/_shared/outbound-media";
+import { replyButtonsProblem } from "../../supabase/functions/_shared/reply-buttons";
 import { unfilledVariables } from "../../supabase/functions/_shared/reply-variables";
 import type { ConversationSummary } from "../api/types";
 import { providerName } from "../ui/channel-badge";
@@ -8,6 +9,7 @@ import { useDraft } from "./drafts";
 import { FileChips } from "./file-chips";
 import type { OutgoingFiles } from "./outgoing-files";
 import { useFinePointer } from "./pointer";
+import { ReplyButtonsEditor } from "./reply-buttons-editor";
 import { useSavedReplyPicker } from "./saved-reply-picker";
 import { type ReplyContent, useSendReply } from "./send-reply";
 import { TaggedReply } from "./tagged-reply";
@@ -67,8 +69,18 @@ export function Composer({
     },
   });
 
-  const savedReplies = useSavedReplyPicker({ text, conversation, userId, onPick: (filled) => setDraft(filled) });
+  const savedReplies = useSavedReplyPicker({
+    text,
+    conversation,
+    userId,
+    onPick: (filled, attachment) => {
+      setDraft(filled);
+      if (attachment) files.attachStored(attachment);
+    },
+  });
   const [templating, setTemplating] = useState(false);
+  // Null: no buttons on this reply; a list (maybe empty while being written): reply buttons or quick replies.
+  const [buttons, setButtons] = useState<string[] | null>(null);
 
   const { window } = conversation;
   const whatsapp = conversation.channel.provider === "whatsapp";
@@ -101,8 +113,12 @@ export function Composer({
   const tooLong = body.length > limit;
   // A saved reply's variable that had no value: the text says {{…}} until someone writes it in.
   const unfilled = unfilledVariables(body);
+  const titles = buttons?.map((title) => title.trim()) ?? [];
+  const buttonsProblem = buttons && !attaching ? replyButtonsProblem(conversation.channel.provider, titles, body) : null;
   const ready =
-    unfilled.length === 0 && (attaching ? files.uploaded.length > 0 && !files.uploading && !tooLong : Boolean(body) && !tooLong);
+    unfilled.length === 0 &&
+    buttonsProblem === null &&
+    (attaching ? files.uploaded.length > 0 && !files.uploading && !tooLong : Boolean(body) && !tooLong);
   const submit = () => {
     if (!ready) return;
     // Someone else just answered: say so once, and send on the second press.
@@ -115,10 +131,11 @@ export function Composer({
     }
     setAskedAbout(null);
     if (!attaching) {
-      reply.send(clientMessageId.current, { text: body });
+      reply.send(clientMessageId.current, titles.length > 0 ? { text: body, buttons: titles } : { text: body });
       // The bubble holds it now; a refusal puts it back.
       clientMessageId.current = crypto.randomUUID();
       setDraft(null);
+      setButtons(null);
       return;
     }
     if (body && !whatsapp) {
@@ -149,120 +166,145 @@ export function Composer({
   };
   const showCounter = body.length >= limit * COUNTER_FROM;
   return (
-    <form
-      className="relative border-t border-slate-200 bg-white p-3"
-      onSubmit={(event) => {
-        event.preventDefault();
-        submit();
-      }}
-    >
-      {window.state === "human_agent" ? (
-        <p className="mb-1 text-xs text-amber-800">
-          Sent with the human-agent tag · window closes in {untilLabel(window.closesAt)}
-        </p>
-      ) : null}
-      {recentTeamReply && askedAbout === recentTeamReply.id ? (
-        <p
-          role="alert"
-          data-testid="recent-reply-warning"
-          className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
-        >
-          {recentTeamReply.name} replied to this member{" "}
-          {Math.max(1, Math.round((Date.now() - recentTeamReply.at.getTime()) / 1000))} seconds ago. Press Send again to send
-          yours too.
-        </p>
-      ) : null}
+    <>
+      {/* Beside the reply form, not in it: the template form is a form of its own. */}
       {templating ? (
-        <div className="mb-2 rounded-md border border-slate-200 p-2">
+        <div className="border-t border-slate-200 bg-white p-3">
           <TemplateReply conversation={conversation} onClose={() => setTemplating(false)} onSent={() => setTemplating(false)} />
         </div>
       ) : null}
-      {savedReplies.listbox}
-      {unfilled.length > 0 ? (
-        <p role="alert" data-testid="unfilled-variables" className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Write in {unfilled.map((name) => `{{${name}}}`).join(", ")} before sending: this conversation has no value for it.
-        </p>
-      ) : null}
-      <FileChips files={files} />
-      <div className="flex items-end gap-2">
-        <button
-          type="button"
-          onClick={() => picker.current?.click()}
-          className="rounded-md border border-slate-400 px-2 py-2 text-sm"
-        >
-          Attach
-        </button>
-        {whatsapp ? (
+      <form
+        className="relative border-t border-slate-200 bg-white p-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        {window.state === "human_agent" ? (
+          <p className="mb-1 text-xs text-amber-800">
+            Sent with the human-agent tag · window closes in {untilLabel(window.closesAt)}
+          </p>
+        ) : null}
+        {recentTeamReply && askedAbout === recentTeamReply.id ? (
+          <p
+            role="alert"
+            data-testid="recent-reply-warning"
+            className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          >
+            {recentTeamReply.name} replied to this member{" "}
+            {Math.max(1, Math.round((Date.now() - recentTeamReply.at.getTime()) / 1000))} seconds ago. Press Send again to send
+            yours too.
+          </p>
+        ) : null}
+        {buttons && !attaching ? (
+          <ReplyButtonsEditor
+            provider={conversation.channel.provider}
+            titles={buttons}
+            problem={buttons.length > 0 ? buttonsProblem : null}
+            onChange={(next) => setButtons(next)}
+          />
+        ) : null}
+        {savedReplies.listbox}
+        {unfilled.length > 0 ? (
+          <p
+            role="alert"
+            data-testid="unfilled-variables"
+            className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          >
+            Write in {unfilled.map((name) => `{{${name}}}`).join(", ")} before sending: this conversation has no value for it.
+          </p>
+        ) : null}
+        <FileChips files={files} />
+        <div className="flex items-end gap-2">
           <button
             type="button"
-            onClick={() => setTemplating((open) => !open)}
-            aria-expanded={templating}
+            onClick={() => picker.current?.click()}
             className="rounded-md border border-slate-400 px-2 py-2 text-sm"
           >
-            Template
+            Attach
           </button>
+          {attaching ? null : (
+            <button
+              type="button"
+              onClick={() => setButtons((current) => (current ? null : [""]))}
+              aria-expanded={buttons !== null}
+              className="rounded-md border border-slate-400 px-2 py-2 text-sm"
+            >
+              Buttons
+            </button>
+          )}
+          {whatsapp ? (
+            <button
+              type="button"
+              onClick={() => setTemplating((open) => !open)}
+              aria-expanded={templating}
+              className="rounded-md border border-slate-400 px-2 py-2 text-sm"
+            >
+              Template
+            </button>
+          ) : null}
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            aria-label="Attach files"
+            data-testid="file-picker"
+            onChange={(event) => {
+              files.add([...(event.target.files ?? [])]);
+              event.target.value = "";
+            }}
+          />
+          <textarea
+            id="composer"
+            value={text}
+            onChange={(event) => {
+              setDraft(event.target.value || null);
+              if (event.target.value) onTyping();
+            }}
+            onKeyDown={onKeyDown}
+            onPaste={(event) => {
+              // A screenshot on the clipboard is a file to attach, not text.
+              const pasted = [...event.clipboardData.files];
+              if (pasted.length === 0) return;
+              event.preventDefault();
+              files.add(pasted);
+            }}
+            rows={2}
+            placeholder={
+              attaching
+                ? whatsapp
+                  ? "Add a caption…"
+                  : "Add a message (sent before the files)…"
+                : finePointer
+                  ? "Reply… (Enter sends, Shift+Enter for a new line)"
+                  : "Reply…"
+            }
+            aria-label="Reply"
+            aria-invalid={tooLong}
+            aria-describedby={showCounter ? "composer-counter" : undefined}
+            className="min-w-0 flex-1 resize-none rounded-md border border-slate-400 px-3 py-2 text-sm placeholder:text-slate-600"
+          />
+          <button
+            type="submit"
+            disabled={!ready}
+            className="rounded-md bg-indigo-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
+          >
+            Send
+          </button>
+        </div>
+        {showCounter ? (
+          <p
+            id="composer-counter"
+            data-testid="composer-counter"
+            className={`mt-1 text-right text-xs ${tooLong ? "font-semibold text-red-700" : "text-slate-600"}`}
+          >
+            {tooLong
+              ? `Too long for ${attaching && whatsapp ? "a WhatsApp caption" : providerName(conversation.channel.provider)}: ${body.length.toLocaleString("en")} of ${limit.toLocaleString("en")} characters.`
+              : `${body.length.toLocaleString("en")} / ${limit.toLocaleString("en")}`}
+          </p>
         ) : null}
-        <input
-          ref={picker}
-          type="file"
-          multiple
-          hidden
-          aria-label="Attach files"
-          data-testid="file-picker"
-          onChange={(event) => {
-            files.add([...(event.target.files ?? [])]);
-            event.target.value = "";
-          }}
-        />
-        <textarea
-          id="composer"
-          value={text}
-          onChange={(event) => {
-            setDraft(event.target.value || null);
-            if (event.target.value) onTyping();
-          }}
-          onKeyDown={onKeyDown}
-          onPaste={(event) => {
-            // A screenshot on the clipboard is a file to attach, not text.
-            const pasted = [...event.clipboardData.files];
-            if (pasted.length === 0) return;
-            event.preventDefault();
-            files.add(pasted);
-          }}
-          rows={2}
-          placeholder={
-            attaching
-              ? whatsapp
-                ? "Add a caption…"
-                : "Add a message (sent before the files)…"
-              : finePointer
-                ? "Reply… (Enter sends, Shift+Enter for a new line)"
-                : "Reply…"
-          }
-          aria-label="Reply"
-          aria-invalid={tooLong}
-          aria-describedby={showCounter ? "composer-counter" : undefined}
-          className="min-w-0 flex-1 resize-none rounded-md border border-slate-400 px-3 py-2 text-sm placeholder:text-slate-600"
-        />
-        <button
-          type="submit"
-          disabled={!ready}
-          className="rounded-md bg-indigo-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
-        >
-          Send
-        </button>
-      </div>
-      {showCounter ? (
-        <p
-          id="composer-counter"
-          data-testid="composer-counter"
-          className={`mt-1 text-right text-xs ${tooLong ? "font-semibold text-red-700" : "text-slate-600"}`}
-        >
-          {tooLong
-            ? `Too long for ${attaching && whatsapp ? "a WhatsApp caption" : providerName(conversation.channel.provider)}: ${body.length.toLocaleString("en")} of ${limit.toLocaleString("en")} characters.`
-            : `${body.length.toLocaleString("en")} / ${limit.toLocaleString("en")}`}
-        </p>
-      ) : null}
-    </form>
+      </form>
+    </>
   );
 }

@@ -146,6 +146,9 @@ function message(id: string, minute: number, changes: Partial<Message> = {}): Me
     deletedAt: null,
     mentions: [],
     createdAt: at(minute),
+    buttons: [],
+    tag: null,
+    templateName: null,
     ...changes,
   };
 }

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { MESSAGE_TAGS, type MessageTag } from "../../supabase/functions/_shared/message-tags";
 import type { Message, NotConfirmedCode } from "../api/types";
 import { clockTime } from "../ui/time";
 import { LinkifiedText } from "./linkified-text";
@@ -177,8 +178,27 @@ function MessageBody({ message, mediaUrl }: { message: Message; mediaUrl: (path:
       {message.kind === "postback" ? <span className="mr-1 text-xs uppercase opacity-70">Tapped:</span> : null}
       {message.kind === "story_mention" ? <span className="block text-xs opacity-70">Mentioned you in their story</span> : null}
       {message.kind === "unsupported" ? <em className="opacity-70">A message type Frontdesk cannot show yet.</em> : null}
+      {message.templateName ? (
+        <span className="block text-xs opacity-80" data-testid="message-template">
+          Template · {message.templateName}
+        </span>
+      ) : null}
       {message.text ? <LinkifiedText text={message.text} /> : null}
       {attachments}
+      {message.buttons.length > 0 ? (
+        <span className="mt-1 flex flex-wrap gap-1" data-testid="message-buttons">
+          {message.buttons.map((title) => (
+            <span key={title} className="rounded-full border border-current px-2 py-0.5 text-xs">
+              {title}
+            </span>
+          ))}
+        </span>
+      ) : null}
+      {message.tag ? (
+        <span className="mt-1 block text-xs opacity-80" data-testid="message-tag">
+          Sent with the {MESSAGE_TAGS[message.tag as MessageTag]?.label.toLowerCase() ?? message.tag} tag
+        </span>
+      ) : null}
     </>
   );
 }

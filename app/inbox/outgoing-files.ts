@@ -102,6 +102,24 @@ export function useOutgoingFiles(conversation: ConversationSummary) {
     [provider, workspaceId, conversationId, start],
   );
 
+  /** A file already in Storage (a saved reply's): attached as uploaded, unless this channel does not take it. */
+  const attachStored = useCallback(
+    (stored: { storedPath: string; name: string; mimeType: string; size: number }) => {
+      const checked = checkOutboundFile(provider, { mimeType: stored.mimeType, size: stored.size });
+      const entry: OutgoingFile = {
+        key: crypto.randomUUID(),
+        name: stored.name,
+        size: stored.size,
+        state: checked.ok ? "uploaded" : "refused",
+        progress: checked.ok ? 1 : 0,
+        problem: checked.ok ? null : checked.problem,
+        storedPath: stored.storedPath,
+      };
+      setFiles((list) => [...list, entry]);
+    },
+    [provider],
+  );
+
   const remove = useCallback((key: string) => {
     uploads.current.get(key)?.cancel?.();
     uploads.current.delete(key);
@@ -125,6 +143,7 @@ export function useOutgoingFiles(conversation: ConversationSummary) {
   return {
     files,
     add,
+    attachStored,
     remove,
     retry,
     sent,

@@ -17,7 +17,8 @@ export function useSavedReplyPicker(options: {
   text: string;
   conversation: ConversationSummary;
   userId: string | undefined;
-  onPick: (text: string) => void;
+  /** The reply's text with its variables filled, and its file (if it has one) to attach. */
+  onPick: (text: string, attachment: SavedReply["attachment"]) => void;
 }) {
   const trpc = useTRPC();
   const { workspace } = useCurrentUser();
@@ -45,7 +46,7 @@ export function useSavedReplyPicker(options: {
       "agent.first_name": firstWord(me?.name),
       "gym.name": workspace?.name ?? null,
     });
-    options.onPick(filled.text);
+    options.onPick(filled.text, reply.attachment);
   };
   const suggestions = useSuggestions(matches, pick);
 

@@ -6,10 +6,12 @@ import { useTRPC } from "../trpc";
 import { applyToThread } from "./live-cache";
 
 /**
- * Text (with the message tag the sender chose, on Messenger/Instagram after the window), or one file already uploaded
- * to the conversation's outbound folder (with a WhatsApp caption).
+ * Text (with reply buttons or quick replies, or the message tag the sender chose on Messenger/Instagram after the
+ * window), or one file already uploaded to the conversation's outbound folder (with a WhatsApp caption).
  */
-export type ReplyContent = { text: string; tag?: MessageTag } | { file: { storedPath: string; caption: string | null } };
+export type ReplyContent =
+  | { text: string; tag?: MessageTag; buttons?: string[] }
+  | { file: { storedPath: string; caption: string | null } };
 
 /** The id a reply shows under until the server has stored it. */
 const LOCAL_PREFIX = "local:";
@@ -118,13 +120,14 @@ export function useUnsentReplies(conversationId: string): Message[] {
 type SendInput = { conversationId: string; clientMessageId: string } & Partial<{
   text: string;
   tag: MessageTag;
+  buttons: string[];
   file: { storedPath: string; caption?: string | null };
 }>;
 
 const contentOf = (input: SendInput): ReplyContent =>
   input.file
     ? { file: { storedPath: input.file.storedPath, caption: input.file.caption ?? null } }
-    : { text: input.text ?? "", tag: input.tag };
+    : { text: input.text ?? "", tag: input.tag, buttons: input.buttons };
 
 function localMessage(input: SendInput, userId: string | undefined): Message {
   return {
@@ -151,5 +154,8 @@ function localMessage(input: SendInput, userId: string | undefined): Message {
     deletedAt: null,
     mentions: [],
     createdAt: new Date(),
+    buttons: input.buttons ?? [],
+    tag: input.tag ?? null,
+    templateName: null,
   };
 }

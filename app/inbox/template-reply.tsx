@@ -1,16 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { headerMediaFormat, templateSlots, valueProblem } from "../../supabase/functions/_shared/whatsapp-templates";
+import { headerMediaFormat } from "../../supabase/functions/_shared/whatsapp-templates";
 import type { ConversationSummary, WhatsAppTemplate } from "../api/types";
-import { TemplatePreview, whyNotSendable } from "../templates/template-preview";
+import { whyNotSendable } from "../templates/template-preview";
 import { useTRPC } from "../trpc";
+import { useOutgoingFiles } from "./outgoing-files";
+import { TemplateForm } from "./template-form";
 
 /** Why a template cannot be picked here, or null. */
 function unavailable(template: WhatsAppTemplate): string | null {
   const notSendable = whyNotSendable(template);
   if (notSendable) return notSendable;
-  const media = headerMediaFormat(template.components);
-  return media ? `Needs a header ${media.toLowerCase()}, which Frontdesk cannot attach yet` : null;
+  return headerMediaFormat(template.components) === "LOCATION"
+    ? "Needs a location header, which Frontdesk cannot send yet"
+    : null;
 }
 
 /**
@@ -35,6 +38,8 @@ export function TemplateReply({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const clientMessageId = useRef(crypto.randomUUID());
+  // The header's image, video or document, uploaded like any reply's file.
+  const headerFiles = useOutgoingFiles(conversation);
   const list = useQuery(
     trpc.templates.list.queryOptions({ workspaceId: conversation.workspaceId, channelAccountId: conversation.channel.id }),
   );
@@ -45,6 +50,7 @@ export function TemplateReply({
           clientMessageId.current = crypto.randomUUID();
           setChosenId(null);
           setValues({});
+          headerFiles.sent(headerFiles.files.map((file) => file.key));
           onSent();
         } else {
           const fields = (result.error.details?.fieldErrors ?? {}) as Record<string, string[]>;
@@ -67,6 +73,7 @@ export function TemplateReply({
       {chosen ? (
         <TemplateForm
           template={chosen}
+          headerFiles={headerFiles}
           values={values}
           errors={errors}
           problem={problem}
@@ -85,6 +92,7 @@ export function TemplateReply({
               clientMessageId: clientMessageId.current,
               templateId: chosen.id,
               values,
+              headerFile: headerFiles.uploaded[0]?.storedPath,
             })
           }
         />
@@ -148,81 +156,5 @@ export function TemplateReply({
         </>
       )}
     </section>
-  );
-}
-
-function TemplateForm(props: {
-  template: WhatsAppTemplate;
-  values: Record<string, string>;
-  errors: Record<string, string>;
-  problem: string | null;
-  sending: boolean;
-  onChange: (key: string, value: string) => void;
-  onBack: () => void;
-  onSend: () => void;
-}) {
-  const slots = templateSlots(props.template.components);
-  const ready = slots.every((slot) => valueProblem(props.values[slot.key]) === null);
-  return (
-    <form
-      className="space-y-2"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (ready) props.onSend();
-      }}
-    >
-      <p className="text-sm">
-        <span className="font-medium">{props.template.name}</span>{" "}
-        <span className="text-xs text-slate-600">{props.template.language}</span>
-      </p>
-      <div className="flex flex-wrap gap-4">
-        <div className="min-w-48 flex-1 space-y-2">
-          {slots.length === 0 ? <p className="text-sm text-slate-700">This template has nothing to fill in.</p> : null}
-          {slots.map((slot) => {
-            const error = props.errors[slot.key];
-            const id = `template-value-${slot.key}`;
-            return (
-              <div key={slot.key}>
-                <label htmlFor={id} className="block text-xs font-medium text-slate-800">
-                  {slot.label}
-                </label>
-                <input
-                  id={id}
-                  value={props.values[slot.key] ?? ""}
-                  onChange={(event) => props.onChange(slot.key, event.target.value)}
-                  placeholder={slot.example ? `e.g. ${slot.example}` : undefined}
-                  aria-invalid={Boolean(error)}
-                  aria-describedby={error ? `${id}-error` : undefined}
-                  className="w-full rounded-md border border-slate-400 px-2 py-1 text-sm"
-                />
-                {error ? (
-                  <p id={`${id}-error`} className="text-xs text-red-800">
-                    {error}
-                  </p>
-                ) : null}
-              </div>
-            );
-          })}
-        </div>
-        <TemplatePreview components={props.template.components} values={props.values} />
-      </div>
-      {props.problem ? (
-        <p role="alert" className="text-sm text-red-800">
-          {props.problem}
-        </p>
-      ) : null}
-      <div className="flex gap-2">
-        <button type="button" onClick={props.onBack} className="rounded-md border border-slate-400 px-3 py-1.5 text-sm">
-          Other templates
-        </button>
-        <button
-          type="submit"
-          disabled={!ready || props.sending}
-          className="rounded-md bg-indigo-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
-          {props.sending ? "Sending…" : "Send template"}
-        </button>
-      </div>
-    </form>
   );
 }

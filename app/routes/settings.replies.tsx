@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { SavedReply } from "../api/types";
+import type { StorageProject } from "../settings/saved-reply-file";
 import { SavedReplyForm } from "../settings/saved-reply-form";
 import { settingsLoader } from "../settings/settings-loader.server";
 import { SettingsPage } from "../settings/settings-page";
@@ -16,16 +17,21 @@ export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
 
 /** Settings → Saved replies: the gym's snippets, typed with `/shortcut` in the composer; managers and admins edit. */
 export default function SavedRepliesSettings() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email, project } = useLoaderData<typeof loader>();
   const { show, done, toast } = useToast();
   return (
     <SettingsPage email={email} title="Saved replies" after={toast}>
-      {(workspace) => <RepliesView workspaceId={workspace.id} onError={show} onDone={done} />}
+      {(workspace) => <RepliesView workspaceId={workspace.id} project={project} onError={show} onDone={done} />}
     </SettingsPage>
   );
 }
 
-function RepliesView(props: { workspaceId: string; onError: (message: string) => void; onDone: (message: string) => void }) {
+function RepliesView(props: {
+  workspaceId: string;
+  project: StorageProject;
+  onError: (message: string) => void;
+  onDone: (message: string) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<SavedReply | null>(null);
@@ -51,6 +57,7 @@ function RepliesView(props: { workspaceId: string; onError: (message: string) =>
         <SavedReplyForm
           key={editing?.id ?? "new"}
           workspaceId={props.workspaceId}
+          project={props.project}
           editing={editing}
           onDone={(message) => {
             setEditing(null);
@@ -68,6 +75,7 @@ function RepliesView(props: { workspaceId: string; onError: (message: string) =>
             <div className="min-w-0 flex-1">
               <p className="font-medium">/{reply.shortcut}</p>
               <p className="whitespace-pre-wrap text-sm text-slate-700">{reply.body}</p>
+              {reply.attachment ? <p className="text-sm text-slate-700">📎 {reply.attachment.name}</p> : null}
             </div>
             {canEdit ? (
               <div className="flex gap-2">

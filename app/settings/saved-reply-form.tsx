@@ -3,10 +3,12 @@ import { useState } from "react";
 import { REPLY_VARIABLES } from "../../supabase/functions/_shared/reply-variables";
 import type { SavedReply } from "../api/types";
 import { useTRPC } from "../trpc";
+import { type SavedReplyFile, SavedReplyFileField, type StorageProject } from "./saved-reply-file";
 
 /** Writes a new saved reply, or edits one: shortcut, text, the variables it may use; errors next to their field. */
 export function SavedReplyForm(props: {
   workspaceId: string;
+  project: StorageProject;
   editing: SavedReply | null;
   onDone: (message: string) => void;
   onCancel: () => void;
@@ -15,7 +17,9 @@ export function SavedReplyForm(props: {
   const queryClient = useQueryClient();
   const [shortcut, setShortcut] = useState(props.editing?.shortcut ?? "");
   const [body, setBody] = useState(props.editing?.body ?? "");
-  const [errors, setErrors] = useState<{ shortcut?: string; body?: string; form?: string }>({});
+  const [file, setFile] = useState<SavedReplyFile>(props.editing?.attachment ?? null);
+  const [uploading, setUploading] = useState(false);
+  const [errors, setErrors] = useState<{ shortcut?: string; body?: string; attachment?: string; form?: string }>({});
   const save = useMutation(
     trpc.savedReplies.save.mutationOptions({
       onSuccess: (result) => {
@@ -24,13 +28,15 @@ export function SavedReplyForm(props: {
           setErrors({
             shortcut: fields.shortcut?.[0],
             body: fields.body?.[0],
-            form: fields.shortcut || fields.body ? undefined : result.error.message,
+            attachment: fields.attachment?.[0],
+            form: fields.shortcut || fields.body || fields.attachment ? undefined : result.error.message,
           });
           return;
         }
         setErrors({});
         setShortcut("");
         setBody("");
+        setFile(null);
         props.onDone(props.editing ? "Saved reply updated." : "Saved reply added.");
         void queryClient.invalidateQueries({ queryKey: trpc.savedReplies.pathKey() });
       },
@@ -45,7 +51,13 @@ export function SavedReplyForm(props: {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        save.mutate({ workspaceId: props.workspaceId, id: props.editing?.id, shortcut, body });
+        save.mutate({
+          workspaceId: props.workspaceId,
+          id: props.editing?.id,
+          shortcut,
+          body,
+          attachmentPath: file?.storedPath ?? null,
+        });
       }}
     >
       <h2 id="saved-reply-heading" className="font-medium">
@@ -98,10 +110,18 @@ export function SavedReplyForm(props: {
           .
         </p>
       )}
+      <SavedReplyFileField
+        workspaceId={props.workspaceId}
+        project={props.project}
+        file={file}
+        onChange={setFile}
+        onUploading={setUploading}
+        error={errors.attachment}
+      />
       <div className="flex gap-2">
         <button
           type="submit"
-          disabled={save.isPending}
+          disabled={save.isPending || uploading}
           className="rounded-md bg-indigo-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-60"
         >
           {save.isPending ? "Saving…" : props.editing ? "Save changes" : "Add saved reply"}

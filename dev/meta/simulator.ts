@@ -225,9 +225,29 @@ export async function startMetaSimulator(options: {
       const whatsapp = request.messaging_product === "whatsapp";
       const providerMessageId = whatsapp ? newWamid() : newMid();
       const recipientId = (whatsapp ? request.to : request.recipient?.id) ?? "";
+      const buttonsRefused = interactiveRefusal(request);
+      if (buttonsRefused) return json(400, buttonsRefused);
       if (whatsapp && request.type === "template") {
         const refused = templates.refusal(accounts.whatsappAccountOf(id ?? "") ?? "", request.template ?? {});
         if (refused) return json(400, refused);
+        // A header's image, video or document by link: Meta fetches it before it sends.
+        const header = (request.template?.components ?? []).find((c) => c.type === "header")?.parameters?.[0];
+        const media = header?.image ?? header?.video ?? header?.document;
+        if (media?.link) {
+          const fetched = await outbound.fetched(media.link);
+          if (!fetched) {
+            return json(400, { error: { message: "(#131053) Media upload error", type: "OAuthException", code: 131053 } });
+          }
+          outbound.received.push({
+            ...fetched,
+            type: header?.type ?? "image",
+            caption: null,
+            filename: null,
+            accountId: id ?? "",
+            recipientId,
+            providerMessageId,
+          });
+        }
       }
       const file = await sentFile(request, id ?? "");
       if (file === null) {
@@ -359,6 +379,28 @@ async function fileSha256(file: string): Promise<string> {
 const MEDIA_TYPES = ["image", "video", "audio", "document", "sticker"] as const;
 const isMediaType = (type: string): type is (typeof MEDIA_TYPES)[number] => (MEDIA_TYPES as readonly string[]).includes(type);
 
+/** Meta's limits on buttons: WhatsApp's 3 reply buttons of 20 characters (131009), Messenger's 13 quick replies (100). */
+function interactiveRefusal(request: SendBody) {
+  const error = (code: number, message: string) => ({ error: { message, type: "OAuthException", code } });
+  const buttons = request.interactive?.action?.buttons;
+  if (request.type === "interactive" && buttons) {
+    const body = request.interactive?.body?.text ?? "";
+    if (
+      buttons.length < 1 ||
+      buttons.length > 3 ||
+      buttons.some((b) => (b.reply?.title ?? "").length > 20) ||
+      body.length > 1024
+    ) {
+      return error(131009, "(#131009) Parameter value is not valid");
+    }
+  }
+  const quickReplies = request.message?.quick_replies;
+  if (quickReplies && (quickReplies.length > 13 || quickReplies.some((q) => (q.title ?? "").length > 20))) {
+    return error(100, "(#100) Invalid quick_replies");
+  }
+  return null;
+}
+
 export interface WebhookTarget {
   url: string;
   appSecret: string;
@@ -370,8 +412,16 @@ type SendBody = {
   to?: string;
   type?: string;
   recipient?: { id?: string };
-  message?: { attachment?: { type?: string; payload?: { url?: string } } };
-  template?: { name?: string; language?: { code?: string }; components?: unknown[] };
+  message?: { attachment?: { type?: string; payload?: { url?: string } }; quick_replies?: { title?: string }[] };
+  interactive?: { body?: { text?: string }; action?: { buttons?: { reply?: { title?: string } }[] } };
+  template?: {
+    name?: string;
+    language?: { code?: string };
+    components?: {
+      type?: string;
+      parameters?: ({ type?: string } & Partial<Record<"image" | "video" | "document", { link?: string }>>)[];
+    }[];
+  };
 } & Partial<Record<(typeof MEDIA_TYPES)[number], SendMedia>>;
 
 /** A JSON or form body; a multipart one (a media upload) is left unread, for its handler to stream. */

@@ -102,8 +102,9 @@ const GYM_TEMPLATES: TemplateSeed[] = [
   },
 ];
 
-/** 15 digits, as Meta's are: the webhook carries it as a JSON number, which must stay exact. */
-const newTemplateId = () => String(Date.now()).slice(-10) + String(Math.floor(Math.random() * 1e5)).padStart(5, "0");
+let sequence = 0;
+/** 15 digits, as Meta's are (the webhook carries it as a JSON number, which must stay exact), unique within a run. */
+const newTemplateId = () => String(Date.now()).slice(-10) + String(sequence++ % 100_000).padStart(5, "0");
 
 /** A Graph error for a template send, as Meta words it. */
 const templateError = (code: number, message: string) => ({

@@ -122,7 +122,7 @@ export function messengerReceipt(options: {
 }
 
 /** The Cloud API envelope every WhatsApp webhook arrives in. */
-function whatsappWebhook(phoneNumberId: string, value: Record<string, unknown>) {
+export function whatsappWebhook(phoneNumberId: string, value: Record<string, unknown>) {
   return {
     object: "whatsapp_business_account",
     entry: [

@@ -6,6 +6,7 @@ import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
 import { MESSAGE_TAG_NAMES } from "../../supabase/functions/_shared/message-tags";
 import { EVENT_FIELDS, TEMPLATE_EVENT_FIELDS } from "../../supabase/functions/_shared/meta-events";
 import { MIME_ALIASES, OUTBOUND_MEDIA_RULES, outboundMediaRule } from "../../supabase/functions/_shared/outbound-media";
+import { REPLY_BUTTON_LIMITS } from "../../supabase/functions/_shared/reply-buttons";
 import { superuserSql } from "../test/fixtures";
 
 /**
@@ -71,6 +72,13 @@ describe("SQL and TypeScript agree", () => {
   it("on the message tags: app.message_tags() is message-tags.ts's list", async () => {
     const rows = await superuserSql()<{ tag: string }[]>`select app.message_tags() as tag`;
     expect(sorted(rows.map((row) => row.tag))).toEqual(sorted(MESSAGE_TAG_NAMES));
+  });
+
+  it("on reply buttons: app.reply_button_limit is reply-buttons.ts's", async () => {
+    for (const provider of CHANNEL_PROVIDERS) {
+      const [row] = await superuserSql()<{ limit: number }[]>`select app.reply_button_limit(${provider}) as limit`;
+      expect(row?.limit, provider).toBe(REPLY_BUTTON_LIMITS[provider]);
+    }
   });
 
   it("on the template event: app.routed_template_events reads every field and nothing else", async () => {

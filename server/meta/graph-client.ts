@@ -25,7 +25,10 @@ export interface OutgoingTemplate {
 }
 
 /** The one module that calls Meta's Send APIs. Knows HTTP and Graph error codes, nothing of our database. */
-export type OutgoingContent = { text: string } | { media: OutgoingMedia } | { template: OutgoingTemplate };
+export type OutgoingContent =
+  | { text: string /** Reply buttons (WhatsApp) or quick replies (Messenger, Instagram), by title. */; buttons?: string[] }
+  | { media: OutgoingMedia }
+  | { template: OutgoingTemplate };
 
 export interface SendRequest {
   provider: ChannelProvider;
@@ -71,6 +74,15 @@ function requestBody(request: SendRequest): unknown {
       to: request.recipientId,
       biz_opaque_callback_data: request.reference,
     };
+    if ("text" in content && content.buttons?.length) {
+      // The title is the button's id too: the member's tap comes back with it (button_reply.id).
+      const buttons = content.buttons.map((title) => ({ type: "reply", reply: { id: title, title } }));
+      return {
+        ...envelope,
+        type: "interactive",
+        interactive: { type: "button", body: { text: content.text }, action: { buttons } },
+      };
+    }
     if ("text" in content) return { ...envelope, type: "text", text: { body: content.text } };
     if ("template" in content) {
       const { name, language, components } = content.template;
@@ -90,7 +102,13 @@ function requestBody(request: SendRequest): unknown {
     ...(request.messageTag ? { messaging_type: "MESSAGE_TAG", tag: request.messageTag } : { messaging_type: "RESPONSE" }),
     message:
       "text" in content
-        ? { text: content.text, ...reference }
+        ? {
+            text: content.text,
+            ...(content.buttons?.length
+              ? { quick_replies: content.buttons.map((title) => ({ content_type: "text", title, payload: title })) }
+              : {}),
+            ...reference,
+          }
         : {
             // Not reusable: the signed URL stops working, and Meta need not keep the file for other sends.
             attachment: { type: messengerType(content.media.type), payload: { url: content.media.link, is_reusable: false } },

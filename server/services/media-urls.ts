@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ATTACHMENTS_BUCKET, outboundFolder } from "../../supabase/functions/_shared/outbound-media";
+import { ATTACHMENTS_BUCKET, outboundFolder, savedReplyFolder } from "../../supabase/functions/_shared/outbound-media";
 import type { UserClaims } from "../db/client";
 import { config } from "../lib/config";
 import type { Logger } from "../lib/logger";
@@ -27,10 +27,11 @@ export async function signMediaUrls(
     const [conversation] = await tx<{ workspaceId: string }[]>`
       select workspace_id as "workspaceId" from public.conversations where id = ${input.conversationId}`;
     if (!conversation) return fail("NOT_FOUND", "Conversation not found.");
-    // A member's media, and the files staff sent (uploaded to the conversation's outbound folder).
+    // A member's media, and the files staff sent (uploaded to the conversation's outbound folder, or saved replies').
     return ok([
       `${conversation.workspaceId}/${input.conversationId}/`,
       outboundFolder(conversation.workspaceId, input.conversationId),
+      savedReplyFolder(conversation.workspaceId),
     ]);
   });
   if (!allowed.success) return allowed;

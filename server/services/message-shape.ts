@@ -63,6 +63,12 @@ export const messageSchema = z.object({
   /** Teammates a note mentions. */
   mentions: z.array(z.uuid()),
   createdAt: date,
+  /** A staff reply's reply buttons (WhatsApp) or quick replies (Messenger, Instagram), by title. */
+  buttons: z.array(z.string()),
+  /** The Messenger/Instagram message tag it was sent with after the window. */
+  tag: z.string().nullable(),
+  /** The WhatsApp template it was sent as (its text is the rendered template). */
+  templateName: z.string().nullable(),
 });
 
 export type Message = z.infer<typeof messageSchema>;

@@ -11,6 +11,7 @@ import {
   sendThroughGraph,
 } from "../meta/graph-client";
 import { messagingWindow } from "../meta/messaging-window";
+import { signAttachmentForMeta } from "./attachment-storage";
 import { NOT_CONFIRMED_CODE } from "./message-shape";
 import type { MessageFailure } from "./messages";
 
@@ -113,33 +114,62 @@ export async function sendToMember(target: DeliveryTarget, content: OutgoingCont
 }
 
 /**
- * How a reply was queued to go besides its text: the template (app.queue_template_message) or the message tag
- * (app.tag_outgoing_message) it carries, as it is sent again on a retry.
+ * How a reply was queued to go besides its text: the template (app.queue_template_message), the message tag
+ * (app.tag_outgoing_message) or the buttons (app.add_reply_buttons) it carries, as it is sent again on a retry.
  */
-export async function storedSend(messageId: string): Promise<{ template: OutgoingTemplate | null; tag: string | null }> {
+export async function storedSend(
+  messageId: string,
+): Promise<{ template: StoredTemplate | null; tag: string | null; buttons: string[] }> {
   const [row] = await asService(
-    (tx) => tx<{ template: OutgoingTemplate | null; tag: string | null }[]>`
-      select metadata -> 'template' as template, metadata ->> 'tag' as tag from public.messages where id = ${messageId}`,
+    (tx) => tx<{ template: StoredTemplate | null; tag: string | null; buttons: string[] | null }[]>`
+      select metadata -> 'template' as template, metadata ->> 'tag' as tag, metadata -> 'buttons' as buttons
+      from public.messages where id = ${messageId}`,
   );
   const template = row?.template;
   return {
-    template: template ? { name: template.name, language: template.language, components: template.components } : null,
+    template: template
+      ? {
+          name: template.name,
+          language: template.language,
+          components: template.components,
+          headerFile: template.headerFile ?? null,
+        }
+      : null,
     tag: row?.tag ?? null,
+    buttons: row?.buttons ?? [],
   };
+}
+
+/** A template send as stored: its header's image, video or document by its Storage path, signed when it is sent. */
+export interface StoredTemplate extends OutgoingTemplate {
+  headerFile: { type: "image" | "video" | "document"; storedPath: string } | null;
+}
+
+/** The template as Meta takes it: the header file as a link Meta fetches (valid an hour), before the other components. */
+export async function templateForMeta(template: StoredTemplate): Promise<OutgoingTemplate> {
+  const { name, language, components, headerFile } = template;
+  if (!headerFile) return { name, language, components };
+  const link = await signAttachmentForMeta(headerFile.storedPath);
+  const header = { type: "header", parameters: [{ type: headerFile.type, [headerFile.type]: { link } }] };
+  return { name, language, components: [header, ...components] };
 }
 
 /**
  * Calls Meta for a pending reply the request sends itself (text, a template) and records what happened: sent or
  * failed. Never throws; if even the outcome cannot be written, the message stays pending and says so in the log.
  */
-export async function deliverReply(messageId: string, content: OutgoingContent, log: Logger): Promise<void> {
+export async function deliverReply(
+  messageId: string,
+  content: Exclude<OutgoingContent, { template: OutgoingTemplate }> | { template: StoredTemplate },
+  log: Logger,
+): Promise<void> {
   let outcome: SendOutcome;
   let channelAccountId: string | null = null;
   try {
     const target = await loadDeliveryTarget(messageId);
     if (!target) throw new Error("queued message vanished");
     channelAccountId = target.channelAccountId;
-    outcome = await sendToMember(target, content);
+    outcome = await sendToMember(target, "template" in content ? { template: await templateForMeta(content.template) } : content);
   } catch (error) {
     log.error("messages.deliver_failed", { messageId, ...describeError(error) });
     outcome = {

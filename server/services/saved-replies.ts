@@ -9,6 +9,8 @@ export interface SavedReply {
   id: string;
   shortcut: string;
   body: string;
+  /** Its file, as Storage keeps it (in the workspace's saved-replies folder), or null. */
+  attachment: { storedPath: string; name: string; mimeType: string; size: number } | null;
   updatedAt: Date;
 }
 
@@ -22,19 +24,26 @@ export function listSavedReplies(
     const membership = await membershipIn(tx, workspaceId);
     if (!membership) return fail("NOT_FOUND", "Workspace not found.");
     const replies = await tx<SavedReply[]>`
-      select id, shortcut, body, updated_at as "updatedAt" from public.saved_replies
-      where workspace_id = ${workspaceId} order by shortcut`;
+      select r.id, r.shortcut, r.body, r.updated_at as "updatedAt",
+             case when r.attachment_path is not null then jsonb_build_object(
+               'storedPath', r.attachment_path,
+               'name', regexp_replace(r.attachment_path, '^.*/[0-9a-f-]{36}-', ''),
+               'mimeType', coalesce(o.metadata ->> 'mimetype', 'application/octet-stream'),
+               'size', coalesce((o.metadata ->> 'size')::bigint, 0)) end as attachment
+      from public.saved_replies r
+      left join storage.objects o on o.bucket_id = 'attachments' and o.name = r.attachment_path
+      where r.workspace_id = ${workspaceId} order by r.shortcut`;
     return ok({ replies: [...replies], canEdit: membership.role !== "agent" });
   });
 }
 
-const refused = (field: "shortcut" | "body", problem: string) =>
+const refused = (field: "shortcut" | "body" | "attachment", problem: string) =>
   fail("VALIDATION", problem, { details: { fieldErrors: { [field]: [problem] } } });
 
 /** Creates (no id) or edits a saved reply (app.save_saved_reply: managers and admins). Unknown variables are refused. */
 export function saveSavedReply(
   claims: UserClaims,
-  input: { workspaceId: string; id?: string; shortcut: string; body: string },
+  input: { workspaceId: string; id?: string; shortcut: string; body: string; attachmentPath?: string | null },
   log: Logger,
 ): Promise<Result<{ id: string }>> {
   const unknown = unknownVariables(input.body);
@@ -47,7 +56,7 @@ export function saveSavedReply(
   return userTransaction(claims, log, "saved_replies.save", async (tx) => {
     const [row] = await tx<{ outcome: string; replyId: string | null }[]>`
       select outcome, reply_id as "replyId" from app.save_saved_reply(${input.workspaceId}, ${input.id ?? null}, ${input.shortcut},
-                                                                     ${input.body})`;
+                                                                     ${input.body}, ${input.attachmentPath ?? null})`;
     switch (row?.outcome) {
       case "changed":
         return ok({ id: row.replyId ?? "" });
@@ -55,6 +64,8 @@ export function saveSavedReply(
         return refused("shortcut", `Another saved reply already uses /${input.shortcut}.`);
       case "invalid":
         return refused("shortcut", "Shortcuts are 1–32 lowercase letters, digits, - or _.");
+      case "no_file":
+        return refused("attachment", "The file's upload did not finish. Attach it again.");
       case "forbidden":
         return fail("FORBIDDEN", "Only managers and admins can change saved replies.");
       default:

@@ -7,7 +7,9 @@ import {
   checkOutboundFile,
   kindOfOutboundMedia,
   outboundFolder,
+  savedReplyFolder,
 } from "../../supabase/functions/_shared/outbound-media";
+import { replyButtonsProblem } from "../../supabase/functions/_shared/reply-buttons";
 import { asService, type Tx, type UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
@@ -26,6 +28,8 @@ export interface SendMessageInput {
   content: ReplyContent;
   /** Messenger/Instagram after the 24-hour window: the message tag the sender chose (a text reply only). */
   tag?: MessageTag;
+  /** Reply buttons (WhatsApp) or quick replies (Messenger, Instagram) under a text reply, by title. */
+  buttons?: string[];
 }
 
 const WINDOW_MESSAGES = {
@@ -35,7 +39,7 @@ const WINDOW_MESSAGES = {
   reengagement_required: "Meta refused the last reply because the window has closed. The member has to write again first.",
 } as const;
 
-const refused = (field: "text" | "file" | "caption" | "tag", problem: string) =>
+const refused = (field: "text" | "file" | "caption" | "tag" | "buttons", problem: string) =>
   fail("VALIDATION", problem, { details: { fieldErrors: { [field]: [problem] } } });
 
 /**
@@ -45,7 +49,9 @@ const refused = (field: "text" | "file" | "caption" | "tag", problem: string) =>
  */
 async function checkFile(tx: Tx, conversation: ConversationSummary, file: { storedPath: string; caption: string | null }) {
   const { provider } = conversation.channel;
-  if (!file.storedPath.startsWith(outboundFolder(conversation.workspaceId, conversation.id))) {
+  // Uploaded to this conversation, or a saved reply's file (Postgres checks it is one).
+  const folders = [outboundFolder(conversation.workspaceId, conversation.id), savedReplyFolder(conversation.workspaceId)];
+  if (!folders.some((folder) => file.storedPath.startsWith(folder))) {
     return refused("file", "This file was not uploaded to this conversation. Attach it again.");
   }
   const [stored] = await tx<{ mimeType: string | null; size: string | null }[]>`
@@ -94,6 +100,12 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
       const problem = `${PROVIDER_NAMES[conversation.channel.provider]} takes at most ${limit.toLocaleString("en")} characters; this reply has ${content.text.length.toLocaleString("en")}.`;
       return refused("text", problem);
     }
+    const buttons = input.buttons ?? [];
+    if (buttons.length > 0) {
+      if ("file" in content) return refused("buttons", "Buttons go with a text reply.");
+      const problem = replyButtonsProblem(conversation.channel.provider, buttons, content.text);
+      if (problem) return refused("buttons", problem);
+    }
     const kind = "file" in content ? await checkFile(tx, conversation, content.file) : ok("text" as const);
     if (!kind.success) return kind;
     const attachments = "file" in content ? [{ storedPath: content.file.storedPath }] : [];
@@ -105,10 +117,18 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
       const [tagged] = await tx<{ outcome: string }[]>`select app.tag_outgoing_message(${row.message_id}, ${tag}) as outcome`;
       if (tagged?.outcome !== "changed") return refused("tag", "This reply cannot carry that tag.");
     }
+    if (buttons.length > 0 && row.created) {
+      const [added] = await tx<{ outcome: string }[]>`
+        select app.add_reply_buttons(${row.message_id}, ${buttons.map((title) => title.trim())}::text[]) as outcome`;
+      if (added?.outcome !== "changed") return refused("buttons", "This reply cannot carry these buttons.");
+    }
     return ok({ messageId: row.message_id, created: row.created });
   });
   if (!queued.success) return queued;
-  if (queued.data.created && "text" in input.content) await deliverReply(queued.data.messageId, input.content, log);
+  if (queued.data.created && "text" in input.content) {
+    const buttons = (input.buttons ?? []).map((title) => title.trim());
+    await deliverReply(queued.data.messageId, { text: input.content.text, buttons }, log);
+  }
   return readBack(claims, queued.data.messageId, log);
 }
 
@@ -133,14 +153,14 @@ export async function retryMessage(
     const conversation = await loadSummary(tx, message.conversationId);
     if (!conversation) return fail("NOT_FOUND", "Message not found.");
     // A template or a tagged reply may go whatever the window; anything else only inside it.
-    const { template, tag } = await storedSend(messageId);
+    const { template, tag, buttons } = await storedSend(messageId);
     if (!template && !tag && conversation.window.state === "closed") {
       return fail("WINDOW_CLOSED", "The messaging window has closed.");
     }
-    return ok({ message, template });
+    return ok({ message, template, buttons });
   });
   if (!checked.success) return checked;
-  const { message, template } = checked.data;
+  const { message, template, buttons } = checked.data;
   const withFile = message.attachments.length > 0;
   // Only one retry wins the move back to pending. A text reply's confirmation is due a minute later, as for a new
   // reply; a file goes back to its send-media job, which starts over (and schedules the confirmation when it sends).
@@ -152,7 +172,7 @@ export async function retryMessage(
     return rows;
   });
   if (claimed.length === 0) return fail("CONFLICT", "This message is already being sent again.");
-  if (!withFile) await deliverReply(messageId, template ? { template } : { text: message.text ?? "" }, log);
+  if (!withFile) await deliverReply(messageId, template ? { template } : { text: message.text ?? "", buttons }, log);
   return readBack(claims, messageId, log);
 }
 

@@ -21,6 +21,8 @@ export interface SendTemplateInput {
   templateId: string;
   /** By slot key (`body.1`, `header.first_name`, `button.0`): see templateSlots. */
   values: Record<string, string>;
+  /** The header's image, video or document, uploaded to the conversation's outbound folder like any reply's file. */
+  headerFile?: string;
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -28,6 +30,13 @@ const STATUS_WORDS: Record<string, string> = {
   REJECTED: "rejected by Meta",
   PAUSED: "paused by Meta",
   DISABLED: "disabled by Meta",
+};
+
+/** What WhatsApp takes as a template's header (outbound-media.ts has the exact limits). */
+const HEADER_FILES: Record<string, string> = {
+  IMAGE: "a JPEG or PNG photo up to 5 MB",
+  VIDEO: "an MP4 or 3GP video up to 16 MB",
+  DOCUMENT: "a PDF or office document up to 100 MB",
 };
 
 const refused = (field: string, problem: string) =>
@@ -59,11 +68,12 @@ export async function sendTemplate(claims: UserClaims, input: SendTemplateInput,
         `“${template.name}” is ${STATUS_WORDS[template.status] ?? template.status.toLowerCase()}: only approved templates can be sent.`,
       );
     }
-    if (headerMediaFormat(template.components)) {
-      return refused(
-        "templateId",
-        `“${template.name}” needs a header ${headerMediaFormat(template.components)?.toLowerCase()}, which Frontdesk cannot attach yet.`,
-      );
+    const headerFormat = headerMediaFormat(template.components);
+    if (headerFormat === "LOCATION") {
+      return refused("templateId", `“${template.name}” needs a location header, which Frontdesk cannot send yet.`);
+    }
+    if (headerFormat && !input.headerFile) {
+      return refused("headerFile", `Attach the ${headerFormat.toLowerCase()} this template shows at its top.`);
     }
     const problems = templateValueProblems(template.components, input.values);
     if (Object.keys(problems).length > 0) {
@@ -76,8 +86,12 @@ export async function sendTemplate(claims: UserClaims, input: SendTemplateInput,
     const [row] = await tx<{ outcome: string; message_id: string | null; created: boolean | null }[]>`
       select outcome, message_id, created from app.queue_template_message(
         ${input.conversationId}, ${input.clientMessageId}, ${input.templateId}, ${tx.json(components as never)}, ${text},
-        ${previewOf("text", text)})`;
+        ${previewOf("template", text)}, ${input.headerFile ?? null})`;
     if (row?.outcome === "not_approved") return refused("templateId", "This template is no longer approved.");
+    if (row?.outcome === "no_header_file") {
+      const wanted = HEADER_FILES[headerFormat ?? ""] ?? "no file";
+      return refused("headerFile", `This template's header takes ${wanted}, uploaded to this conversation.`);
+    }
     if (row?.outcome !== "queued" || !row.message_id) return fail("NOT_FOUND", "Conversation not found.");
     return ok({ messageId: row.message_id, created: Boolean(row.created) });
   });

@@ -44,7 +44,9 @@ export async function syncTemplates(workspaceId: string, wabaId: string, log: Lo
     }
     return { ok: false, reason: "meta", message: "Meta did not list the templates just now. Try again shortly." };
   }
-  const { templates, unreadable, pages } = listed.value;
+  const { unreadable, pages } = listed.value;
+  // A template added while the pages were read can be listed twice: it is one row.
+  const templates = [...new Map(listed.value.templates.map((t) => [t.providerTemplateId, t])).values()];
   const removed = await asService(async (tx) => {
     const rows = templates.map((t) => ({
       provider_template_id: t.providerTemplateId,

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { eventually } from "../../dev/test/eventually";
 import {
@@ -11,10 +11,11 @@ import {
   signIn,
   superuserSql,
 } from "../../dev/test/fixtures";
+import { PNG_1X1 } from "../../dev/test/media-files";
 import { withUser } from "../db/client";
 
 /** WhatsApp templates against the Meta simulator: synced by the test stack's worker and on demand, updated by webhooks. */
-const { metaUrl } = inject("stack");
+const { metaUrl, supabaseUrl, env } = inject("stack");
 
 const meta = (pathname: string, body?: unknown, method = "POST") =>
   fetch(`${metaUrl}${pathname}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -69,7 +70,7 @@ describe("WhatsApp templates", () => {
     const before = (await callsTo(`/${gym.wabaId}/message_templates`)).length;
 
     const synced = await gym.caller.templates.sync({ workspaceId: gym.workspaceId });
-    expect(synced).toMatchObject({ success: true, data: { accounts: 1, templates: 236, removed: 0 } });
+    expect(synced, JSON.stringify(synced)).toMatchObject({ success: true, data: { accounts: 1, templates: 236, removed: 0 } });
     const pages = (await callsTo(`/${gym.wabaId}/message_templates`)).slice(before);
     expect(pages).toHaveLength(3);
     expect(pages.map((call) => Boolean(call.query.after))).toEqual([false, true, true]);
@@ -253,12 +254,64 @@ describe("WhatsApp templates", () => {
     });
     expect(await gym.sendTemplate("we_miss_you", { "body.1": "Iron Temple" })).toMatchObject({
       success: false,
-      error: { code: "VALIDATION", details: { fieldErrors: { templateId: [expect.stringContaining("header image")] } } },
+      error: {
+        code: "VALIDATION",
+        details: { fieldErrors: { headerFile: ["Attach the image this template shows at its top."] } },
+      },
     });
     expect((await callsTo(`/${gym.phoneNumberId}/messages`)).length).toBe(before);
     expect(
       await superuserSql()`select 1 from public.messages where conversation_id = ${gym.conversationId} and direction = 'outbound'`,
     ).toHaveLength(0);
+  });
+
+  it("with a header image: the file uploaded to the conversation goes by a link Meta fetches; one from elsewhere is refused", async () => {
+    const gym = await gymWithTemplates();
+    const upload = async (folder: string) => {
+      const path = `${folder}/${randomUUID()}-comeback.png`;
+      const response = await fetch(`${supabaseUrl}/storage/v1/object/attachments/${path}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${gym.session.access_token}`,
+          apikey: env.SUPABASE_ANON_KEY ?? "",
+          "content-type": "image/png",
+        },
+        body: new Uint8Array(PNG_1X1),
+      });
+      expect(response.status).toBe(200);
+      return path;
+    };
+    const other = await createConversation(gym.workspaceId, { channelAccountId: gym.channelAccountId });
+    const elsewhere = await upload(`${gym.workspaceId}/outbound/${other.conversationId}`);
+    const send = (headerFile: string) =>
+      gym.caller.messages.sendTemplate({
+        conversationId: gym.conversationId,
+        clientMessageId: randomUUID(),
+        templateId: gym.idOf("we_miss_you"),
+        values: { "body.1": "Iron Temple" },
+        headerFile,
+      });
+    expect(await send(elsewhere)).toMatchObject({
+      success: false,
+      error: { code: "VALIDATION", details: { fieldErrors: { headerFile: [expect.stringContaining("a JPEG or PNG photo")] } } },
+    });
+
+    const header = await upload(`${gym.workspaceId}/outbound/${gym.conversationId}`);
+    expect(await send(header)).toMatchObject({
+      success: true,
+      data: { status: "sent", kind: "template", templateName: "we_miss_you" },
+    });
+    const [call] = (await callsTo(`/${gym.phoneNumberId}/messages`)).slice(-1);
+    const components = (call?.body.template as { components: { type: string; parameters: { image?: { link: string } }[] }[] })
+      .components;
+    expect(components[0]?.type).toBe("header");
+    expect(components[0]?.parameters[0]?.image?.link).toMatch(/^http.*token=/);
+    expect(components[0]?.parameters[0]?.image?.link).not.toContain(env.SUPABASE_SERVICE_ROLE_KEY ?? "never");
+    const received = (await (await fetch(`${metaUrl}/__received-media`)).json()) as {
+      sha256: string;
+      providerMessageId: string;
+    }[];
+    expect(received.some((file) => file.sha256 === createHash("sha256").update(PNG_1X1).digest("hex"))).toBe(true);
   });
 
   it("a template Meta refuses fails with its reason, and Postgres refuses an unapproved one to a caller going around the API", async () => {
@@ -278,7 +331,7 @@ describe("WhatsApp templates", () => {
       { sub: gym.user.id, role: "authenticated" },
       (tx) => tx<{ outcome: string }[]>`
         select outcome from app.queue_template_message(${gym.conversationId}, ${randomUUID()}, ${gym.idOf("trial_offer")},
-                                                       '[]', 'Hola', 'Hola')`,
+                                                       '[]', 'Hola', 'Hola', null)`,
     );
     expect(queued?.outcome).toBe("not_approved");
   });

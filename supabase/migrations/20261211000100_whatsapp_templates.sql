@@ -126,11 +126,13 @@ grant execute on function app.apply_template_events(jsonb) to service_role;
 
 -- A template reply, queued as pending like any other (its send follows in the same request, and its confirm-send job
 -- is scheduled by the insert trigger). Outcomes: queued, not_found (no such conversation for the caller), not_whatsapp,
--- template_not_found (not this number's account), not_approved. The text is the rendered template, as the thread shows
--- it; the send's components are kept with the template's own name and language in `metadata.template` (for a retry).
+-- template_not_found (not this number's account), not_approved, no_header_file (the header's image, video or document
+-- is not a file uploaded to this conversation that WhatsApp takes as one). The text is the rendered template, as the
+-- thread shows it; the send's components, the header file and the template's own name and language are kept in
+-- `metadata.template` (the header is signed for Meta when it is sent, and again on a retry).
 create function app.queue_template_message(
   target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text,
-  preview text, out outcome text, out message_id uuid, out created boolean
+  preview text, header_file text, out outcome text, out message_id uuid, out created boolean
 )
 language plpgsql security definer set search_path = ''
 as $$
@@ -150,7 +152,10 @@ begin
     outcome := 'not_whatsapp';
     return;
   end if;
-  select t.id, t.name, t.language, t.category, t.status into chosen from public.whatsapp_templates t
+  select t.id, t.name, t.language, t.category, t.status,
+         (select upper(c ->> 'format') from jsonb_array_elements(t.components) c
+          where upper(c ->> 'type') = 'HEADER' limit 1) as header_format
+  into chosen from public.whatsapp_templates t
   where t.id = template and t.workspace_id = conversation.workspace_id and t.waba_id = conversation.waba_id;
   if not found then
     outcome := 'template_not_found';
@@ -163,13 +168,30 @@ begin
   if jsonb_typeof(template_components) is distinct from 'array' or char_length(coalesce(message_text, '')) not between 1 and 4096 then
     raise exception 'a template reply needs its components and its text' using errcode = '22023';
   end if;
+  if chosen.header_format in ('IMAGE', 'VIDEO', 'DOCUMENT') then
+    if header_file is null or not starts_with(header_file, conversation.workspace_id || '/outbound/' || conversation.id || '/')
+       or not exists (
+         select 1 from storage.objects o
+         cross join lateral app.outbound_media_rule('whatsapp', coalesce(o.metadata ->> 'mimetype', '')) r
+         where o.bucket_id = 'attachments' and o.name = header_file and r.type = lower(chosen.header_format)
+           and (o.metadata ->> 'size')::bigint between 1 and r.max_bytes) then
+      outcome := 'no_header_file';
+      return;
+    end if;
+  elsif header_file is not null then
+    outcome := 'no_header_file';
+    return;
+  end if;
 
   insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, sender_user_id,
                                text, preview, metadata, client_message_id, status)
-  values (conversation.workspace_id, conversation.id, conversation.channel_account_id, 'outbound', 'text', 'staff',
+  values (conversation.workspace_id, conversation.id, conversation.channel_account_id, 'outbound', 'template', 'staff',
           (select auth.uid()), message_text, nullif(preview, message_text),
           jsonb_build_object('template', jsonb_build_object('id', chosen.id, 'name', chosen.name, 'language',
-                             chosen.language, 'category', chosen.category, 'components', template_components)),
+                             chosen.language, 'category', chosen.category, 'components', template_components,
+                             'headerFile', case when header_file is not null
+                                                then jsonb_build_object('type', lower(chosen.header_format), 'storedPath', header_file)
+                                           end)),
           client_message, 'pending')
   on conflict (workspace_id, client_message_id) do nothing
   returning id into message_id;
@@ -191,8 +213,8 @@ begin
           jsonb_build_object('conversationId', conversation.id, 'template', chosen.name, 'language', chosen.language));
 end
 $$;
-revoke execute on function app.queue_template_message(uuid, text, uuid, jsonb, text, text) from public;
-grant execute on function app.queue_template_message(uuid, text, uuid, jsonb, text, text) to authenticated;
+revoke execute on function app.queue_template_message(uuid, text, uuid, jsonb, text, text, text) from public;
+grant execute on function app.queue_template_message(uuid, text, uuid, jsonb, text, text, text) to authenticated;
 
 -- ── ingest: template webhooks are routed by their account, like any other webhook's events by theirs ──
 create or replace function app.ingest_meta_webhooks(objects text[], payloads jsonb[], events jsonb, replay_of bigint default null)

@@ -33,6 +33,11 @@ const sendInput = z
       .optional(),
     /** Messenger/Instagram after the 24-hour window: the message tag the sender chose. */
     tag: z.enum(MESSAGE_TAG_NAMES).optional(),
+    /** Reply buttons (WhatsApp, up to 3) or quick replies (Messenger, Instagram, up to 13), by title. */
+    buttons: z
+      .array(z.string().trim().min(1, "Give every button a title.").max(20, "Button titles are at most 20 characters."))
+      .max(13)
+      .optional(),
   })
   .refine((input) => (input.text === undefined) !== (input.file === undefined), {
     message: "Send either text or one file.",
@@ -53,6 +58,7 @@ export const messagesRouter = router({
             ? { file: { storedPath: input.file.storedPath, caption: input.file.caption || null } }
             : { text: input.text ?? "" },
           tag: input.tag,
+          buttons: input.buttons,
         },
         ctx.log,
       ),
@@ -66,6 +72,7 @@ export const messagesRouter = router({
         clientMessageId: z.string().min(8).max(100),
         templateId: z.uuid(),
         values: z.record(z.string().regex(/^(header|body|button)\.[A-Za-z0-9_]{1,64}$/), z.string().max(1024)).default({}),
+        headerFile: z.string().min(1).max(500).optional(),
       }),
     )
     .output(resultOf(messageSchema))

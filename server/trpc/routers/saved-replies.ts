@@ -7,6 +7,7 @@ const replySchema = z.object({
   id: z.uuid(),
   shortcut: z.string(),
   body: z.string(),
+  attachment: z.object({ storedPath: z.string(), name: z.string(), mimeType: z.string(), size: z.coerce.number() }).nullable(),
   updatedAt: z.coerce.date(),
 }) satisfies z.ZodType<SavedReply>;
 
@@ -27,6 +28,8 @@ export const savedRepliesRouter = router({
           .toLowerCase()
           .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "Shortcuts are 1–32 lowercase letters, digits, - or _."),
         body: z.string().trim().min(1, "Write the reply.").max(4096, "Saved replies can be at most 4,096 characters."),
+        /** Its file, uploaded to the workspace's saved-replies folder first; null removes it. */
+        attachmentPath: z.string().min(1).max(500).nullish(),
       }),
     )
     .output(resultOf(z.object({ id: z.uuid() })))

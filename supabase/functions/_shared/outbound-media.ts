@@ -128,15 +128,22 @@ export const ATTACHMENTS_BUCKET = "attachments";
  */
 export const outboundFolder = (workspaceId: string, conversationId: string) => `${workspaceId}/outbound/${conversationId}/`;
 
+const safeName = (fileName: string) =>
+  fileName
+    .normalize("NFKD")
+    .replace(/[^\w.-]+/g, "_")
+    .replace(/^[._]+/, "")
+    .slice(-80) || "file";
+
 export function outboundPath(workspaceId: string, conversationId: string, id: string, fileName: string): string {
-  const safe =
-    fileName
-      .normalize("NFKD")
-      .replace(/[^\w.-]+/g, "_")
-      .replace(/^[._]+/, "")
-      .slice(-80) || "file";
-  return `${outboundFolder(workspaceId, conversationId)}${id}-${safe}`;
+  return `${outboundFolder(workspaceId, conversationId)}${id}-${safeName(fileName)}`;
 }
+
+/** Saved replies' files: uploaded by managers and admins, sent from any conversation of the workspace. */
+export const savedReplyFolder = (workspaceId: string) => `${workspaceId}/saved-replies/`;
+
+export const savedReplyPath = (workspaceId: string, id: string, fileName: string) =>
+  `${savedReplyFolder(workspaceId)}${id}-${safeName(fileName)}`;
 
 /** WhatsApp's longest media caption; Messenger and Instagram take no caption (it goes as its own message). */
 export const CAPTION_LIMIT = 1024;
