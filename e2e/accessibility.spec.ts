@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, gymWithPage, metaUrl, signInAs, test } from "./fixtures";
+import { expect, gymWithPage, gymWithTemplates, signInAs, test } from "./fixtures";
 
 /** Serious and critical WCAG A/AA violations on the page as it is now. */
 async function seriousViolations(page: Page) {
@@ -106,11 +106,7 @@ test("the template picker, its form and Settings → Templates have no serious o
   page,
   data,
 }) => {
-  const { user, workspaceId } = await data.memberOfNewWorkspace("admin");
-  const number = await data.connectWhatsAppOfSimulator(metaUrl(), workspaceId);
-  await expect
-    .poll(async () => (await data.sql()`select 1 from public.whatsapp_templates where workspace_id = ${workspaceId}`).length)
-    .toBe(6);
+  const { user, workspaceId, ...number } = await gymWithTemplates({ data });
   const { conversationId } = await data.createConversation(workspaceId, {
     channelAccountId: number.channelAccountId,
     lastInboundAt: new Date(Date.now() - 2 * 86_400_000),

@@ -126,6 +126,19 @@ export async function gymWithWhatsApp({ data }: Pick<Fixtures, "data">, role: "a
 
 export const metaUrl = () => process.env.E2E_META_URL ?? "";
 
+/**
+ * A fresh gym with a WhatsApp number of the simulator's, its six templates synced by the worker, and a member with
+ * `role` (not signed in yet).
+ */
+export async function gymWithTemplates({ data }: Pick<Fixtures, "data">, role: "admin" | "manager" | "agent" = "admin") {
+  const { user, workspaceId } = await data.memberOfNewWorkspace(role, `Gym ${randomUUID().slice(0, 5)}`);
+  const number = await data.connectWhatsAppOfSimulator(metaUrl(), workspaceId);
+  await expect
+    .poll(async () => (await data.sql()`select 1 from public.whatsapp_templates where workspace_id = ${workspaceId}`).length)
+    .toBe(6);
+  return { user, workspaceId, ...number };
+}
+
 /** A Facebook user of the simulator with these Pages, "logged in" in this browser. */
 export async function facebookUserWithPages(page: Page, names: string[]): Promise<SimulatedUser> {
   const response = await fetch(`${metaUrl()}/__test-users`, {

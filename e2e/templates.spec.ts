@@ -1,18 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { ReceivedMedia } from "../dev/meta/received-media";
 import { whatsappText } from "../dev/meta/webhooks";
 import { PNG_1X1 } from "../dev/test/media-files";
-import { expect, meta, metaUrl, signInAs, test } from "./fixtures";
+import { expect, gymWithTemplates, meta, metaUrl, signInAs, test } from "./fixtures";
 
 test("a WhatsApp conversation whose window closed offers only approved templates; a filled {{1}} is sent as a template, and a rejection shows with its reason", async ({
   page,
   data,
 }) => {
-  const { user, workspaceId } = await data.memberOfNewWorkspace("admin", `Gym ${randomUUID().slice(0, 5)}`);
-  const number = await data.connectWhatsAppOfSimulator(metaUrl(), workspaceId);
-  await expect
-    .poll(async () => (await data.sql()`select 1 from public.whatsapp_templates where workspace_id = ${workspaceId}`).length)
-    .toBe(6);
+  const { user, ...number } = await gymWithTemplates({ data }, "admin");
   // The member last wrote two days ago: WhatsApp's 24-hour window has closed.
   await meta.webhook(
     whatsappText({
@@ -76,11 +72,7 @@ test("a template with a header image: the photo is uploaded in the form and What
   page,
   data,
 }) => {
-  const { user, workspaceId } = await data.memberOfNewWorkspace("agent", `Gym ${randomUUID().slice(0, 5)}`);
-  const number = await data.connectWhatsAppOfSimulator(metaUrl(), workspaceId);
-  await expect
-    .poll(async () => (await data.sql()`select 1 from public.whatsapp_templates where workspace_id = ${workspaceId}`).length)
-    .toBe(6);
+  const { user, workspaceId, ...number } = await gymWithTemplates({ data }, "agent");
   const { conversationId } = await data.createConversation(workspaceId, { channelAccountId: number.channelAccountId });
   await signInAs(page, user);
   await page.goto(`/inbox/${conversationId}`);

@@ -584,12 +584,8 @@ AS $function$
 declare
   reply record;
 begin
-  select m.id, m.text, m.kind, ca.provider into reply
-  from public.messages m
-  join public.channel_accounts ca on ca.id = m.channel_account_id
-  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
-    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()));
-  if not found then
+  select * into reply from app.own_pending_reply(target_message);
+  if reply.id is null then
     return 'not_found';
   end if;
   if reply.kind <> 'text' or coalesce(cardinality(titles), 0) not between 1 and app.reply_button_limit(reply.provider)
@@ -1737,6 +1733,20 @@ CREATE OR REPLACE FUNCTION app.message_tags()
  SET search_path TO ''
 AS $function$ values ('CONFIRMED_EVENT_UPDATE'), ('ACCOUNT_UPDATE'), ('POST_PURCHASE_UPDATE') $function$;
 
+CREATE OR REPLACE FUNCTION app.note_queued_reply(workspace uuid, conversation uuid, message uuid, preview text, details jsonb)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = preview,
+                                  updated_at = now()
+  where id = conversation;
+  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+  values (workspace, (select auth.uid()), 'message', message, 'message.queued',
+          jsonb_build_object('conversationId', conversation) || details);
+$function$;
+
 CREATE OR REPLACE FUNCTION app.note_stored_media(target uuid, at_index integer, stored jsonb)
  RETURNS text
  LANGUAGE plpgsql
@@ -1877,6 +1887,19 @@ AS $function$
          ('audio/vnd.wave', 'audio/wav'), ('video/avi', 'video/x-msvideo')
 $function$;
 
+CREATE OR REPLACE FUNCTION app.own_pending_reply(target_message uuid)
+ RETURNS TABLE(id uuid, workspace_id uuid, conversation_id uuid, text text, kind public.message_kind, provider public.channel_provider)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select m.id, m.workspace_id, m.conversation_id, m.text, m.kind, ca.provider
+  from public.messages m
+  join public.channel_accounts ca on ca.id = m.channel_account_id
+  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
+    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()))
+$function$;
+
 CREATE OR REPLACE FUNCTION app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean)
  RETURNS record
  LANGUAGE plpgsql
@@ -1947,12 +1970,7 @@ begin
     return;
   end if;
 
-  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = preview,
-                                  updated_at = now()
-  where id = conversation.id;
-  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
-  values (conversation.workspace_id, (select auth.uid()), 'message', message_id, 'message.queued',
-          jsonb_build_object('conversationId', conversation.id));
+  perform app.note_queued_reply(conversation.workspace_id, conversation.id, message_id, preview, '{}');
 end
 $function$;
 
@@ -2031,12 +2049,8 @@ begin
     return;
   end if;
 
-  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = preview,
-                                  updated_at = now()
-  where id = conversation.id;
-  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
-  values (conversation.workspace_id, (select auth.uid()), 'message', message_id, 'message.queued',
-          jsonb_build_object('conversationId', conversation.id, 'template', chosen.name, 'language', chosen.language));
+  perform app.note_queued_reply(conversation.workspace_id, conversation.id, message_id, preview,
+                                jsonb_build_object('template', chosen.name, 'language', chosen.language));
 end
 $function$;
 
@@ -2628,12 +2642,8 @@ AS $function$
 declare
   reply record;
 begin
-  select m.id, m.workspace_id, m.conversation_id, ca.provider into reply
-  from public.messages m
-  join public.channel_accounts ca on ca.id = m.channel_account_id
-  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
-    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()));
-  if not found then
+  select * into reply from app.own_pending_reply(target_message);
+  if reply.id is null then
     return 'not_found';
   end if;
   if message_tag not in (select app.message_tags()) or reply.provider not in ('messenger', 'instagram') then

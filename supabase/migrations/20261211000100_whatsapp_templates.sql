@@ -124,6 +124,21 @@ revoke execute on function app.routed_template_events(jsonb) from public;
 revoke execute on function app.apply_template_events(jsonb) from public;
 grant execute on function app.apply_template_events(jsonb) to service_role;
 
+-- What queuing a staff reply does besides storing it: the conversation's list position and preview, and the audit row.
+-- (app.queue_outgoing_message does the same: …_saved_reply_attachments.sql.)
+create function app.note_queued_reply(workspace uuid, conversation uuid, message uuid, preview text, details jsonb)
+returns void
+language sql security definer set search_path = ''
+as $$
+  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = preview,
+                                  updated_at = now()
+  where id = conversation;
+  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+  values (workspace, (select auth.uid()), 'message', message, 'message.queued',
+          jsonb_build_object('conversationId', conversation) || details);
+$$;
+revoke execute on function app.note_queued_reply(uuid, uuid, uuid, text, jsonb) from public;
+
 -- A template reply, queued as pending like any other (its send follows in the same request, and its confirm-send job
 -- is scheduled by the insert trigger). Outcomes: queued, not_found (no such conversation for the caller), not_whatsapp,
 -- template_not_found (not this number's account), not_approved, no_header_file (the header's image, video or document
@@ -205,12 +220,8 @@ begin
     return;
   end if;
 
-  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = preview,
-                                  updated_at = now()
-  where id = conversation.id;
-  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
-  values (conversation.workspace_id, (select auth.uid()), 'message', message_id, 'message.queued',
-          jsonb_build_object('conversationId', conversation.id, 'template', chosen.name, 'language', chosen.language));
+  perform app.note_queued_reply(conversation.workspace_id, conversation.id, message_id, preview,
+                                jsonb_build_object('template', chosen.name, 'language', chosen.language));
 end
 $$;
 revoke execute on function app.queue_template_message(uuid, text, uuid, jsonb, text, text, text) from public;

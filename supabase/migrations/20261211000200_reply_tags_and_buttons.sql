@@ -5,6 +5,20 @@ create function app.message_tags() returns setof text
 language sql immutable set search_path = ''
 as $$ values ('CONFIRMED_EVENT_UPDATE'), ('ACCOUNT_UPDATE'), ('POST_PURCHASE_UPDATE') $$;
 
+-- The caller's own reply while it is still pending (what may still be added to it), with its channel; no row else.
+create function app.own_pending_reply(target_message uuid)
+returns table (id uuid, workspace_id uuid, conversation_id uuid, text text, kind public.message_kind,
+               provider public.channel_provider)
+language sql stable security definer set search_path = ''
+as $$
+  select m.id, m.workspace_id, m.conversation_id, m.text, m.kind, ca.provider
+  from public.messages m
+  join public.channel_accounts ca on ca.id = m.channel_account_id
+  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
+    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()))
+$$;
+revoke execute on function app.own_pending_reply(uuid) from public;
+
 -- Tags the caller's own pending reply on a Messenger or Instagram conversation: changed, invalid (not a tag, or not
 -- one of those channels), not_found (not the caller's pending reply).
 create function app.tag_outgoing_message(target_message uuid, message_tag text) returns text
@@ -13,12 +27,8 @@ as $$
 declare
   reply record;
 begin
-  select m.id, m.workspace_id, m.conversation_id, ca.provider into reply
-  from public.messages m
-  join public.channel_accounts ca on ca.id = m.channel_account_id
-  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
-    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()));
-  if not found then
+  select * into reply from app.own_pending_reply(target_message);
+  if reply.id is null then
     return 'not_found';
   end if;
   if message_tag not in (select app.message_tags()) or reply.provider not in ('messenger', 'instagram') then
@@ -47,12 +57,8 @@ as $$
 declare
   reply record;
 begin
-  select m.id, m.text, m.kind, ca.provider into reply
-  from public.messages m
-  join public.channel_accounts ca on ca.id = m.channel_account_id
-  where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
-    and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()));
-  if not found then
+  select * into reply from app.own_pending_reply(target_message);
+  if reply.id is null then
     return 'not_found';
   end if;
   if reply.kind <> 'text' or coalesce(cardinality(titles), 0) not between 1 and app.reply_button_limit(reply.provider)

@@ -138,11 +138,6 @@ begin
     return;
   end if;
 
-  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = preview,
-                                  updated_at = now()
-  where id = conversation.id;
-  insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
-  values (conversation.workspace_id, (select auth.uid()), 'message', message_id, 'message.queued',
-          jsonb_build_object('conversationId', conversation.id));
+  perform app.note_queued_reply(conversation.workspace_id, conversation.id, message_id, preview, '{}');
 end
 $$;
