@@ -40,11 +40,13 @@ insert into public.memberships (workspace_id, user_id, role) values
   ('5e3d0000-0000-4000-8000-000000000002', '0d3b0a6e-0000-4000-8000-000000000003', 'admin')
 on conflict do nothing;
 
--- The demo gym's channels (ids match the reference payloads and the Meta simulator's demo members).
--- No tokens yet: connecting channels for real is done in Settings → Channels.
-insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name, display_handle) values
-  ('5e3d0000-0000-4000-8000-000000000001', 'messenger', '105550000000001', 'Iron Temple Gym', null),
-  ('5e3d0000-0000-4000-8000-000000000001', 'instagram', '17841400000000001', 'Iron Temple Gym', '@irontemplegym'),
-  ('5e3d0000-0000-4000-8000-000000000001', 'whatsapp', '106540352242922', 'Iron Temple Front Desk', '+1 555 078 3881'),
-  ('5e3d0000-0000-4000-8000-000000000002', 'messenger', '105550000000002', 'Harbor Yoga Studio', null)
+-- The demo gym's channels (ids match the reference payloads and the Meta simulator's demo members; the WhatsApp
+-- number's Business Account is the simulator's demo account, whose templates sync on start). No tokens yet: the local
+-- stack seals the simulator's (dev/postgres/prepare.ts); connecting channels for real is done in Settings → Channels.
+insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name, display_handle, waba_id) values
+  ('5e3d0000-0000-4000-8000-000000000001', 'messenger', '105550000000001', 'Iron Temple Gym', null, null),
+  ('5e3d0000-0000-4000-8000-000000000001', 'instagram', '17841400000000001', 'Iron Temple Gym', '@irontemplegym', null),
+  ('5e3d0000-0000-4000-8000-000000000001', 'whatsapp', '106540352242922', 'Iron Temple Front Desk', '+1 555 078 3881',
+   '102290129340401'),
+  ('5e3d0000-0000-4000-8000-000000000002', 'messenger', '105550000000002', 'Harbor Yoga Studio', null, null)
 on conflict do nothing;

@@ -60,6 +60,9 @@ export const DEMO_FACEBOOK_USER: SimulatedUser = {
   ],
 };
 
+/** The seeded demo gym's WhatsApp number (supabase/seed.sql, demo-members.ts). */
+const SEEDED_DEMO_NUMBER = "106540352242922";
+
 let sequence = 0;
 /** Graph-style numeric ids, unique within a run (several are made in the same millisecond). */
 const numericId = () => `${Date.now()}${String(sequence++ % 1000).padStart(3, "0")}`;
@@ -332,8 +335,14 @@ export function createSimulatedAccounts() {
     return false;
   }
 
-  /** The WhatsApp Business Account of a number, and the token its account takes (for the template endpoints). */
-  const whatsappAccountOf = (phoneNumberId: string) => numberById(phoneNumberId)?.wabaId ?? null;
+  /**
+   * The WhatsApp Business Account of a number, and the token its account takes (for the template endpoints). The
+   * seeded demo gym's number (supabase/seed.sql) is the demo account's too.
+   */
+  const whatsappAccountOf = (phoneNumberId: string) =>
+    numberById(phoneNumberId)?.wabaId ??
+    (phoneNumberId === SEEDED_DEMO_NUMBER ? DEMO_FACEBOOK_USER.whatsapp[0]?.wabaId : null) ??
+    null;
   const whatsappAccountToken = (wabaId: string) => numberByWaba(wabaId)?.token ?? null;
 
   return { handle, control, demo, whatsappAccountOf, whatsappAccountToken };

@@ -62,8 +62,10 @@ const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
  * Media: `POST /__media` registers a member's file; Graph `GET /{media-id}` describes it (WhatsApp), its download
  * needs the token, and its CDN URL (Messenger/Instagram) expires when asked to. Files sent to members: WhatsApp's
  * `POST /{phone-number-id}/media` upload and the URLs a send names, fetched and hashed (`GET|DELETE /__received-media`).
+ * WhatsApp templates (./templates.ts): `GET /{waba-id}/message_templates` in pages, template sends checked as Meta does.
  * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`,
- * `POST|GET /__test-users`, `GET /__subscriptions`, `GET /__login-as/{user-id}`.
+ * `POST|GET /__test-users`, `GET /__subscriptions`, `GET /__login-as/{user-id}`, `GET|POST|DELETE /__templates`,
+ * `POST /__templates/status` (a review, delivered as Meta's webhook).
  */
 /** A message a Send API call accepted, as the members' side of the world sees it. */
 export interface SimulatedSend {

@@ -5,7 +5,10 @@ import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { createLogger } from "../../server/lib/logger";
 import { installQueueSchema } from "../../server/worker/queue-schema";
 import { encryptToken, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
+import { DEMO_FACEBOOK_USER } from "../meta/accounts";
 import { applyMigrations } from "./migrate";
+
+const DEMO_WHATSAPP_TOKEN = DEMO_FACEBOOK_USER.whatsapp[0]?.token ?? "";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const MIGRATIONS_DIR = path.join(root, "supabase/migrations");
@@ -42,12 +45,14 @@ export async function prepareDatabase(
         await sql.begin(async (tx) => {
           await tx`select set_config('frontdesk.demo_password', ${options.demoPassword ?? ""}, true)`;
           await tx.unsafe(await readFile(SEED_SQL, "utf8")).simple();
-          // Page tokens for the demo channels, so replies reach the Meta simulator; SQL cannot do AES-GCM.
+          // Tokens for the demo channels, so replies reach the Meta simulator; SQL cannot do AES-GCM.
           const keyring = await parseKeyring(LOCAL_DEFAULTS.TOKEN_ENCRYPTION_KEYS);
-          for (const { id } of await tx<
-            { id: string }[]
-          >`select id from public.channel_accounts where access_token_ciphertext is null`) {
-            const sealed = await encryptToken(keyring, `demo-page-token-${id.slice(0, 8)}`, id);
+          for (const { id, provider } of await tx<
+            { id: string; provider: string }[]
+          >`select id, provider from public.channel_accounts where access_token_ciphertext is null`) {
+            // WhatsApp's is the simulator's demo account token: its templates are listed only with it.
+            const token = provider === "whatsapp" ? DEMO_WHATSAPP_TOKEN : `demo-page-token-${id.slice(0, 8)}`;
+            const sealed = await encryptToken(keyring, token, id);
             await tx`update public.channel_accounts set access_token_ciphertext = ${sealed.ciphertext}, access_token_key_id = ${sealed.keyId}
                      where id = ${id}`;
           }
