@@ -2646,7 +2646,7 @@ begin
   if reply.id is null then
     return 'not_found';
   end if;
-  if message_tag not in (select app.message_tags()) or reply.provider not in ('messenger', 'instagram') then
+  if message_tag not in (select app.message_tags()) or reply.provider <> 'messenger' then
     return 'invalid';
   end if;
   update public.messages set metadata = metadata || jsonb_build_object('tag', message_tag) where id = reply.id;

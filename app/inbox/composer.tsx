@@ -98,8 +98,8 @@ export function Composer({
         </p>
         {/* WhatsApp takes an approved template whatever the window: the only way to reach the member now. */}
         {whatsapp ? <TemplateReply conversation={conversation} onClose={null} onSent={() => undefined} /> : null}
-        {/* Messenger and Instagram take a reply now only with one of Meta's message tags, chosen by the sender. */}
-        {!whatsapp && window.reason !== "no_inbound" ? (
+        {/* Messenger takes a reply now only with one of Meta's message tags, chosen by the sender (Instagram none). */}
+        {conversation.channel.provider === "messenger" && window.reason !== "no_inbound" ? (
           <TaggedReply conversation={conversation} userId={userId} onError={onError} />
         ) : null}
       </div>

@@ -4,8 +4,8 @@ import type { ConversationSummary } from "../api/types";
 import { useSendReply } from "./send-reply";
 
 /**
- * A Messenger or Instagram reply after the 24-hour window: only with one of the message tags Meta allows, chosen here
- * with its rule in view (and audited), never by default.
+ * A Messenger reply after the 24-hour window: only with one of the message tags Meta allows, chosen here with its rule
+ * in view (and audited), never by default.
  */
 export function TaggedReply({
   conversation,

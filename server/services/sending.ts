@@ -26,7 +26,7 @@ export interface SendMessageInput {
   conversationId: string;
   clientMessageId: string;
   content: ReplyContent;
-  /** Messenger/Instagram after the 24-hour window: the message tag the sender chose (a text reply only). */
+  /** Messenger after the 24-hour window: the message tag the sender chose (a text reply only). */
   tag?: MessageTag;
   /** Reply buttons (WhatsApp) or quick replies (Messenger, Instagram) under a text reply, by title. */
   buttons?: string[];
@@ -88,6 +88,9 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
     if (tag) {
       if (conversation.channel.provider === "whatsapp") {
         return refused("tag", "WhatsApp takes no message tags: send an approved template instead.");
+      }
+      if (conversation.channel.provider === "instagram") {
+        return refused("tag", "Instagram takes no message tag but the human-agent one, which admins turn on in Settings.");
       }
       if ("file" in content) return refused("tag", "A reply with a message tag is text only.");
       if (window.state === "closed" && window.reason === "no_inbound") return fail("WINDOW_CLOSED", WINDOW_MESSAGES.no_inbound);

@@ -1,6 +1,7 @@
 -- What a reply carries besides its text (issue #22), kept in its `metadata` so a retry sends it the same way.
--- Messenger and Instagram message tags: a reply after the 24-hour window with one of the tags Meta allows
--- (supabase/functions/_shared/message-tags.ts holds the same list: a test compares them), chosen by the sender, audited.
+-- Messenger message tags: a reply after the 24-hour window with one of the tags Meta allows (Instagram takes only
+-- HUMAN_AGENT, the workspace setting's; supabase/functions/_shared/message-tags.ts holds the same list: a test compares
+-- them), chosen by the sender, audited.
 create function app.message_tags() returns setof text
 language sql immutable set search_path = ''
 as $$ values ('CONFIRMED_EVENT_UPDATE'), ('ACCOUNT_UPDATE'), ('POST_PURCHASE_UPDATE') $$;
@@ -19,8 +20,8 @@ as $$
 $$;
 revoke execute on function app.own_pending_reply(uuid) from public;
 
--- Tags the caller's own pending reply on a Messenger or Instagram conversation: changed, invalid (not a tag, or not
--- one of those channels), not_found (not the caller's pending reply).
+-- Tags the caller's own pending reply on a Messenger conversation: changed, invalid (not a tag, or not Messenger),
+-- not_found (not the caller's pending reply).
 create function app.tag_outgoing_message(target_message uuid, message_tag text) returns text
 language plpgsql security definer set search_path = ''
 as $$
@@ -31,7 +32,7 @@ begin
   if reply.id is null then
     return 'not_found';
   end if;
-  if message_tag not in (select app.message_tags()) or reply.provider not in ('messenger', 'instagram') then
+  if message_tag not in (select app.message_tags()) or reply.provider <> 'messenger' then
     return 'invalid';
   end if;
   update public.messages set metadata = metadata || jsonb_build_object('tag', message_tag) where id = reply.id;

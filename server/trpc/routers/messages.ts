@@ -31,7 +31,7 @@ const sendInput = z
         caption: z.string().trim().max(1024, "Captions can be at most 1,024 characters.").nullish(),
       })
       .optional(),
-    /** Messenger/Instagram after the 24-hour window: the message tag the sender chose. */
+    /** Messenger after the 24-hour window: the message tag the sender chose. */
     tag: z.enum(MESSAGE_TAG_NAMES).optional(),
     /** Reply buttons (WhatsApp, up to 3) or quick replies (Messenger, Instagram, up to 13), by title. */
     buttons: z

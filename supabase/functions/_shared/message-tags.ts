@@ -1,7 +1,7 @@
 /**
- * The message tags Meta lets a business use on Messenger and Instagram once the 24-hour window has closed, that fit a
- * gym, each with Meta's rule in one sentence (HUMAN_AGENT, for up to 7 days, is the workspace setting's). The sender
- * picks one explicitly; Postgres keeps it on the reply and audits it (app.tag_outgoing_message).
+ * The message tags Meta lets a business use on Messenger once the 24-hour window has closed, that fit a gym, each with
+ * Meta's rule in one sentence. (HUMAN_AGENT, for up to 7 days, is the workspace setting's, and the only tag Instagram
+ * takes.) The sender picks one explicitly; Postgres keeps it on the reply and audits it (app.tag_outgoing_message).
  */
 export const MESSAGE_TAGS = {
   CONFIRMED_EVENT_UPDATE: {

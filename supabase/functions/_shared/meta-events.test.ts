@@ -8,6 +8,56 @@ const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(import.meta.dirname, "fixtures", `${name}.json`), "utf8"));
 
 describe("normalizeWebhook", () => {
+  it("WhatsApp template reviews, quality and category changes, by account; other account fields are not events", () => {
+    const change = (field: string, value: Record<string, unknown>) => ({
+      object: "whatsapp_business_account",
+      entry: [{ id: "102290129340401", time: 1764000000, changes: [{ field, value }] }],
+    });
+    const template = {
+      message_template_id: 806312974732579,
+      message_template_name: "follow_up",
+      message_template_language: "en_US",
+    };
+    expect(
+      normalizeWebhook(
+        change("message_template_status_update", { ...template, event: "REJECTED", reason: "INVALID_FORMAT" }),
+        APP_ID,
+      ),
+    ).toEqual([
+      {
+        type: "template",
+        provider: "whatsapp",
+        accountId: "102290129340401",
+        occurredAt: 1764000000000,
+        change: "status",
+        templateId: "806312974732579",
+        name: "follow_up",
+        language: "en_US",
+        value: "REJECTED",
+        reason: "INVALID_FORMAT",
+      },
+    ]);
+    expect(
+      normalizeWebhook(change("message_template_status_update", { ...template, event: "APPROVED", reason: "NONE" }), APP_ID)[0],
+    ).toMatchObject({
+      value: "APPROVED",
+      reason: null,
+    });
+    expect(
+      normalizeWebhook(
+        change("message_template_quality_update", { ...template, previous_quality_score: "GREEN", new_quality_score: "YELLOW" }),
+        APP_ID,
+      )[0],
+    ).toMatchObject({ change: "quality", value: "YELLOW" });
+    expect(
+      normalizeWebhook(
+        change("template_category_update", { ...template, previous_category: "UTILITY", new_category: "MARKETING" }),
+        APP_ID,
+      )[0],
+    ).toMatchObject({ change: "category", value: "MARKETING" });
+    expect(normalizeWebhook(change("account_update", { event: "VERIFIED_ACCOUNT" }), APP_ID)).toEqual([]);
+  });
+
   it("Messenger text, quick reply and attachments", () => {
     expect(normalizeWebhook(fixture("messenger-text"), APP_ID)).toEqual([
       expect.objectContaining({
