@@ -100,16 +100,19 @@ export function createSimulatedAccounts() {
       })),
       whatsapp: [],
     };
-    // One WhatsApp Business Account for all the user's numbers (with one system-user token), as businesses have.
-    const wabaId = numericId();
-    const waToken = newToken("wa");
-    user.whatsapp = Array.from({ length: request.whatsapp ?? 0 }, (_, i) => ({
-      phoneNumberId: numericId(),
-      wabaId,
-      displayPhoneNumber: `+1 555-01${String(10 + i).padStart(2, "0")}`,
-      verifiedName: request.name ?? "Test Business",
-      token: waToken,
-    }));
+    // One WhatsApp Business Account for all the user's numbers (with one system-user token), as businesses have. The
+    // fixed demo user keeps its own (the README names them).
+    if (!fixed) {
+      const wabaId = numericId();
+      const waToken = newToken("wa");
+      user.whatsapp = Array.from({ length: request.whatsapp ?? 0 }, (_, i) => ({
+        phoneNumberId: numericId(),
+        wabaId,
+        displayPhoneNumber: `+1 555-01${String(10 + i).padStart(2, "0")}`,
+        verifiedName: request.name ?? "Test Business",
+        token: waToken,
+      }));
+    }
     users.set(user.id, user);
     return user;
   }
