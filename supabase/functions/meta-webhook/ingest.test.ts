@@ -596,6 +596,8 @@ describe("profile lookups, enqueued with the new member and run by the worker", 
         where ci.channel_account_id = ${channelId}`
         )[0],
       (row) => Boolean(row?.display_name),
+      // The retry waits out the queue's backoff behind every other test's jobs in one shared worker.
+      { timeoutMs: 30_000 },
     );
     expect(contact?.display_name).toBe(`Member ${psid.slice(-4)}`);
     const calls = (await (await meta("/__calls")).json()) as { path: string; hadAccessToken: boolean; query: object }[];
@@ -603,7 +605,7 @@ describe("profile lookups, enqueued with the new member and run by the worker", 
     expect(lookups).toHaveLength(2);
     expect(lookups.every((call) => call.hadAccessToken)).toBe(true);
     expect(JSON.stringify(calls)).not.toContain("EAAG-secret-page-token");
-  });
+  }, 40_000);
 
   it("marks the channel for reconnection on code 190 and still stores the message", async () => {
     const { channelId, providerAccountId } = await channelWithToken();
