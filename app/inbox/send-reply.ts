@@ -31,11 +31,7 @@ export function useSendReply(options: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { conversationId } = options;
-  const thisThread = {
-    queryKey: trpc.messages.list.pathKey(),
-    predicate: (query: { queryKey: QueryKey }) =>
-      (query.queryKey[1] as { input?: { conversationId?: string } } | undefined)?.input?.conversationId === conversationId,
-  };
+  const putInThread = usePutInThread(conversationId);
 
   const mutation = useMutation(
     trpc.messages.send.mutationOptions({
@@ -43,9 +39,7 @@ export function useSendReply(options: {
       onSuccess: (result, input) => {
         unsentReplies.remove(conversationId, input.clientMessageId);
         if (result.success) {
-          queryClient.setQueriesData<InfiniteData<MessagePageResult>>(thisThread, (data) =>
-            data ? applyToThread(data, result.data) : data,
-          );
+          putInThread(result.data);
         } else {
           options.onRefused(result.error.message, contentOf(input));
         }
@@ -77,6 +71,21 @@ export function useSendReply(options: {
     },
     isPending: mutation.isPending,
   };
+}
+
+/** Puts a stored message into this conversation's thread as loaded, without refetching it (or any other thread). */
+export function usePutInThread(conversationId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return (message: Message) =>
+    queryClient.setQueriesData<InfiniteData<MessagePageResult>>(
+      {
+        queryKey: trpc.messages.list.pathKey(),
+        predicate: (query: { queryKey: QueryKey }) =>
+          (query.queryKey[1] as { input?: { conversationId?: string } } | undefined)?.input?.conversationId === conversationId,
+      },
+      (data) => (data ? applyToThread(data, message) : data),
+    );
 }
 
 /**

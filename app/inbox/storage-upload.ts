@@ -1,4 +1,5 @@
 import { ATTACHMENTS_BUCKET } from "../../supabase/functions/_shared/outbound-media";
+import type { RealtimeSettings } from "./live-updates";
 
 /** Why an upload ended without a stored file. `cancelled`: staff took it back. */
 export class UploadFailed extends Error {
@@ -21,7 +22,7 @@ const REFUSALS: Record<number, string> = {
  * XMLHttpRequest: fetch reports no upload progress. The bucket's policies decide whether this user may write `path`.
  */
 export function uploadToStorage(options: {
-  project: { url: string; anonKey: string };
+  project: RealtimeSettings;
   token: string;
   path: string;
   file: File;

@@ -1,15 +1,16 @@
+import { OUTBOUND_MEDIA_RULES } from "../../supabase/functions/_shared/outbound-media";
 import { headerMediaFormat, templateSlots, valueProblem } from "../../supabase/functions/_shared/whatsapp-templates";
 import type { WhatsAppTemplate } from "../api/types";
 import { TemplatePreview } from "../templates/template-preview";
 import { FileChips } from "./file-chips";
 import type { OutgoingFiles } from "./outgoing-files";
 
-/** What a header's file input offers to pick. */
-const HEADER_ACCEPT: Record<string, string> = {
-  IMAGE: "image/jpeg,image/png",
-  VIDEO: "video/mp4,video/3gpp",
-  DOCUMENT: "application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt",
-};
+/** What a header's file input offers to pick: the types WhatsApp takes as that kind of file (outbound-media.ts). */
+const headerAccept = (format: string) =>
+  OUTBOUND_MEDIA_RULES.whatsapp
+    .filter((rule) => rule.type === format.toLowerCase())
+    .flatMap((rule) => rule.mimeTypes)
+    .join(",");
 
 /** A chosen template's values (and header file) to fill in, beside its live preview. */
 export function TemplateForm(props: {
@@ -50,7 +51,7 @@ export function TemplateForm(props: {
               <input
                 id="template-header-file"
                 type="file"
-                accept={HEADER_ACCEPT[headerFormat]}
+                accept={headerAccept(headerFormat)}
                 onChange={(event) => {
                   const [file] = event.target.files ?? [];
                   event.target.value = "";

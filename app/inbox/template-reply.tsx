@@ -5,6 +5,7 @@ import type { ConversationSummary, WhatsAppTemplate } from "../api/types";
 import { whyNotSendable } from "../templates/template-preview";
 import { useTRPC } from "../trpc";
 import { useOutgoingFiles } from "./outgoing-files";
+import { usePutInThread } from "./send-reply";
 import { TemplateForm } from "./template-form";
 
 /** Why a template cannot be picked here, or null. */
@@ -43,10 +44,12 @@ export function TemplateReply({
   const list = useQuery(
     trpc.templates.list.queryOptions({ workspaceId: conversation.workspaceId, channelAccountId: conversation.channel.id }),
   );
+  const putInThread = usePutInThread(conversation.id);
   const send = useMutation(
     trpc.messages.sendTemplate.mutationOptions({
       onSuccess: (result) => {
         if (result.success) {
+          putInThread(result.data);
           clientMessageId.current = crypto.randomUUID();
           setChosenId(null);
           setValues({});
@@ -57,7 +60,6 @@ export function TemplateReply({
           setErrors(Object.fromEntries(Object.entries(fields).map(([key, messages]) => [key, messages[0] ?? ""])));
           setProblem(result.error.message);
         }
-        void queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.pathKey() });
       },
       onError: () => setProblem("Not sent: Frontdesk could not be reached. Try again."),

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { SavedReply } from "../api/types";
-import type { StorageProject } from "../settings/saved-reply-file";
+import type { RealtimeSettings } from "../inbox/live-updates";
 import { SavedReplyForm } from "../settings/saved-reply-form";
 import { settingsLoader } from "../settings/settings-loader.server";
 import { SettingsPage } from "../settings/settings-page";
@@ -28,7 +28,7 @@ export default function SavedRepliesSettings() {
 
 function RepliesView(props: {
   workspaceId: string;
-  project: StorageProject;
+  project: RealtimeSettings;
   onError: (message: string) => void;
   onDone: (message: string) => void;
 }) {

@@ -1,19 +1,14 @@
 import { useRef, useState } from "react";
-import { megabytes, savedReplyPath } from "../../supabase/functions/_shared/outbound-media";
+import { megabytes, OUTBOUND_MEDIA_RULES, savedReplyPath } from "../../supabase/functions/_shared/outbound-media";
+import type { RealtimeSettings } from "../inbox/live-updates";
 import { sessionToken } from "../inbox/session-token";
 import { UploadFailed, uploadToStorage } from "../inbox/storage-upload";
 
 /** A saved reply's file as the form holds it: kept (already stored), uploading, or none. */
 export type SavedReplyFile = { storedPath: string; name: string; size: number } | null;
 
-/** Where the browser uploads to: the project's URL and public key (the settings loader's). */
-export interface StorageProject {
-  url: string;
-  anonKey: string;
-}
-
 /** The largest file any channel takes (a WhatsApp document); each channel's own limit is checked when it is sent. */
-const LARGEST_FILE = 100_000_000;
+const LARGEST_FILE = Math.max(...Object.values(OUTBOUND_MEDIA_RULES).flatMap((rules) => rules.map((rule) => rule.maxBytes)));
 
 /**
  * The file a saved reply goes with (a timetable PDF, a price list photo): uploaded at once to the workspace's
@@ -21,7 +16,7 @@ const LARGEST_FILE = 100_000_000;
  */
 export function SavedReplyFileField(props: {
   workspaceId: string;
-  project: StorageProject;
+  project: RealtimeSettings;
   file: SavedReplyFile;
   onChange: (file: SavedReplyFile) => void;
   onUploading: (uploading: boolean) => void;

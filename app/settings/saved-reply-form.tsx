@@ -2,13 +2,14 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { REPLY_VARIABLES } from "../../supabase/functions/_shared/reply-variables";
 import type { SavedReply } from "../api/types";
+import type { RealtimeSettings } from "../inbox/live-updates";
 import { useTRPC } from "../trpc";
-import { type SavedReplyFile, SavedReplyFileField, type StorageProject } from "./saved-reply-file";
+import { type SavedReplyFile, SavedReplyFileField } from "./saved-reply-file";
 
 /** Writes a new saved reply, or edits one: shortcut, text, the variables it may use; errors next to their field. */
 export function SavedReplyForm(props: {
   workspaceId: string;
-  project: StorageProject;
+  project: RealtimeSettings;
   editing: SavedReply | null;
   onDone: (message: string) => void;
   onCancel: () => void;

@@ -50,6 +50,14 @@ export const DEMO_FACEBOOK_USER: SimulatedUser = {
     { id: "105550000000102", name: "Iron Temple Kids Club", instagram: null },
   ],
   whatsapp: [
+    // The seeded demo gym's number (supabase/seed.sql, demo-members.ts), in the same account as the one to connect.
+    {
+      phoneNumberId: "106540352242922",
+      wabaId: "102290129340401",
+      displayPhoneNumber: "+1 555 078 3881",
+      verifiedName: "Iron Temple Front Desk",
+      token: "EAAGsim-demo-whatsapp-permanent-token",
+    },
     {
       phoneNumberId: "106540352243001",
       wabaId: "102290129340401",
@@ -59,9 +67,6 @@ export const DEMO_FACEBOOK_USER: SimulatedUser = {
     },
   ],
 };
-
-/** The seeded demo gym's WhatsApp number (supabase/seed.sql, demo-members.ts). */
-const SEEDED_DEMO_NUMBER = "106540352242922";
 
 let sequence = 0;
 /** Graph-style numeric ids, unique within a run (several are made in the same millisecond). */
@@ -338,14 +343,8 @@ export function createSimulatedAccounts() {
     return false;
   }
 
-  /**
-   * The WhatsApp Business Account of a number, and the token its account takes (for the template endpoints). The
-   * seeded demo gym's number (supabase/seed.sql) is the demo account's too.
-   */
-  const whatsappAccountOf = (phoneNumberId: string) =>
-    numberById(phoneNumberId)?.wabaId ??
-    (phoneNumberId === SEEDED_DEMO_NUMBER ? DEMO_FACEBOOK_USER.whatsapp[0]?.wabaId : null) ??
-    null;
+  /** The WhatsApp Business Account of a number, and the token its account takes (for the template endpoints). */
+  const whatsappAccountOf = (phoneNumberId: string) => numberById(phoneNumberId)?.wabaId ?? null;
   const whatsappAccountToken = (wabaId: string) => numberByWaba(wabaId)?.token ?? null;
 
   return { handle, control, demo, whatsappAccountOf, whatsappAccountToken };

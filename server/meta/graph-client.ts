@@ -26,7 +26,11 @@ export interface OutgoingTemplate {
 
 /** The one module that calls Meta's Send APIs. Knows HTTP and Graph error codes, nothing of our database. */
 export type OutgoingContent =
-  | { text: string /** Reply buttons (WhatsApp) or quick replies (Messenger, Instagram), by title. */; buttons?: string[] }
+  | {
+      text: string;
+      /** Reply buttons (WhatsApp) or quick replies (Messenger, Instagram), by title. */
+      buttons?: string[];
+    }
   | { media: OutgoingMedia }
   | { template: OutgoingTemplate };
 

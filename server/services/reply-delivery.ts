@@ -15,7 +15,16 @@ import { signAttachmentForMeta } from "./attachment-storage";
 import { NOT_CONFIRMED_CODE } from "./message-shape";
 import type { MessageFailure } from "./messages";
 
-/** Where a pending reply goes: its channel, the member, the channel's token (null when it has none usable). */
+/** A template send as stored: its header's image, video or document by its Storage path, signed when it is sent. */
+export interface StoredTemplate extends OutgoingTemplate {
+  headerFile: { type: "image" | "video" | "document"; storedPath: string } | null;
+}
+
+/**
+ * Where a pending reply goes — its channel, the member, the channel's token (null when it has none usable) — and what
+ * it was stored to send besides a file: its text with any buttons (app.add_reply_buttons), or its template
+ * (app.queue_template_message). A first send and a retry send the same.
+ */
 export interface DeliveryTarget {
   messageId: string;
   channelAccountId: string;
@@ -26,6 +35,7 @@ export interface DeliveryTarget {
   token: string | null;
   /** Messenger/Instagram past 24 h: the tag the sender chose, else HUMAN_AGENT within its 7 days. */
   messageTag: string | null;
+  stored: { text: string; buttons: string[] } | { template: StoredTemplate };
 }
 
 export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTarget | null> {
@@ -43,11 +53,15 @@ export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTar
         window_closed_at: Date | null;
         human_agent_enabled: boolean;
         tag: string | null;
+        text: string | null;
+        buttons: string[] | null;
+        template: StoredTemplate | null;
       }[]
     >`
       select ca.id as channel_account_id, ca.provider, ca.status as channel_status, ca.provider_account_id as account_id,
              ci.provider_user_id as recipient, ca.access_token_ciphertext as ciphertext, ca.access_token_key_id as key_id,
-             c.last_inbound_at, c.window_closed_at, w.human_agent_enabled, m.metadata ->> 'tag' as tag
+             c.last_inbound_at, c.window_closed_at, w.human_agent_enabled, m.metadata ->> 'tag' as tag, m.text,
+             m.metadata -> 'buttons' as buttons, m.metadata -> 'template' as template
       from public.messages m
       join public.conversations c on c.id = m.conversation_id
       join public.workspaces w on w.id = c.workspace_id
@@ -75,6 +89,16 @@ export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTar
     recipient: row.recipient,
     token,
     messageTag: row.tag ?? (window.state === "human_agent" && row.provider !== "whatsapp" ? "HUMAN_AGENT" : null),
+    stored: row.template
+      ? {
+          template: {
+            name: row.template.name,
+            language: row.template.language,
+            components: row.template.components,
+            headerFile: row.template.headerFile ?? null,
+          },
+        }
+      : { text: row.text ?? "", buttons: row.buttons ?? [] },
   };
 }
 
@@ -113,40 +137,8 @@ export async function sendToMember(target: DeliveryTarget, content: OutgoingCont
   return send();
 }
 
-/**
- * How a reply was queued to go besides its text: the template (app.queue_template_message), the message tag
- * (app.tag_outgoing_message) or the buttons (app.add_reply_buttons) it carries, as it is sent again on a retry.
- */
-export async function storedSend(
-  messageId: string,
-): Promise<{ template: StoredTemplate | null; tag: string | null; buttons: string[] }> {
-  const [row] = await asService(
-    (tx) => tx<{ template: StoredTemplate | null; tag: string | null; buttons: string[] | null }[]>`
-      select metadata -> 'template' as template, metadata ->> 'tag' as tag, metadata -> 'buttons' as buttons
-      from public.messages where id = ${messageId}`,
-  );
-  const template = row?.template;
-  return {
-    template: template
-      ? {
-          name: template.name,
-          language: template.language,
-          components: template.components,
-          headerFile: template.headerFile ?? null,
-        }
-      : null,
-    tag: row?.tag ?? null,
-    buttons: row?.buttons ?? [],
-  };
-}
-
-/** A template send as stored: its header's image, video or document by its Storage path, signed when it is sent. */
-export interface StoredTemplate extends OutgoingTemplate {
-  headerFile: { type: "image" | "video" | "document"; storedPath: string } | null;
-}
-
 /** The template as Meta takes it: the header file as a link Meta fetches (valid an hour), before the other components. */
-export async function templateForMeta(template: StoredTemplate): Promise<OutgoingTemplate> {
+async function templateForMeta(template: StoredTemplate): Promise<OutgoingTemplate> {
   const { name, language, components, headerFile } = template;
   if (!headerFile) return { name, language, components };
   const link = await signAttachmentForMeta(headerFile.storedPath);
@@ -155,21 +147,19 @@ export async function templateForMeta(template: StoredTemplate): Promise<Outgoin
 }
 
 /**
- * Calls Meta for a pending reply the request sends itself (text, a template) and records what happened: sent or
- * failed. Never throws; if even the outcome cannot be written, the message stays pending and says so in the log.
+ * Calls Meta for a pending reply the request sends itself (text, a template), as it was stored, and records what
+ * happened: sent or failed. Never throws; if even the outcome cannot be written, the message stays pending and says so
+ * in the log.
  */
-export async function deliverReply(
-  messageId: string,
-  content: Exclude<OutgoingContent, { template: OutgoingTemplate }> | { template: StoredTemplate },
-  log: Logger,
-): Promise<void> {
+export async function deliverReply(messageId: string, log: Logger): Promise<void> {
   let outcome: SendOutcome;
   let channelAccountId: string | null = null;
   try {
     const target = await loadDeliveryTarget(messageId);
     if (!target) throw new Error("queued message vanished");
     channelAccountId = target.channelAccountId;
-    outcome = await sendToMember(target, "template" in content ? { template: await templateForMeta(content.template) } : content);
+    const { stored } = target;
+    outcome = await sendToMember(target, "template" in stored ? { template: await templateForMeta(stored.template) } : stored);
   } catch (error) {
     log.error("messages.deliver_failed", { messageId, ...describeError(error) });
     outcome = {

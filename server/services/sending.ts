@@ -16,7 +16,7 @@ import { fail, ok, type Result } from "../lib/result";
 import type { ConversationSummary } from "./conversation-shape";
 import { loadSummary } from "./conversations";
 import { loadMessage, type Message } from "./messages";
-import { deliverReply, storedSend } from "./reply-delivery";
+import { deliverReply } from "./reply-delivery";
 import { userTransaction } from "./user-transaction";
 
 /** A reply: text, or one file the browser uploaded to the conversation's outbound folder (with a WhatsApp caption). */
@@ -103,7 +103,7 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
       const problem = `${PROVIDER_NAMES[conversation.channel.provider]} takes at most ${limit.toLocaleString("en")} characters; this reply has ${content.text.length.toLocaleString("en")}.`;
       return refused("text", problem);
     }
-    const buttons = input.buttons ?? [];
+    const buttons = (input.buttons ?? []).map((title) => title.trim());
     if (buttons.length > 0) {
       if ("file" in content) return refused("buttons", "Buttons go with a text reply.");
       const problem = replyButtonsProblem(conversation.channel.provider, buttons, content.text);
@@ -122,16 +122,13 @@ export async function sendMessage(claims: UserClaims, input: SendMessageInput, l
     }
     if (buttons.length > 0 && row.created) {
       const [added] = await tx<{ outcome: string }[]>`
-        select app.add_reply_buttons(${row.message_id}, ${buttons.map((title) => title.trim())}::text[]) as outcome`;
+        select app.add_reply_buttons(${row.message_id}, ${buttons}::text[]) as outcome`;
       if (added?.outcome !== "changed") return refused("buttons", "This reply cannot carry these buttons.");
     }
     return ok({ messageId: row.message_id, created: row.created });
   });
   if (!queued.success) return queued;
-  if (queued.data.created && "text" in input.content) {
-    const buttons = (input.buttons ?? []).map((title) => title.trim());
-    await deliverReply(queued.data.messageId, { text: input.content.text, buttons }, log);
-  }
+  if (queued.data.created && "text" in input.content) await deliverReply(queued.data.messageId, log);
   return readBack(claims, queued.data.messageId, log);
 }
 
@@ -156,14 +153,13 @@ export async function retryMessage(
     const conversation = await loadSummary(tx, message.conversationId);
     if (!conversation) return fail("NOT_FOUND", "Message not found.");
     // A template or a tagged reply may go whatever the window; anything else only inside it.
-    const { template, tag, buttons } = await storedSend(messageId);
-    if (!template && !tag && conversation.window.state === "closed") {
+    if (!message.templateName && !message.tag && conversation.window.state === "closed") {
       return fail("WINDOW_CLOSED", "The messaging window has closed.");
     }
-    return ok({ message, template, buttons });
+    return ok(message);
   });
   if (!checked.success) return checked;
-  const { message, template, buttons } = checked.data;
+  const message = checked.data;
   const withFile = message.attachments.length > 0;
   // Only one retry wins the move back to pending. A text reply's confirmation is due a minute later, as for a new
   // reply; a file goes back to its send-media job, which starts over (and schedules the confirmation when it sends).
@@ -175,7 +171,7 @@ export async function retryMessage(
     return rows;
   });
   if (claimed.length === 0) return fail("CONFLICT", "This message is already being sent again.");
-  if (!withFile) await deliverReply(messageId, template ? { template } : { text: message.text ?? "", buttons }, log);
+  if (!withFile) await deliverReply(messageId, log);
   return readBack(claims, messageId, log);
 }
 

@@ -11,7 +11,7 @@ import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
 import { loadSummary } from "./conversations";
 import type { Message } from "./messages";
-import { deliverReply, storedSend } from "./reply-delivery";
+import { deliverReply } from "./reply-delivery";
 import { readBack } from "./sending";
 import { userTransaction } from "./user-transaction";
 
@@ -98,7 +98,6 @@ export async function sendTemplate(claims: UserClaims, input: SendTemplateInput,
   if (!queued.success) return queued;
   const { messageId, created } = queued.data;
   // Sent as stored: the name and language Postgres took from the template row.
-  const stored = created ? (await storedSend(messageId)).template : null;
-  if (stored) await deliverReply(messageId, { template: stored }, log);
+  if (created) await deliverReply(messageId, log);
   return readBack(claims, messageId, log);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MESSAGE_TAG_NAMES } from "../../../supabase/functions/_shared/message-tags";
+import { REPLY_BUTTON_LIMITS, REPLY_BUTTON_TITLE_LIMIT } from "../../../supabase/functions/_shared/reply-buttons";
 import { resultOf } from "../../lib/result";
 import { retryMedia } from "../../services/media-retry";
 import { mediaUrlsSchema, signMediaUrls } from "../../services/media-urls";
@@ -35,8 +36,14 @@ const sendInput = z
     tag: z.enum(MESSAGE_TAG_NAMES).optional(),
     /** Reply buttons (WhatsApp, up to 3) or quick replies (Messenger, Instagram, up to 13), by title. */
     buttons: z
-      .array(z.string().trim().min(1, "Give every button a title.").max(20, "Button titles are at most 20 characters."))
-      .max(13)
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1, "Give every button a title.")
+          .max(REPLY_BUTTON_TITLE_LIMIT, `Button titles are at most ${REPLY_BUTTON_TITLE_LIMIT} characters.`),
+      )
+      .max(Math.max(...Object.values(REPLY_BUTTON_LIMITS)))
       .optional(),
   })
   .refine((input) => (input.text === undefined) !== (input.file === undefined), {

@@ -26,20 +26,6 @@ export interface TemplateComponent {
   };
 }
 
-/** A template's statuses as Meta names them; only APPROVED ones can be sent. */
-export const TEMPLATE_STATUSES = [
-  "APPROVED",
-  "PENDING",
-  "REJECTED",
-  "PAUSED",
-  "DISABLED",
-  "IN_APPEAL",
-  "PENDING_DELETION",
-  "DELETED",
-  "ARCHIVED",
-  "LIMIT_EXCEEDED",
-] as const;
-
 /** One value to fill: where it goes, its name there (`1` or `first_name`), and Meta's sample for it. */
 export interface TemplateSlot {
   /** `header.1`, `body.first_name`, `button.0`: the key of its value in a send. */
