@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addMessage, createConversation, createUser, createWorkspace, superuserSql, type TestUser } from "../dev/test/fixtures";
 import { type Tx, type UserClaims, withUser } from "../server/db/client";
-import { CONTACT_LIMITS } from "../server/services/contacts";
 
 /**
  * What SQL as `authenticated` can do with each role's claims (DESIGN §13): the browser's access token reaches
@@ -33,6 +32,13 @@ let gym: {
   rejectedTemplateId: string;
   theirsConversationId: string;
   attemptId: string;
+  /** The gym contact wears it. */
+  tagId: string;
+  stageId: string;
+  /** A choice of Gold or Silver. */
+  fieldId: string;
+  /** Another contact with the gym contact's phone: a likely duplicate. */
+  twinContactId: string;
 };
 const users = {} as Record<Role | "colleague", TestUser>;
 const claimsOf = (role: Role | "colleague"): UserClaims => ({ sub: users[role].id, role: "authenticated" });
@@ -118,7 +124,24 @@ beforeAll(async () => {
   const [attemptRow] = await sql<{ id: string }[]>`
     insert into public.channel_connect_attempts (workspace_id, user_id, callback_at) values (${workspaceId}, ${users.admin.id}, now())
     returning id`;
+  await sql`update public.contacts set phone = '+447700900123' where id = ${free.contactId}`;
+  const [tag] = await sql<
+    { id: string }[]
+  >`insert into public.tags (workspace_id, name) values (${workspaceId}, 'vip') returning id`;
+  await sql`insert into public.contact_tags (workspace_id, contact_id, tag_id) values (${workspaceId}, ${free.contactId}, ${tag?.id ?? ""})`;
+  const [stage] = await sql<{ id: string }[]>`
+    select id from public.pipeline_stages where workspace_id = ${workspaceId} and name = 'Trial'`;
+  const [field] = await sql<{ id: string }[]>`
+    insert into public.contact_fields (workspace_id, key, label, type, options, position)
+    values (${workspaceId}, 'plan', 'Plan', 'select', '{Gold,Silver}', 1) returning id`;
+  await sql`insert into public.contact_events (workspace_id, contact_id, kind) values (${workspaceId}, ${free.contactId}, 'tagged')`;
+  const [twin] = await sql<{ id: string }[]>`
+    insert into public.contacts (workspace_id, display_name, phone) values (${workspaceId}, 'Twin', '+447700900123') returning id`;
   gym = {
+    tagId: tag?.id ?? "",
+    stageId: stage?.id ?? "",
+    fieldId: field?.id ?? "",
+    twinContactId: twin?.id ?? "",
     workspaceId,
     channelId: free.channelAccountId,
     disconnectedChannelId: disconnected?.id ?? "",
@@ -154,7 +177,32 @@ const inGym = () => `'${gym.workspaceId}'`;
 /** Nobody writes a table directly: every write a role may make is a function (FUNCTIONS, below). */
 const readOnly = (select: Expectation) => ({ select, insert: everyone("no"), update: everyone("no"), delete: everyone("no") });
 
+/** A CRM table: every member reads the workspace's rows; writes only through the functions below. */
+const crmTable = (table: string, column: string): TableCase => ({
+  statements: {
+    select: () => `select ${column} from public.${table} where workspace_id = ${inGym()}`,
+    insert: () =>
+      table === "contact_tags"
+        ? `insert into public.contact_tags (workspace_id, contact_id, tag_id) values (${inGym()}, '${gym.twinContactId}', '${gym.tagId}') returning tag_id`
+        : table === "tags"
+          ? `insert into public.tags (workspace_id, name) values (${inGym()}, 'forged') returning id`
+          : table === "pipeline_stages"
+            ? `insert into public.pipeline_stages (workspace_id, name, position) values (${inGym()}, 'Forged', 9) returning id`
+            : table === "contact_fields"
+              ? `insert into public.contact_fields (workspace_id, key, label, type, position) values (${inGym()}, 'forged', 'Forged', 'text', 9) returning id`
+              : `insert into public.contact_events (workspace_id, contact_id, kind) values (${inGym()}, '${gym.contactId}', 'merged') returning id`,
+    update: () => `update public.${table} set workspace_id = workspace_id where workspace_id = ${inGym()} returning ${column}`,
+    delete: () => `delete from public.${table} where workspace_id = ${inGym()} returning ${column}`,
+  },
+  expect: readOnly(members),
+});
+
 const TABLES: Record<string, TableCase> = {
+  tags: crmTable("tags", "id"),
+  contact_tags: crmTable("contact_tags", "tag_id"),
+  pipeline_stages: crmTable("pipeline_stages", "id"),
+  contact_fields: crmTable("contact_fields", "id"),
+  contact_events: crmTable("contact_events", "id"),
   workspaces: {
     statements: {
       select: () => `select id from public.workspaces where id = ${inGym()}`,
@@ -424,16 +472,92 @@ const FUNCTIONS = (): FunctionCase[] => [
     expect: same("changed"),
   },
   {
-    name: "edit a contact's notes and tags",
+    name: "edit a contact's notes and phone",
     call: () =>
-      `select app.update_contact('${gym.contactId}', '{"notes": "Prefers mornings", "tags": ["${"t".repeat(CONTACT_LIMITS.tagLength)}"]}') as outcome`,
+      `select app.update_contact('${gym.contactId}', '{"notes": "Prefers mornings", "phone": "+447700900456"}') as outcome`,
     expect: same("changed"),
   },
   {
-    name: "tag a contact with a tag over the limit",
-    call: () =>
-      `select app.update_contact('${gym.contactId}', '{"tags": ["${"t".repeat(CONTACT_LIMITS.tagLength + 1)}"]}') as outcome`,
+    name: "give a contact a phone that is not E.164",
+    call: () => `select app.update_contact('${gym.contactId}', '{"phone": "07700 900456"}') as outcome`,
     expect: same("invalid"),
+  },
+  {
+    name: "apply an existing tag",
+    call: () => `select outcome from app.tag_contacts(${inGym()}, array['${gym.twinContactId}'::uuid], 'VIP')`,
+    expect: same("changed"),
+  },
+  {
+    name: "create a tag by applying a new name",
+    call: () => `select outcome from app.tag_contacts(${inGym()}, array['${gym.twinContactId}'::uuid], 'brand new')`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "take a tag off a contact",
+    call: () => `select app.untag_contacts(${inGym()}, array['${gym.contactId}'::uuid], '${gym.tagId}')::text as outcome`,
+    expect: same("1", "0"),
+  },
+  {
+    name: "create a tag",
+    call: () => `select outcome from app.save_tag(${inGym()}, null, 'Early birds', 'amber')`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "delete a tag",
+    call: () => `select app.delete_tag('${gym.tagId}') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "move a contact to a stage",
+    call: () => `select app.set_contact_stage(${inGym()}, array['${gym.contactId}'::uuid], '${gym.stageId}')::text as outcome`,
+    expect: same("1", "0"),
+  },
+  {
+    name: "add a stage",
+    call: () => `select outcome from app.save_stage(${inGym()}, null, 'Frozen')`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "reorder the stages",
+    call: () =>
+      `select app.reorder_stages(${inGym()}, array(select id from public.pipeline_stages where workspace_id = ${inGym()}
+                                                  order by position desc)) as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "delete a stage",
+    call: () => `select app.delete_stage('${gym.stageId}') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "define a custom field",
+    call: () => `select outcome from app.save_contact_field(${inGym()}, null, 'renewal', 'Renewal', 'date', '{}')`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "delete a custom field",
+    call: () => `select app.delete_contact_field('${gym.fieldId}') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "fill in a contact's field",
+    call: () => `select outcome from app.set_contact_fields('${gym.contactId}', '{"${gym.fieldId}": "Gold"}')`,
+    expect: same("changed"),
+  },
+  {
+    name: "fill in a field with a value it does not offer",
+    call: () => `select outcome from app.set_contact_fields('${gym.contactId}', '{"${gym.fieldId}": "Platinum"}')`,
+    expect: same("invalid"),
+  },
+  {
+    name: "see a contact's likely duplicates",
+    call: () => `select count(*)::text as outcome from app.duplicate_contacts('${gym.contactId}')`,
+    expect: same("1", "0"),
+  },
+  {
+    name: "merge two contacts",
+    call: () => `select app.merge_contacts('${gym.contactId}', '${gym.twinContactId}') as outcome`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
   },
   {
     name: "queue a reply",
@@ -666,6 +790,7 @@ describe("the job queue and the worker's own tables", () => {
     "select app.send_live_updates_probe(gen_random_uuid(), gen_random_uuid())::text as outcome",
     `select app.note_stored_media(gen_random_uuid(), 0, '{"storedPath": "x"}') as outcome`,
     "select outcome from app.create_gym('A gym of my own', auth.uid())",
+    "select count(*) as outcome from app.member_contacts(gen_random_uuid(), '{}')",
   ])("refuses %s to every role", async (statement) => {
     for (const role of ROLES) expect(await attempt(role, (tx) => asRows(tx, statement), rowsOrNone)).toBe("denied");
   });

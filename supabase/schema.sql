@@ -143,6 +143,40 @@ create table public.channel_connect_attempts (
 );
 alter table public.channel_connect_attempts enable row level security;
 
+create table public.contact_events (
+  id bigint generated always as identity not null,
+  workspace_id uuid not null,
+  contact_id uuid not null,
+  kind text not null,
+  detail jsonb default '{}'::jsonb not null,
+  actor_user_id uuid,
+  created_at timestamp with time zone default now() not null,
+  constraint contact_events_pkey PRIMARY KEY (id),
+  constraint contact_events_actor_user_id_fkey FOREIGN KEY (actor_user_id) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint contact_events_workspace_id_contact_id_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE,
+  constraint contact_events_kind_check CHECK ((kind = ANY (ARRAY['stage_changed'::text, 'tagged'::text, 'untagged'::text, 'merged'::text, 'imported'::text])))
+);
+alter table public.contact_events enable row level security;
+
+create table public.contact_fields (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  key text not null,
+  label text not null,
+  type text not null,
+  options text[] default '{}'::text[] not null,
+  "position" integer not null,
+  created_at timestamp with time zone default now() not null,
+  constraint contact_fields_pkey PRIMARY KEY (id),
+  constraint contact_fields_workspace_id_key_key UNIQUE (workspace_id, key),
+  constraint contact_fields_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint contact_fields_check CHECK ((((type = 'select'::text) = (cardinality(options) > 0)) AND (cardinality(options) <= 50))),
+  constraint contact_fields_key_check CHECK ((key ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
+  constraint contact_fields_label_check CHECK (((label = btrim(label)) AND ((char_length(label) >= 1) AND (char_length(label) <= 60)))),
+  constraint contact_fields_type_check CHECK ((type = ANY (ARRAY['text'::text, 'number'::text, 'date'::text, 'select'::text, 'checkbox'::text])))
+);
+alter table public.contact_fields enable row level security;
+
 create table public.contact_identities (
   id uuid default gen_random_uuid() not null,
   workspace_id uuid not null,
@@ -162,6 +196,17 @@ create table public.contact_identities (
 );
 alter table public.contact_identities enable row level security;
 
+create table public.contact_tags (
+  workspace_id uuid not null,
+  contact_id uuid not null,
+  tag_id uuid not null,
+  created_at timestamp with time zone default now() not null,
+  constraint contact_tags_pkey PRIMARY KEY (contact_id, tag_id),
+  constraint contact_tags_workspace_id_contact_id_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE,
+  constraint contact_tags_workspace_id_tag_id_fkey FOREIGN KEY (workspace_id, tag_id) REFERENCES public.tags(workspace_id, id) ON DELETE CASCADE
+);
+alter table public.contact_tags enable row level security;
+
 create table public.contacts (
   id uuid default gen_random_uuid() not null,
   workspace_id uuid not null,
@@ -171,17 +216,23 @@ create table public.contacts (
   phone_digits text generated always as (NULLIF(regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text), ''::text)) stored,
   email text,
   notes text default ''::text not null,
-  tags text[] default '{}'::text[] not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  stage_id uuid,
+  stage_changed_at timestamp with time zone,
+  custom_fields jsonb default '{}'::jsonb not null,
+  last_message_at timestamp with time zone default '-infinity'::timestamp with time zone not null,
   constraint contacts_pkey PRIMARY KEY (id),
   constraint contacts_workspace_id_id_key UNIQUE (workspace_id, id),
   constraint contacts_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
-  constraint contacts_notes_check CHECK ((length(notes) <= 10000)),
-  constraint contacts_tags_check CHECK ((cardinality(tags) <= 50))
+  constraint contacts_workspace_id_stage_id_fkey FOREIGN KEY (workspace_id, stage_id) REFERENCES public.pipeline_stages(workspace_id, id) ON DELETE SET NULL (stage_id),
+  constraint contacts_custom_fields_check CHECK ((jsonb_typeof(custom_fields) = 'object'::text)),
+  constraint contacts_notes_check CHECK ((length(notes) <= 10000))
 );
 alter table public.contacts enable row level security;
 comment on column public.contacts.phone_digits is 'The phone''s digits only: what phone search matches.';
+comment on column public.contacts.custom_fields is 'Values of the workspace''s contact_fields, by field id.';
+comment on column public.contacts.last_message_at is 'The latest message in any of the contact''s conversations; -infinity when there is none (an imported contact).';
 
 create table public.conversations (
   id uuid default gen_random_uuid() not null,
@@ -318,6 +369,19 @@ create table public.pending_receipts (
 );
 alter table public.pending_receipts enable row level security;
 
+create table public.pipeline_stages (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  name text not null,
+  "position" integer not null,
+  created_at timestamp with time zone default now() not null,
+  constraint pipeline_stages_pkey PRIMARY KEY (id),
+  constraint pipeline_stages_workspace_id_id_key UNIQUE (workspace_id, id),
+  constraint pipeline_stages_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint pipeline_stages_name_check CHECK (((name = btrim(name)) AND ((char_length(name) >= 1) AND (char_length(name) <= 40))))
+);
+alter table public.pipeline_stages enable row level security;
+
 create table public.saved_replies (
   id uuid default gen_random_uuid() not null,
   workspace_id uuid not null,
@@ -338,6 +402,19 @@ create table public.saved_replies (
   constraint saved_replies_shortcut_check CHECK ((shortcut ~ '^[a-z0-9][a-z0-9_-]{0,31}$'::text))
 );
 alter table public.saved_replies enable row level security;
+
+create table public.tags (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  name text not null,
+  colour text default 'slate'::text not null,
+  created_at timestamp with time zone default now() not null,
+  constraint tags_pkey PRIMARY KEY (id),
+  constraint tags_workspace_id_id_key UNIQUE (workspace_id, id),
+  constraint tags_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint tags_name_check CHECK (((name = btrim(name)) AND ((char_length(name) >= 1) AND (char_length(name) <= 40))))
+);
+alter table public.tags enable row level security;
 
 create table public.webhook_events (
   id bigint generated always as identity not null,
@@ -416,10 +493,21 @@ CREATE INDEX audit_logs_entity_idx ON public.audit_logs USING btree (entity_id, 
 CREATE INDEX audit_logs_workspace_idx ON public.audit_logs USING btree (workspace_id, created_at DESC);
 CREATE UNIQUE INDEX channel_accounts_live_provider_account_key ON public.channel_accounts USING btree (provider, provider_account_id) WHERE (status <> 'disconnected'::public.channel_status);
 CREATE INDEX channel_connect_attempts_user_idx ON public.channel_connect_attempts USING btree (user_id, created_at DESC);
+CREATE INDEX contact_events_contact_idx ON public.contact_events USING btree (contact_id, created_at DESC);
+CREATE INDEX contact_events_kind_idx ON public.contact_events USING btree (workspace_id, kind, created_at);
 CREATE INDEX contact_identities_contact_idx ON public.contact_identities USING btree (contact_id);
 CREATE INDEX contact_identities_handle_trgm_idx ON public.contact_identities USING gin (workspace_id, handle extensions.gin_trgm_ops);
+CREATE INDEX contact_tags_tag_idx ON public.contact_tags USING btree (tag_id, contact_id);
+CREATE INDEX contacts_created_idx ON public.contacts USING btree (workspace_id, created_at DESC, id DESC);
+CREATE INDEX contacts_custom_fields_idx ON public.contacts USING gin (custom_fields jsonb_path_ops);
 CREATE INDEX contacts_display_name_trgm_idx ON public.contacts USING gin (workspace_id, display_name extensions.gin_trgm_ops);
+CREATE INDEX contacts_email_idx ON public.contacts USING btree (workspace_id, lower(email)) WHERE (email IS NOT NULL);
+CREATE INDEX contacts_email_trgm_idx ON public.contacts USING gin (workspace_id, email extensions.gin_trgm_ops);
+CREATE INDEX contacts_name_idx ON public.contacts USING btree (workspace_id, lower(COALESCE(display_name, ''::text)), id);
+CREATE INDEX contacts_phone_digits_idx ON public.contacts USING btree (workspace_id, phone_digits) WHERE (phone_digits IS NOT NULL);
 CREATE INDEX contacts_phone_digits_trgm_idx ON public.contacts USING gin (workspace_id, phone_digits extensions.gin_trgm_ops);
+CREATE INDEX contacts_recent_idx ON public.contacts USING btree (workspace_id, last_message_at DESC, id DESC);
+CREATE INDEX contacts_stage_recent_idx ON public.contacts USING btree (workspace_id, stage_id, last_message_at DESC, id DESC);
 CREATE INDEX conversations_archive_idx ON public.conversations USING btree (workspace_id, last_message_at DESC, id DESC) WHERE (archived_at IS NOT NULL);
 CREATE INDEX conversations_assignee_idx ON public.conversations USING btree (workspace_id, assignee_id, last_message_at DESC, id DESC) WHERE (archived_at IS NULL);
 CREATE INDEX conversations_channel_idx ON public.conversations USING btree (workspace_id, channel_account_id, last_message_at DESC, id DESC);
@@ -435,6 +523,8 @@ CREATE INDEX notifications_unread_idx ON public.notifications USING btree (user_
 CREATE INDEX notifications_user_idx ON public.notifications USING btree (user_id, created_at DESC);
 CREATE INDEX pending_receipts_message_idx ON public.pending_receipts USING btree (channel_account_id, provider_message_id);
 CREATE INDEX pending_receipts_received_idx ON public.pending_receipts USING btree (received_at);
+CREATE UNIQUE INDEX pipeline_stages_name_key ON public.pipeline_stages USING btree (workspace_id, lower(name));
+CREATE UNIQUE INDEX tags_name_key ON public.tags USING btree (workspace_id, lower(name));
 CREATE INDEX webhook_events_healing_idx ON public.webhook_events USING btree (next_attempt_at) WHERE (outcome = 'failed'::text);
 CREATE INDEX webhook_events_processed_brin ON public.webhook_events USING brin (processed_at);
 CREATE INDEX webhook_events_received_brin ON public.webhook_events USING brin (received_at);
@@ -526,6 +616,19 @@ begin
   perform app.audit(workspace, 'channel_account', channel,
                     case when reconnected then 'channel.reconnected' else 'channel.connected' end,
                     jsonb_build_object('provider', kind, 'subscribed', subscribed));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.add_default_stages()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into public.pipeline_stages (workspace_id, name, position)
+  select new.id, s.name, s.n from unnest(array['Enquiry', 'Trial', 'Member', 'Lapsed']) with ordinality s (name, n);
+  return null;
 end
 $function$;
 
@@ -1055,6 +1158,19 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.bump_contact_last_message()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.contacts set last_message_at = new.last_message_at
+  where id = new.contact_id and last_message_at < new.last_message_at;
+  return null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role)
  RETURNS text
  LANGUAGE plpgsql
@@ -1200,6 +1316,28 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.delete_contact_field(field uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_field record;
+begin
+  select f.workspace_id, f.key into found_field from public.contact_fields f
+  where f.id = field and f.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then return 'not_found'; end if;
+  if app.member_role(found_field.workspace_id) = 'agent' then return 'forbidden'; end if;
+  delete from public.contact_fields where id = field;
+  update public.contacts ct set custom_fields = ct.custom_fields - field::text
+  where ct.workspace_id = found_field.workspace_id and ct.custom_fields ? field::text;
+  perform app.audit(found_field.workspace_id, 'contact_field', field, 'contact_field.deleted',
+                    jsonb_build_object('key', found_field.key));
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.delete_saved_reply(reply uuid)
  RETURNS text
  LANGUAGE plpgsql
@@ -1220,6 +1358,54 @@ begin
   delete from public.saved_replies where id = reply;
   perform app.audit(found_reply.workspace_id, 'saved_reply', reply, 'saved_reply.deleted',
                     jsonb_build_object('shortcut', found_reply.shortcut));
+  return 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.delete_stage(stage uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_stage record;
+begin
+  select s.workspace_id, s.name into found_stage from public.pipeline_stages s
+  where s.id = stage and s.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then return 'not_found'; end if;
+  if app.member_role(found_stage.workspace_id) = 'agent' then return 'forbidden'; end if;
+  delete from public.pipeline_stages where id = stage;
+  perform app.audit(found_stage.workspace_id, 'pipeline_stage', stage, 'stage.deleted',
+                    jsonb_build_object('name', found_stage.name));
+  return 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.delete_tag(tag uuid, into_tag uuid DEFAULT NULL::uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_tag record;
+begin
+  select t.workspace_id, t.name into found_tag from public.tags t
+  where t.id = tag and t.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found then return 'not_found'; end if;
+  if app.member_role(found_tag.workspace_id) = 'agent' then return 'forbidden'; end if;
+  if into_tag is not null then
+    if into_tag = tag or not exists (select 1 from public.tags t where t.id = into_tag and t.workspace_id = found_tag.workspace_id) then
+      return 'invalid';
+    end if;
+    insert into public.contact_tags (workspace_id, contact_id, tag_id)
+    select workspace_id, contact_id, into_tag from public.contact_tags where tag_id = tag
+    on conflict do nothing;
+  end if;
+  delete from public.tags where id = tag;
+  perform app.audit(found_tag.workspace_id, 'tag', tag, case when into_tag is null then 'tag.deleted' else 'tag.merged' end,
+                    jsonb_build_object('name', found_tag.name, 'into', into_tag));
   return 'changed';
 end
 $function$;
@@ -1252,6 +1438,22 @@ begin
     return next gone;
   end loop;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.duplicate_contacts(target uuid)
+ RETURNS TABLE(contact_id uuid, reason text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select other.id, case when other.phone_digits = ct.phone_digits then 'phone' else 'email' end
+  from public.contacts ct
+  join public.contacts other on other.workspace_id = ct.workspace_id and other.id <> ct.id
+   and ((ct.phone_digits is not null and other.phone_digits = ct.phone_digits)
+        or (ct.email is not null and lower(other.email) = lower(ct.email)))
+  where ct.id = target and ct.workspace_id = any (array(select app.member_workspace_ids()))
+  order by other.last_message_at desc, other.id
+  limit 10
 $function$;
 
 CREATE OR REPLACE FUNCTION app.enqueue_media_downloads()
@@ -1419,6 +1621,23 @@ begin
   new.attachments := '[]';
   return new;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.field_value_valid(field_type text, options text[], val jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case
+    when val is null or jsonb_typeof(val) = 'null' then true
+    when field_type = 'text' then jsonb_typeof(val) = 'string' and char_length(val #>> '{}') between 1 and 500
+    when field_type = 'number' then jsonb_typeof(val) = 'number'
+    when field_type = 'date' then jsonb_typeof(val) = 'string' and val #>> '{}' ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$'
+    when field_type = 'select' then jsonb_typeof(val) = 'string' and val #>> '{}' = any (options)
+    when field_type = 'checkbox' then jsonb_typeof(val) = 'boolean'
+    else false
+  end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.finish_connect_attempt(attempt uuid)
@@ -1688,6 +1907,19 @@ AS $function$
   end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.member_contacts(target_workspace uuid, contact_ids uuid[])
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select ct.id from public.contacts ct
+  where ct.id = any (contact_ids) and ct.workspace_id = target_workspace
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  order by ct.id
+  for update
+$function$;
+
 CREATE OR REPLACE FUNCTION app.member_role(target_workspace uuid)
  RETURNS public.workspace_role
  LANGUAGE sql
@@ -1705,6 +1937,70 @@ CREATE OR REPLACE FUNCTION app.member_workspace_ids()
  SET search_path TO ''
 AS $function$
   select m.workspace_id from public.memberships m where m.user_id = (select auth.uid())
+$function$;
+
+CREATE OR REPLACE FUNCTION app.merge_contacts(kept uuid, duplicate uuid, choices jsonb DEFAULT '{}'::jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  workspace uuid;
+  keep_row public.contacts;
+  dup_row public.contacts;
+  take_dup_fields text[] := array(select k from jsonb_each_text(coalesce(choices -> 'fields', '{}')) f (k, v)
+                                  where v = 'duplicate');
+begin
+  select ct.workspace_id into workspace from public.contacts ct
+  where ct.id = kept and ct.workspace_id = any (array(select app.member_workspace_ids()));
+  if not found or not exists (select 1 from public.contacts ct where ct.id = duplicate and ct.workspace_id = workspace) then
+    return 'not_found';
+  end if;
+  if app.member_role(workspace) = 'agent' then return 'forbidden'; end if;
+  if kept = duplicate then return 'invalid'; end if;
+
+  perform 1 from public.contact_identities ci where ci.contact_id in (kept, duplicate) order by ci.id for update;
+  perform 1 from public.conversations c where c.contact_id in (kept, duplicate) order by c.id for update;
+  select * into keep_row from public.contacts where id = kept for update;
+  select * into dup_row from public.contacts where id = duplicate for update;
+  if keep_row.id is null or dup_row.id is null then return 'not_found'; end if;
+
+  update public.contact_identities set contact_id = kept where contact_id = duplicate;
+  update public.conversations set contact_id = kept, updated_at = now() where contact_id = duplicate;
+  insert into public.contact_tags (workspace_id, contact_id, tag_id, created_at)
+  select workspace, kept, tag_id, created_at from public.contact_tags where contact_id = duplicate
+  on conflict do nothing;
+  update public.contact_events set contact_id = kept where contact_id = duplicate;
+
+  update public.contacts set
+    display_name = case when choices ->> 'displayName' = 'duplicate' or keep_row.display_name is null
+                        then coalesce(dup_row.display_name, keep_row.display_name) else keep_row.display_name end,
+    avatar_url = coalesce(keep_row.avatar_url, dup_row.avatar_url),
+    phone = case when choices ->> 'phone' = 'duplicate' or keep_row.phone is null
+                 then coalesce(dup_row.phone, keep_row.phone) else keep_row.phone end,
+    email = case when choices ->> 'email' = 'duplicate' or keep_row.email is null
+                 then coalesce(dup_row.email, keep_row.email) else keep_row.email end,
+    stage_id = case when choices ->> 'stage' = 'duplicate' or keep_row.stage_id is null
+                    then coalesce(dup_row.stage_id, keep_row.stage_id) else keep_row.stage_id end,
+    stage_changed_at = case when choices ->> 'stage' = 'duplicate' or keep_row.stage_id is null
+                            then coalesce(dup_row.stage_changed_at, keep_row.stage_changed_at) else keep_row.stage_changed_at end,
+    notes = left(concat_ws(E'\n\n', nullif(keep_row.notes, ''), nullif(dup_row.notes, '')), 10000),
+    custom_fields = dup_row.custom_fields - take_dup_fields || keep_row.custom_fields
+                    || (select coalesce(jsonb_object_agg(k, v), '{}') from jsonb_each(dup_row.custom_fields) d (k, v)
+                        where k = any (take_dup_fields)),
+    last_message_at = greatest(keep_row.last_message_at, dup_row.last_message_at),
+    created_at = least(keep_row.created_at, dup_row.created_at),
+    updated_at = now()
+  where id = kept;
+
+  delete from public.contacts where id = duplicate;
+  insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
+  values (workspace, kept, 'merged', jsonb_build_object('duplicate', duplicate, 'name', dup_row.display_name),
+          (select auth.uid()));
+  perform app.audit(workspace, 'contact', kept, 'contact.merged', jsonb_build_object('duplicate', duplicate));
+  return 'changed';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.message_event(m public.messages)
@@ -2211,6 +2507,31 @@ AS $function$
   select count(*)::integer from reopened
 $function$;
 
+CREATE OR REPLACE FUNCTION app.reorder_stages(target_workspace uuid, ordered uuid[])
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+begin
+  if caller_role is null then return 'not_found'; end if;
+  if caller_role = 'agent' then return 'forbidden'; end if;
+  perform 1 from public.pipeline_stages s where s.workspace_id = target_workspace for update;
+  if (select array_agg(s.id order by s.id) from public.pipeline_stages s where s.workspace_id = target_workspace)
+     is distinct from (select array_agg(distinct o order by o) from unnest(ordered) o)
+     or cardinality(ordered) <> (select count(*) from public.pipeline_stages s where s.workspace_id = target_workspace) then
+    return 'invalid';
+  end if;
+  update public.pipeline_stages s set position = o.n
+  from unnest(ordered) with ordinality o (id, n)
+  where s.id = o.id;
+  perform app.audit(target_workspace, 'workspace', target_workspace, 'stage.reordered');
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.reply_button_limit(provider public.channel_provider)
  RETURNS integer
  LANGUAGE sql
@@ -2291,6 +2612,67 @@ AS $function$
   ) ws on true
 $function$;
 
+CREATE OR REPLACE FUNCTION app.save_contact_field(target_workspace uuid, field uuid, new_key text, new_label text, new_type text, new_options text[], OUT outcome text, OUT field_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+  clean_options text[] := array(select distinct btrim(o) from unnest(coalesce(new_options, '{}')) o where btrim(o) <> '');
+begin
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role = 'agent' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if new_key !~ '^[a-z][a-z0-9_]{0,31}$' or char_length(btrim(coalesce(new_label, ''))) not between 1 and 60
+     or new_type not in ('text', 'number', 'date', 'select', 'checkbox')
+     or (new_type = 'select') <> (cardinality(clean_options) > 0) or cardinality(clean_options) > 50
+     or exists (select 1 from unnest(clean_options) o where char_length(o) > 60) then
+    outcome := 'invalid';
+    return;
+  end if;
+  begin
+    if field is null then
+      if (select count(*) from public.contact_fields f where f.workspace_id = target_workspace) >= 50 then
+        outcome := 'invalid';
+        return;
+      end if;
+      insert into public.contact_fields (workspace_id, key, label, type, options, position)
+      values (target_workspace, new_key, btrim(new_label), new_type, clean_options,
+              coalesce((select max(f.position) + 1 from public.contact_fields f where f.workspace_id = target_workspace), 1))
+      returning id into field_id;
+    else
+      update public.contact_fields set key = new_key, label = btrim(new_label), options = clean_options
+      where id = field and workspace_id = target_workspace and type = new_type
+      returning id into field_id;
+      if field_id is null then
+        outcome := case when exists (select 1 from public.contact_fields f where f.id = field
+                                     and f.workspace_id = target_workspace) then 'invalid' else 'not_found' end;
+        return;
+      end if;
+      if new_type = 'select' then
+        update public.contacts ct set custom_fields = ct.custom_fields - field::text
+        where ct.workspace_id = target_workspace and ct.custom_fields ? field::text
+          and not (ct.custom_fields ->> field::text = any (clean_options));
+      end if;
+    end if;
+  exception when unique_violation then
+    outcome := 'taken';
+    return;
+  end;
+  outcome := 'changed';
+  perform app.audit(target_workspace, 'contact_field', field_id,
+                    case when field is null then 'contact_field.created' else 'contact_field.edited' end,
+                    jsonb_build_object('key', new_key, 'type', new_type));
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean)
  RETURNS void
  LANGUAGE sql
@@ -2352,6 +2734,101 @@ begin
   perform app.audit(target_workspace, 'saved_reply', reply_id, case when reply is null then 'saved_reply.created'
                                                                    else 'saved_reply.edited' end,
                     jsonb_build_object('shortcut', new_shortcut, 'withFile', new_attachment is not null));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.save_stage(target_workspace uuid, stage uuid, new_name text, OUT outcome text, OUT stage_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+begin
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role = 'agent' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if char_length(btrim(coalesce(new_name, ''))) not between 1 and 40 then
+    outcome := 'invalid';
+    return;
+  end if;
+  begin
+    if stage is null then
+      if (select count(*) from public.pipeline_stages s where s.workspace_id = target_workspace) >= 20 then
+        outcome := 'invalid';
+        return;
+      end if;
+      insert into public.pipeline_stages (workspace_id, name, position)
+      values (target_workspace, btrim(new_name),
+              coalesce((select max(s.position) + 1 from public.pipeline_stages s where s.workspace_id = target_workspace), 1))
+      returning id into stage_id;
+    else
+      update public.pipeline_stages set name = btrim(new_name)
+      where id = stage and workspace_id = target_workspace
+      returning id into stage_id;
+      if stage_id is null then
+        outcome := 'not_found';
+        return;
+      end if;
+    end if;
+  exception when unique_violation then
+    outcome := 'taken';
+    return;
+  end;
+  outcome := 'changed';
+  perform app.audit(target_workspace, 'pipeline_stage', stage_id,
+                    case when stage is null then 'stage.created' else 'stage.renamed' end,
+                    jsonb_build_object('name', btrim(new_name)));
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.save_tag(target_workspace uuid, tag uuid, new_name text, new_colour text, OUT outcome text, OUT tag_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+begin
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role = 'agent' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if char_length(btrim(coalesce(new_name, ''))) not between 1 and 40 or new_colour not in (select app.tag_colours()) then
+    outcome := 'invalid';
+    return;
+  end if;
+  begin
+    if tag is null then
+      insert into public.tags (workspace_id, name, colour) values (target_workspace, btrim(new_name), new_colour)
+      returning id into tag_id;
+    else
+      update public.tags set name = btrim(new_name), colour = new_colour
+      where id = tag and workspace_id = target_workspace
+      returning id into tag_id;
+      if tag_id is null then
+        outcome := 'not_found';
+        return;
+      end if;
+    end if;
+  exception when unique_violation then
+    outcome := 'taken';
+    return;
+  end;
+  outcome := 'changed';
+  perform app.audit(target_workspace, 'tag', tag_id, case when tag is null then 'tag.created' else 'tag.edited' end,
+                    jsonb_build_object('name', btrim(new_name)));
 end
 $function$;
 
@@ -2547,6 +3024,80 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.set_contact_fields(target uuid, field_values jsonb, OUT outcome text, OUT bad_field uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  workspace uuid;
+begin
+  select ct.workspace_id into workspace from public.contacts ct
+  where ct.id = target and ct.workspace_id = any (array(select app.member_workspace_ids()))
+  for update;
+  if not found then
+    outcome := 'not_found';
+    return;
+  end if;
+  select case when k ~ '^[0-9a-f-]{36}$' then k::uuid end into bad_field
+  from jsonb_each(field_values) v (k, val)
+  left join public.contact_fields f on f.id::text = v.k and f.workspace_id = workspace
+  where f.id is null or not app.field_value_valid(f.type, f.options, v.val)
+  limit 1;
+  if found then
+    outcome := 'invalid';
+    return;
+  end if;
+  update public.contacts set
+    custom_fields = (custom_fields - array(select k from jsonb_each(field_values) v (k, val) where jsonb_typeof(val) = 'null'))
+                    || jsonb_strip_nulls(field_values),
+    updated_at = now()
+  where id = target;
+  perform app.audit(workspace, 'contact', target, 'contact.fields_changed',
+                    jsonb_build_object('fields', array(select f.key from public.contact_fields f
+                                                       where f.id::text in (select jsonb_object_keys(field_values))
+                                                       order by f.key)));
+  outcome := 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.set_contact_stage(target_workspace uuid, contact_ids uuid[], stage uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  moved integer;
+begin
+  if stage is not null and not exists (select 1 from public.pipeline_stages s
+                                       where s.id = stage and s.workspace_id = target_workspace) then
+    return 0;
+  end if;
+  with locked as (
+    select c from app.member_contacts(target_workspace, contact_ids) c
+  ), before as (
+    select ct.id, ct.stage_id from public.contacts ct join locked l on l.c = ct.id
+    where ct.stage_id is distinct from stage
+  ), changed as (
+    update public.contacts ct set stage_id = stage, stage_changed_at = now(), updated_at = now()
+    from before b where ct.id = b.id
+    returning ct.id, b.stage_id as from_stage
+  ), noted as (
+    insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
+    select target_workspace, ch.id, 'stage_changed',
+           jsonb_build_object('from', ch.from_stage, 'to', stage,
+                              'fromName', (select s.name from public.pipeline_stages s where s.id = ch.from_stage),
+                              'toName', (select s.name from public.pipeline_stages s where s.id = stage)),
+           (select auth.uid())
+    from changed ch
+  )
+  select count(*) into moved from changed;
+  return moved;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.set_conversation_archived(target uuid, archived boolean)
  RETURNS text
  LANGUAGE plpgsql
@@ -2633,6 +3184,62 @@ AS $function$
     and a.callback_at is not null
 $function$;
 
+CREATE OR REPLACE FUNCTION app.tag_colours()
+ RETURNS SETOF text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select unnest(array['slate', 'red', 'amber', 'green', 'teal', 'blue', 'indigo', 'pink']) $function$;
+
+CREATE OR REPLACE FUNCTION app.tag_contacts(target_workspace uuid, contact_ids uuid[], tag_name text, OUT outcome text, OUT tag_id uuid, OUT tagged integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+  clean text := btrim(coalesce(tag_name, ''));
+begin
+  tagged := 0;
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if char_length(clean) not between 1 and 40 then
+    outcome := 'invalid';
+    return;
+  end if;
+  if cardinality(contact_ids) > 0 and not exists (select 1 from public.contacts ct
+                                                  where ct.id = any (contact_ids) and ct.workspace_id = target_workspace) then
+    outcome := 'not_found';
+    return;
+  end if;
+  select t.id into tag_id from public.tags t where t.workspace_id = target_workspace and lower(t.name) = lower(clean);
+  if tag_id is null then
+    if caller_role = 'agent' then
+      outcome := 'forbidden';
+      return;
+    end if;
+    insert into public.tags (workspace_id, name) values (target_workspace, clean)
+    on conflict (workspace_id, lower(name)) do update set name = public.tags.name
+    returning id into tag_id;
+    perform app.audit(target_workspace, 'tag', tag_id, 'tag.created', jsonb_build_object('name', clean));
+  end if;
+  with added as (
+    insert into public.contact_tags (workspace_id, contact_id, tag_id)
+    select target_workspace, c, tag_id from app.member_contacts(target_workspace, contact_ids) c
+    on conflict do nothing
+    returning contact_id
+  ), noted as (
+    insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
+    select target_workspace, a.contact_id, 'tagged', jsonb_build_object('tag', clean), (select auth.uid()) from added a
+  )
+  select count(*) into tagged from added;
+  outcome := 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.tag_outgoing_message(target_message uuid, message_tag text)
  RETURNS text
  LANGUAGE plpgsql
@@ -2670,6 +3277,30 @@ AS $function$
   order by coalesce(nullif(u.raw_user_meta_data ->> 'full_name', ''), u.email), m.user_id
 $function$;
 
+CREATE OR REPLACE FUNCTION app.untag_contacts(target_workspace uuid, contact_ids uuid[], tag uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  removed integer;
+begin
+  with gone as (
+    delete from public.contact_tags ctg
+    where ctg.tag_id = tag and ctg.contact_id in (select c from app.member_contacts(target_workspace, contact_ids) c)
+    returning ctg.contact_id
+  ), noted as (
+    insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
+    select target_workspace, g.contact_id, 'untagged',
+           jsonb_build_object('tag', (select t.name from public.tags t where t.id = tag)), (select auth.uid())
+    from gone g
+  )
+  select count(*) into removed from gone;
+  return removed;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.update_contact(target uuid, changes jsonb)
  RETURNS text
  LANGUAGE plpgsql
@@ -2678,26 +3309,26 @@ CREATE OR REPLACE FUNCTION app.update_contact(target uuid, changes jsonb)
 AS $function$
 declare
   workspace uuid;
-  new_tags text[];
 begin
   select ct.workspace_id into workspace from public.contacts ct
   where ct.id = target and ct.workspace_id = any (array(select app.member_workspace_ids()))
   for update;
   if not found then return 'not_found'; end if;
-  if changes ? 'tags' then
-    new_tags := array(select jsonb_array_elements_text(changes -> 'tags'));
-    if exists (select 1 from unnest(new_tags) t where length(t) > 40 or btrim(t) = '') then return 'invalid'; end if;
+  if (changes ? 'phone' and changes ->> 'phone' !~ '^\+[1-9][0-9]{6,14}$')
+     or (changes ? 'email' and (changes ->> 'email' !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(changes ->> 'email') > 254)) then
+    return 'invalid';
   end if;
   update public.contacts set
     display_name = case when changes ? 'displayName' then nullif(btrim(changes ->> 'displayName'), '') else display_name end,
     notes = case when changes ? 'notes' then coalesce(changes ->> 'notes', '') else notes end,
-    tags = case when changes ? 'tags' then new_tags else tags end,
+    phone = case when changes ? 'phone' then changes ->> 'phone' else phone end,
+    email = case when changes ? 'email' then lower(changes ->> 'email') else email end,
     updated_at = now()
   where id = target;
   perform app.audit(workspace, 'contact', target, 'contact.updated',
                     jsonb_build_object('fields', array(select case k when 'displayName' then 'display_name' else k end
                                                        from jsonb_object_keys(changes) k
-                                                       where k in ('displayName', 'notes', 'tags') order by k)));
+                                                       where k in ('displayName', 'notes', 'phone', 'email') order by k)));
   return 'changed';
 end
 $function$;
@@ -2797,6 +3428,7 @@ CREATE TRIGGER channel_accounts_enqueue_template_sync AFTER INSERT OR UPDATE OF 
 CREATE TRIGGER contact_identities_enqueue_profile_lookups AFTER INSERT ON public.contact_identities REFERENCING NEW TABLE AS new_identities FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_profile_lookups();
 CREATE TRIGGER conversations_broadcast_insert AFTER INSERT ON public.conversations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
 CREATE TRIGGER conversations_broadcast_update AFTER UPDATE ON public.conversations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_conversations();
+CREATE TRIGGER conversations_bump_contact AFTER INSERT OR UPDATE OF last_message_at, contact_id ON public.conversations FOR EACH ROW EXECUTE FUNCTION app.bump_contact_last_message();
 CREATE TRIGGER conversations_notify_assignment AFTER UPDATE OF assignee_id ON public.conversations FOR EACH ROW WHEN (((new.assignee_id IS NOT NULL) AND (new.assignee_id IS DISTINCT FROM old.assignee_id))) EXECUTE FUNCTION app.notify_assignment();
 CREATE TRIGGER messages_apply_pending_receipts AFTER INSERT OR UPDATE OF provider_message_id ON public.messages FOR EACH ROW WHEN (((new.provider_message_id IS NOT NULL) AND (new.direction = 'outbound'::public.message_direction))) EXECUTE FUNCTION app.apply_pending_receipts();
 CREATE TRIGGER messages_broadcast_insert AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.broadcast_messages();
@@ -2809,6 +3441,7 @@ CREATE TRIGGER messages_erase_unsent_from_webhooks AFTER UPDATE OF deleted_at ON
 CREATE TRIGGER messages_note_window_closed AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((new.status = 'failed'::public.message_status) AND (old.status <> 'failed'::public.message_status) AND ((new.error ->> 'code'::text) = 'WINDOW_CLOSED'::text))) EXECUTE FUNCTION app.note_window_closed();
 CREATE TRIGGER messages_notify_new_messages AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.notify_new_messages();
 CREATE TRIGGER webhook_events_erase_unsent BEFORE INSERT OR UPDATE OF payload, processed_at ON public.webhook_events FOR EACH ROW WHEN ((COALESCE(current_setting('frontdesk.unsent_mids'::text, true), ''::text) <> ''::text)) EXECUTE FUNCTION app.erase_unsent_from_new_webhook();
+CREATE TRIGGER workspaces_add_default_stages AFTER INSERT ON public.workspaces FOR EACH ROW EXECUTE FUNCTION app.add_default_stages();
 
 -- ── row-level security policies ─────────────────────────────────────────────────────────────────────────
 
@@ -2821,7 +3454,16 @@ create policy channel_accounts_select_member on public.channel_accounts as permi
 create policy channel_connect_attempts_select_own on public.channel_connect_attempts as permissive for select to authenticated
   using (((user_id = ( SELECT auth.uid() AS uid)) AND (app.member_role(workspace_id) = 'admin'::public.workspace_role)));
 
+create policy contact_events_select_member on public.contact_events as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
+create policy contact_fields_select_member on public.contact_fields as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
 create policy contact_identities_select_member on public.contact_identities as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
+create policy contact_tags_select_member on public.contact_tags as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
 create policy contacts_select_member on public.contacts as permissive for select to authenticated
@@ -2842,7 +3484,13 @@ create policy notification_preferences_select_own on public.notification_prefere
 create policy notifications_select_own on public.notifications as permissive for select to authenticated
   using (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
 
+create policy pipeline_stages_select_member on public.pipeline_stages as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
 create policy saved_replies_select_member on public.saved_replies as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
+create policy tags_select_member on public.tags as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
 create policy webhook_events_select_admin on public.webhook_events as permissive for select to authenticated
@@ -2889,8 +3537,14 @@ grant select on public.audit_logs to authenticated;
 grant all on public.audit_logs to service_role;
 grant all on public.channel_accounts to service_role;
 grant all on public.channel_connect_attempts to service_role;
+grant select on public.contact_events to authenticated;
+grant all on public.contact_events to service_role;
+grant select on public.contact_fields to authenticated;
+grant all on public.contact_fields to service_role;
 grant select on public.contact_identities to authenticated;
 grant all on public.contact_identities to service_role;
+grant select on public.contact_tags to authenticated;
+grant all on public.contact_tags to service_role;
 grant select on public.contacts to authenticated;
 grant all on public.contacts to service_role;
 grant select on public.conversations to authenticated;
@@ -2904,8 +3558,12 @@ grant all on public.notification_preferences to service_role;
 grant select on public.notifications to authenticated;
 grant all on public.notifications to service_role;
 grant all on public.pending_receipts to service_role;
+grant select on public.pipeline_stages to authenticated;
+grant all on public.pipeline_stages to service_role;
 grant select on public.saved_replies to authenticated;
 grant all on public.saved_replies to service_role;
+grant select on public.tags to authenticated;
+grant all on public.tags to service_role;
 grant select on public.webhook_events to authenticated;
 grant all on public.webhook_events to service_role;
 grant select on public.whatsapp_templates to authenticated;
@@ -2937,9 +3595,17 @@ grant execute on function app.claim_connect_callback(attempt uuid) to authentica
 grant execute on function app.connect_pick_window() to public;
 grant execute on function app.conversation_event(c public.conversations) to public;
 grant execute on function app.create_gym(p_name text, p_admin uuid) to service_role;
+grant execute on function app.delete_contact_field(field uuid) to authenticated;
+grant execute on function app.delete_contact_field(field uuid) to service_role;
 grant execute on function app.delete_saved_reply(reply uuid) to authenticated;
 grant execute on function app.delete_saved_reply(reply uuid) to service_role;
+grant execute on function app.delete_stage(stage uuid) to authenticated;
+grant execute on function app.delete_stage(stage uuid) to service_role;
+grant execute on function app.delete_tag(tag uuid, into_tag uuid) to authenticated;
+grant execute on function app.delete_tag(tag uuid, into_tag uuid) to service_role;
 grant execute on function app.disconnect_channel(channel uuid) to authenticated;
+grant execute on function app.duplicate_contacts(target uuid) to authenticated;
+grant execute on function app.duplicate_contacts(target uuid) to service_role;
 grant execute on function app.enqueue_profile_lookups() to public;
 grant execute on function app.enqueue_send_confirmations() to public;
 grant execute on function app.enqueue_template_sync(target_workspace uuid, waba text) to service_role;
@@ -2948,6 +3614,7 @@ grant execute on function app.erase_message_from_payload(payload jsonb, mid text
 grant execute on function app.erase_unsent_from_new_webhook() to public;
 grant execute on function app.erase_unsent_from_webhooks() to public;
 grant execute on function app.erase_unsent_message() to public;
+grant execute on function app.field_value_valid(field_type text, options text[], val jsonb) to public;
 grant execute on function app.finish_connect_attempt(attempt uuid) to authenticated;
 grant execute on function app.flag_channel_for_reconnect(channel uuid, reason text) to service_role;
 grant execute on function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint) to service_role;
@@ -2965,6 +3632,8 @@ grant execute on function app.member_role(target_workspace uuid) to authenticate
 grant execute on function app.member_role(target_workspace uuid) to service_role;
 grant execute on function app.member_workspace_ids() to authenticated;
 grant execute on function app.member_workspace_ids() to service_role;
+grant execute on function app.merge_contacts(kept uuid, duplicate uuid, choices jsonb) to authenticated;
+grant execute on function app.merge_contacts(kept uuid, duplicate uuid, choices jsonb) to service_role;
 grant execute on function app.message_event(m public.messages) to public;
 grant execute on function app.message_tags() to public;
 grant execute on function app.note_stored_media(target uuid, at_index integer, stored jsonb) to service_role;
@@ -2983,14 +3652,22 @@ grant execute on function app.remove_channel(channel uuid) to authenticated;
 grant execute on function app.remove_expired(webhook_days integer, receipt_days integer, attempt_days integer, batch integer) to service_role;
 grant execute on function app.remove_member(target_workspace uuid, member uuid) to authenticated;
 grant execute on function app.remove_member(target_workspace uuid, member uuid) to service_role;
+grant execute on function app.reorder_stages(target_workspace uuid, ordered uuid[]) to authenticated;
+grant execute on function app.reorder_stages(target_workspace uuid, ordered uuid[]) to service_role;
 grant execute on function app.reply_button_limit(provider public.channel_provider) to public;
 grant execute on function app.retry_media(target uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to service_role;
+grant execute on function app.save_contact_field(target_workspace uuid, field uuid, new_key text, new_label text, new_type text, new_options text[], OUT outcome text, OUT field_id uuid) to authenticated;
+grant execute on function app.save_contact_field(target_workspace uuid, field uuid, new_key text, new_label text, new_type text, new_options text[], OUT outcome text, OUT field_id uuid) to service_role;
 grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to authenticated;
 grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to service_role;
 grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, new_attachment text, OUT outcome text, OUT reply_id uuid) to authenticated;
 grant execute on function app.save_saved_reply(target_workspace uuid, reply uuid, new_shortcut text, new_body text, new_attachment text, OUT outcome text, OUT reply_id uuid) to service_role;
+grant execute on function app.save_stage(target_workspace uuid, stage uuid, new_name text, OUT outcome text, OUT stage_id uuid) to authenticated;
+grant execute on function app.save_stage(target_workspace uuid, stage uuid, new_name text, OUT outcome text, OUT stage_id uuid) to service_role;
+grant execute on function app.save_tag(target_workspace uuid, tag uuid, new_name text, new_colour text, OUT outcome text, OUT tag_id uuid) to authenticated;
+grant execute on function app.save_tag(target_workspace uuid, tag uuid, new_name text, new_colour text, OUT outcome text, OUT tag_id uuid) to service_role;
 grant execute on function app.schedule_media_sends(message_ids uuid[]) to service_role;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;
@@ -2998,13 +3675,22 @@ grant execute on function app.search_conversation_page(target_workspace uuid, pa
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to service_role;
 grant execute on function app.send_confirmation_delay() to public;
 grant execute on function app.send_live_updates_probe(target uuid, probe uuid) to service_role;
+grant execute on function app.set_contact_fields(target uuid, field_values jsonb, OUT outcome text, OUT bad_field uuid) to authenticated;
+grant execute on function app.set_contact_fields(target uuid, field_values jsonb, OUT outcome text, OUT bad_field uuid) to service_role;
+grant execute on function app.set_contact_stage(target_workspace uuid, contact_ids uuid[], stage uuid) to authenticated;
+grant execute on function app.set_contact_stage(target_workspace uuid, contact_ids uuid[], stage uuid) to service_role;
 grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
 grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;
 grant execute on function app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb) to authenticated;
+grant execute on function app.tag_colours() to public;
+grant execute on function app.tag_contacts(target_workspace uuid, contact_ids uuid[], tag_name text, OUT outcome text, OUT tag_id uuid, OUT tagged integer) to authenticated;
+grant execute on function app.tag_contacts(target_workspace uuid, contact_ids uuid[], tag_name text, OUT outcome text, OUT tag_id uuid, OUT tagged integer) to service_role;
 grant execute on function app.tag_outgoing_message(target_message uuid, message_tag text) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to service_role;
+grant execute on function app.untag_contacts(target_workspace uuid, contact_ids uuid[], tag uuid) to authenticated;
+grant execute on function app.untag_contacts(target_workspace uuid, contact_ids uuid[], tag uuid) to service_role;
 grant execute on function app.update_contact(target uuid, changes jsonb) to authenticated;
 grant execute on function app.webhook_heal_attempts() to public;
 grant execute on function app.workspace_health(target_workspace uuid) to authenticated;

@@ -1,7 +1,8 @@
-import type { inferRouterOutputs } from "@trpc/server";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router";
 
 type Outputs = inferRouterOutputs<AppRouter>;
+type Inputs = inferRouterInputs<AppRouter>;
 type Data<T> = Extract<T, { success: true }> extends { data: infer D } ? D : never;
 
 export type ConversationSummary = Data<Outputs["conversations"]["get"]>;
@@ -21,3 +22,10 @@ export type MessagePageResult = Outputs["messages"]["list"];
 export type Channel = Data<Outputs["channels"]["list"]>[number];
 export type { NotConfirmedCode } from "../../server/services/message-shape";
 export type WorkspaceHealth = Data<Outputs["health"]["workspace"]>;
+export type ContactSummary = Data<Outputs["contacts"]["list"]>["items"][number];
+export type ContactListFilters = Omit<Inputs["contacts"]["list"], "workspaceId" | "cursor" | "limit">;
+export type Tag = Data<Outputs["tags"]["list"]>["tags"][number];
+export type PipelineStage = Data<Outputs["stages"]["list"]>["stages"][number];
+export type ContactField = Data<Outputs["contactFields"]["list"]>["fields"][number];
+export type ContactTimeline = Data<Outputs["contacts"]["timeline"]>;
+export type DuplicateSuggestion = Data<Outputs["contacts"]["duplicates"]>[number];

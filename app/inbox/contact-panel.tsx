@@ -1,5 +1,9 @@
+import { Link } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
 import type { ConversationSummary } from "../api/types";
+import { ContactFields } from "../contacts/contact-fields";
+import { ContactStage } from "../contacts/contact-stage";
+import { useTaxonomy } from "../contacts/use-taxonomy";
 import { useTRPC } from "../trpc";
 import { Avatar, ChannelBadge } from "../ui/channel-badge";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
@@ -10,7 +14,7 @@ import type { useConversationActions } from "./conversation-actions";
 import { useFinePointer } from "./pointer";
 import { useTeamNames } from "./team-names";
 
-/** Right panel: who this is, their notes and tags, and the conversation's assignment, status and archive. */
+/** Right panel: who this is, their stage, tags, fields and notes, and the conversation's assignment, status and archive. */
 export function ContactPanel({
   conversation,
   userId,
@@ -31,6 +35,7 @@ export function ContactPanel({
   const contact = useQuery(trpc.contacts.get.queryOptions({ contactId: conversation.contact.id }));
   const { members } = useTeamNames(conversation.workspaceId, userId);
   const finePointer = useFinePointer();
+  const taxonomy = useTaxonomy(conversation.workspaceId);
 
   const contactFailure = failureOf(contact);
   const person = contact.data?.success ? contact.data.data : null;
@@ -47,6 +52,9 @@ export function ContactPanel({
           <p className="break-words font-semibold">{name}</p>
           <p className="text-slate-600">{conversation.contact.phone ?? conversation.contact.handle ?? ""}</p>
           {person?.email ? <p className="text-slate-600">{person.email}</p> : null}
+          <Link to={`/contacts/${conversation.contact.id}`} className="text-xs text-indigo-700 underline">
+            Contact page
+          </Link>
         </div>
       </div>
 
@@ -109,7 +117,9 @@ export function ContactPanel({
       ) : person ? (
         <div className="space-y-4">
           <ContactNotes contact={person} userId={userId} onError={onError} onDone={onDone} />
-          <ContactTags contact={person} onError={onError} />
+          <ContactStage contact={person} stages={taxonomy.stages} onError={onError} />
+          <ContactTags contact={person} tags={taxonomy.tags} canCreate={taxonomy.canEdit} onError={onError} />
+          <ContactFields contact={person} fields={taxonomy.fields} onError={onError} />
           <div>
             <p className="text-xs font-medium uppercase text-slate-600">Identities</p>
             <ul className="mt-1 space-y-1">

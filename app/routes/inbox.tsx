@@ -56,6 +56,11 @@ export default function Inbox() {
           {workspace ? <LiveIndicator /> : null}
           {workspace ? <NotificationsBell workspaceId={workspace.id} /> : null}
           {workspace ? (
+            <Link to="/contacts" className="text-slate-800 underline-offset-2 hover:underline">
+              Contacts
+            </Link>
+          ) : null}
+          {workspace ? (
             <Link to="/settings/channels" className="text-slate-800 underline-offset-2 hover:underline">
               Channels
             </Link>

@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { signedInLoader } from "../auth/signed-in-loader.server";
 import { AuditEntries } from "../settings/audit-entries";
 import { AuditFilters, type AuditFilterValues } from "../settings/audit-filters";
-import { settingsLoader } from "../settings/settings-loader.server";
 import { SettingsPage } from "../settings/settings-page";
 import { useTRPC } from "../trpc";
 import { FailureNotice, pagesFailureOf } from "../ui/failure-notice";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Settings · Frontdesk" }];
 
-export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
+export const loader = (args: LoaderFunctionArgs) => signedInLoader(args);
 
 /** Settings → Audit log, for admins: who did what and when, filtered by person, action and days. */
 export default function AuditSettings() {

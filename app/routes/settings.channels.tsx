@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
+import { signedInLoader } from "../auth/signed-in-loader.server";
 import { ChannelList } from "../settings/channel-list";
 import { PagePicker } from "../settings/page-picker";
 import { SettingsHeader } from "../settings/settings-header";
-import { settingsLoader } from "../settings/settings-loader.server";
 import { WhatsAppForm, type WhatsAppIds } from "../settings/whatsapp-form";
 import { WorkspaceGate } from "../settings/workspace-gate";
 import { useCurrentUser } from "../ui/current-user";
@@ -12,7 +12,7 @@ import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Channels · Settings · Frontdesk" }];
 
-export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
+export const loader = (args: LoaderFunctionArgs) => signedInLoader(args);
 
 /** What the OAuth callback reports by key (see settings.channels.callback.tsx). */
 const PROBLEMS: Record<string, string> = {

@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
+import { signedInLoader } from "../auth/signed-in-loader.server";
 import { ChannelHealth, QueueHealth, WebhookHealth } from "../settings/health-sections";
 import { LiveUpdatesHealth } from "../settings/live-updates-health";
-import { settingsLoader } from "../settings/settings-loader.server";
 import { SettingsPage } from "../settings/settings-page";
 import { useTRPC } from "../trpc";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
 
 export const meta: MetaFunction = () => [{ title: "Health · Settings · Frontdesk" }];
 
-export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
+export const loader = (args: LoaderFunctionArgs) => signedInLoader(args);
 
 /** Settings → Health, for admins: is everything arriving, going out and being worked on. Refreshes every 15 s. */
 export default function HealthSettings() {

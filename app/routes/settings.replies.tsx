@@ -3,9 +3,9 @@ import { useLoaderData } from "@remix-run/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { SavedReply } from "../api/types";
+import { signedInLoader } from "../auth/signed-in-loader.server";
 import type { RealtimeSettings } from "../inbox/live-updates";
 import { SavedReplyForm } from "../settings/saved-reply-form";
-import { settingsLoader } from "../settings/settings-loader.server";
 import { SettingsPage } from "../settings/settings-page";
 import { useTRPC } from "../trpc";
 import { FailureNotice, failureOf } from "../ui/failure-notice";
@@ -13,7 +13,7 @@ import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Saved replies · Settings · Frontdesk" }];
 
-export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
+export const loader = (args: LoaderFunctionArgs) => signedInLoader(args);
 
 /** Settings → Saved replies: the gym's snippets, typed with `/shortcut` in the composer; managers and admins edit. */
 export default function SavedRepliesSettings() {

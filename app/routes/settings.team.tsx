@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useQuery } from "@tanstack/react-query";
+import { signedInLoader } from "../auth/signed-in-loader.server";
 import { InviteForm } from "../settings/invite-form";
 import { PendingInvites } from "../settings/pending-invites";
-import { settingsLoader } from "../settings/settings-loader.server";
 import { SettingsPage } from "../settings/settings-page";
 import { TeamMembers } from "../settings/team-members";
 import { useTRPC } from "../trpc";
@@ -12,7 +12,7 @@ import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Team · Settings · Frontdesk" }];
 
-export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
+export const loader = (args: LoaderFunctionArgs) => signedInLoader(args);
 
 /** Settings → Team: admins invite, change roles and remove; managers and agents see who is on the team. */
 export default function TeamSettings() {

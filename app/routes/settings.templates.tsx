@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { exampleValues } from "../../supabase/functions/_shared/whatsapp-templates";
 import type { TemplateAccount, WhatsAppTemplate } from "../api/types";
-import { settingsLoader } from "../settings/settings-loader.server";
+import { signedInLoader } from "../auth/signed-in-loader.server";
 import { SettingsPage } from "../settings/settings-page";
 import { STATUS_LABELS, statusTone, TemplatePreview, whyNotSendable } from "../templates/template-preview";
 import { useTRPC } from "../trpc";
@@ -12,7 +12,7 @@ import { useToast } from "../ui/toast";
 
 export const meta: MetaFunction = () => [{ title: "Templates · Settings · Frontdesk" }];
 
-export const loader = (args: LoaderFunctionArgs) => settingsLoader(args);
+export const loader = (args: LoaderFunctionArgs) => signedInLoader(args);
 
 /** Where Meta's WhatsApp Manager shows an account's templates (they are made and edited there). */
 const managerUrl = (wabaId: string) =>

@@ -27,6 +27,9 @@ export function SettingsHeader({ email, isAdmin }: { email: string; isAdmin: boo
           <NavLink to="/settings/templates" className={tab}>
             Templates
           </NavLink>
+          <NavLink to="/settings/contacts" className={tab}>
+            Contacts
+          </NavLink>
           {isAdmin ? (
             <>
               <NavLink to="/settings/health" className={tab}>

@@ -76,3 +76,29 @@ select c.workspace_id, c.conversation_id, c.channel_account_id,
        'delivered',
        c.last_message_at - (m * interval '7 minutes')
 from bench_contacts c cross join generate_series(0, current_setting('bench.messages_per_conversation')::int - 1) as m;
+
+-- The CRM of the big workspace (issue #23): 20 tags, a contact wearing up to three, 80% of contacts in a stage, and a
+-- plan field on half of them. Other workspaces keep their contacts bare.
+insert into public.tags (workspace_id, name, colour)
+select current_setting('bench.workspace')::uuid, 'tag ' || g, (array['slate','red','amber','green','teal','blue','indigo','pink'])[1 + g % 8]
+from generate_series(1, 20) g;
+
+insert into public.contact_tags (workspace_id, contact_id, tag_id)
+select c.workspace_id, c.contact_id, t.id
+from bench_contacts c
+join lateral (select id from public.tags where workspace_id = c.workspace_id order by name offset (c.n % 20) limit 1 + c.n % 3) t on true
+where c.workspace_id = current_setting('bench.workspace')::uuid;
+
+insert into public.contact_fields (workspace_id, key, label, type, options, position)
+values (current_setting('bench.workspace')::uuid, 'plan', 'Plan', 'select', '{Gold,Silver,Bronze}', 1);
+
+update public.contacts ct set
+  email = case when c.n % 4 = 0 then lower(replace(ct.display_name, ' ', '.')) || c.n || '@example.test' end,
+  stage_id = case when c.n % 5 <> 0 then (select s.id from public.pipeline_stages s where s.workspace_id = ct.workspace_id
+                                          order by s.position offset (c.n % 4) limit 1) end,
+  custom_fields = case when c.n % 2 = 0
+                       then jsonb_build_object((select f.id::text from public.contact_fields f where f.workspace_id = ct.workspace_id),
+                                               (array['Gold','Silver','Bronze'])[1 + c.n % 3])
+                       else '{}' end
+from bench_contacts c
+where ct.id = c.contact_id and c.workspace_id = current_setting('bench.workspace')::uuid;

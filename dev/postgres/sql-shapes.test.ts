@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CONVERSATION_EVENT_FIELDS } from "../../app/inbox/live-cache";
 import { messageSchema } from "../../server/services/message-shape";
 import { CHANNEL_PROVIDERS, CHANNEL_STATUSES } from "../../supabase/functions/_shared/channel-providers";
+import { type FIELD_TYPES, fieldValueProblem, TAG_COLOURS } from "../../supabase/functions/_shared/contact-taxonomy";
 import { MESSAGE_KINDS } from "../../supabase/functions/_shared/message-kinds";
 import { MESSAGE_TAG_NAMES } from "../../supabase/functions/_shared/message-tags";
 import { EVENT_FIELDS, TEMPLATE_EVENT_FIELDS } from "../../supabase/functions/_shared/meta-events";
@@ -72,6 +73,31 @@ describe("SQL and TypeScript agree", () => {
   it("on the message tags: app.message_tags() is message-tags.ts's list", async () => {
     const rows = await superuserSql()<{ tag: string }[]>`select app.message_tags() as tag`;
     expect(sorted(rows.map((row) => row.tag))).toEqual(sorted(MESSAGE_TAG_NAMES));
+  });
+
+  it("on contacts: app.tag_colours() is contact-taxonomy.ts's list, and Postgres accepts a field value when it does", async () => {
+    const rows = await superuserSql()<{ colour: string }[]>`select app.tag_colours() as colour`;
+    expect(rows.map((row) => row.colour)).toEqual([...TAG_COLOURS]);
+    const cases: [keyof typeof FIELD_TYPES, unknown][] = [
+      ["text", "Gold"],
+      ["text", ""],
+      ["text", 3],
+      ["number", 12.5],
+      ["number", "12"],
+      ["date", "2027-01-31"],
+      ["date", "31/01/2027"],
+      ["select", "Gold"],
+      ["select", "Bronze"],
+      ["checkbox", true],
+      ["checkbox", "yes"],
+    ];
+    for (const [type, value] of cases) {
+      const options = type === "select" ? ["Gold", "Silver"] : [];
+      const [row] = await superuserSql()<{ valid: boolean }[]>`
+        select app.field_value_valid(${type}, ${options}::text[], ${superuserSql().json(value as string)}::jsonb) as valid`;
+      const field = { type, label: "F", options };
+      expect(row?.valid, `${type} ${JSON.stringify(value)}`).toBe(fieldValueProblem(field, value as string) === null);
+    }
   });
 
   it("on reply buttons: app.reply_button_limit is reply-buttons.ts's", async () => {

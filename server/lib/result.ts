@@ -40,6 +40,11 @@ export function fail(code: FailureCode, message: string, extra?: Omit<AppFailure
   return { success: false, error: { code, message, ...extra } };
 }
 
+/** A VALIDATION failure naming the one field it is about. */
+export function fieldFailure(field: string, message: string): Result<never> {
+  return fail("VALIDATION", message, { details: { fieldErrors: { [field]: [message] } } });
+}
+
 /** Thrown inside the tRPC layer only, where a middleware must stop a call; the router boundary turns it back into a Result. */
 export class AppFailureError extends Error {
   constructor(readonly failure: AppFailure) {

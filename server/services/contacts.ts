@@ -1,86 +1,27 @@
-import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
-import type { Tx, UserClaims } from "../db/client";
+import { parsePhoneNumberWithError } from "libphonenumber-js";
+import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
-import { fail, ok, type Result } from "../lib/result";
+import { fail, fieldFailure, ok, type Result } from "../lib/result";
+import { type Contact, loadContact } from "./contact-shape";
 import { userTransaction } from "./user-transaction";
 
-export interface ContactIdentity {
-  id: string;
-  providerUserId: string;
-  handle: string | null;
-  profileName: string | null;
-  channel: { id: string; provider: ChannelProvider; displayName: string };
-}
+export type { Contact, ContactIdentity, ContactSummary, ContactTag } from "./contact-shape";
 
-export interface Contact {
-  id: string;
-  workspaceId: string;
-  displayName: string | null;
-  avatarUrl: string | null;
-  phone: string | null;
-  email: string | null;
-  notes: string;
-  tags: string[];
-  identities: ContactIdentity[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** What a contact holds at most (the table's checks say the same): the UI counts against these. */
-export const CONTACT_LIMITS = { notes: 10_000, tags: 50, tagLength: 40 } as const;
+/** What a contact holds at most (app.update_contact checks the same): the UI counts against these. */
+export const CONTACT_LIMITS = { notes: 10_000, name: 200, email: 254 } as const;
 
 export interface ContactChanges {
   displayName?: string | null;
   notes?: string;
-  tags?: string[];
-}
-
-interface ContactRow {
-  id: string;
-  workspace_id: string;
-  display_name: string | null;
-  avatar_url: string | null;
-  phone: string | null;
-  email: string | null;
-  notes: string;
-  tags: string[];
-  created_at: Date;
-  updated_at: Date;
-  identities: ContactIdentity[];
-}
-
-async function loadContact(tx: Tx, contactId: string): Promise<Contact | null> {
-  const [row] = await tx<ContactRow[]>`
-      select ct.id, ct.workspace_id, ct.display_name, ct.avatar_url, ct.phone, ct.email, ct.notes, ct.tags,
-             ct.created_at, ct.updated_at,
-             coalesce((
-               select jsonb_agg(jsonb_build_object(
-                        'id', ci.id, 'providerUserId', ci.provider_user_id, 'handle', ci.handle, 'profileName', ci.profile_name,
-                        'channel', jsonb_build_object('id', ca.id, 'provider', ca.provider, 'displayName', ca.display_name))
-                      order by ci.created_at)
-               from public.contact_identities ci
-               join public.channel_accounts ca on ca.id = ci.channel_account_id
-               where ci.contact_id = ct.id
-             ), '[]') as identities
-      from public.contacts ct where ct.id = ${contactId}`;
-  return row
-    ? {
-        id: row.id,
-        workspaceId: row.workspace_id,
-        displayName: row.display_name,
-        avatarUrl: row.avatar_url,
-        phone: row.phone,
-        email: row.email,
-        notes: row.notes,
-        tags: row.tags,
-        identities: row.identities,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      }
-    : null;
+  /** As staff typed it, in international form (stored E.164); blank clears it. */
+  phone?: string;
+  /** Blank clears it. */
+  email?: string;
 }
 
 const contactNotFound = () => fail("NOT_FOUND", "Contact not found.");
+const refused = (field: string, message: string) =>
+  fail("VALIDATION", message, { details: { fieldErrors: { [field]: [message] } } });
 
 export function getContact(claims: UserClaims, contactId: string, log: Logger): Promise<Result<Contact>> {
   return userTransaction(claims, log, "contacts.get", async (tx) => {
@@ -89,12 +30,17 @@ export function getContact(claims: UserClaims, contactId: string, log: Logger): 
   });
 }
 
-/** Tags compare case-insensitively and keep their first spelling. */
-function normalizeTags(tags: string[]): string[] {
-  const seen = new Map<string, string>();
-  for (const tag of tags.map((t) => t.trim()).filter(Boolean)) if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
-  return [...seen.values()];
+/** The number in E.164 (+447700900123), or null when it is not a possible phone number in international form. */
+export function e164(text: string): string | null {
+  try {
+    const parsed = parsePhoneNumberWithError(text.trim());
+    return parsed.isPossible() ? parsed.number : null;
+  } catch {
+    return null;
+  }
 }
+
+export const PHONE_PROBLEM = "Write the number with its country code, such as +44 7700 900123.";
 
 export function updateContact(
   claims: UserClaims,
@@ -102,18 +48,20 @@ export function updateContact(
   changes: ContactChanges,
   log: Logger,
 ): Promise<Result<Contact>> {
+  const fields: Record<string, string | null> = {};
+  if (changes.displayName !== undefined) fields.displayName = changes.displayName?.trim() || null;
+  if (changes.notes !== undefined) fields.notes = changes.notes;
+  if (changes.phone !== undefined) {
+    const phone = changes.phone.trim() ? e164(changes.phone) : null;
+    if (changes.phone.trim() && !phone) return Promise.resolve(fieldFailure("phone", PHONE_PROBLEM));
+    fields.phone = phone;
+  }
+  if (changes.email !== undefined) fields.email = changes.email.trim().toLowerCase() || null;
   return userTransaction(claims, log, "contacts.update", async (tx) => {
-    const fields: Record<string, string | string[] | null> = {};
-    if (changes.displayName !== undefined) fields.displayName = changes.displayName?.trim() || null;
-    if (changes.notes !== undefined) fields.notes = changes.notes;
-    if (changes.tags !== undefined) fields.tags = normalizeTags(changes.tags);
     // app.update_contact checks the caller is on the contact's team, writes and audits (field names only).
     const [row] = await tx<{ outcome: "changed" | "not_found" | "invalid" }[]>`
       select app.update_contact(${contactId}, ${tx.json(fields)}) as outcome`;
-    if (row?.outcome === "invalid") {
-      const message = `A tag can be at most ${CONTACT_LIMITS.tagLength} characters.`;
-      return fail("VALIDATION", message, { details: { fieldErrors: { tags: [message] } } });
-    }
+    if (row?.outcome === "invalid") return fieldFailure("email", "This is not an email address.");
     if (row?.outcome !== "changed") return contactNotFound();
     const contact = await loadContact(tx, contactId);
     return contact ? ok(contact) : contactNotFound();

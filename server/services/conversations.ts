@@ -6,6 +6,7 @@ import { TEXT_LIMITS } from "../meta/graph-client";
 import { messagingWindow } from "../meta/messaging-window";
 import type { ConversationListItem, ConversationPage, ConversationStatus, ConversationSummary } from "./conversation-shape";
 import { decodeCursor, encodeCursor } from "./keyset-cursor";
+import { likePattern, phoneDigitsPattern } from "./search-patterns";
 import { snippetAround } from "./search-snippet";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
@@ -109,18 +110,6 @@ function toSummary(row: SummaryRow, now: Date): ConversationSummary {
       now,
     ),
   };
-}
-
-/** `%term%` for ILIKE with the user's own % and _ taken literally. */
-function likePattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
-
-/** A term that looks like a phone number ("+1 415 555 0142", "(415) 555-0142"): its digits, matched anywhere. */
-function phoneDigitsPattern(term: string): string | null {
-  if (!/^[+\d\s().-]+$/.test(term)) return null;
-  const digits = term.replace(/\D/g, "");
-  return digits.length >= 3 ? `%${digits}%` : null;
 }
 
 /** Trigram indexes need three characters; shorter terms search names, phones and handles only. */

@@ -1,12 +1,15 @@
 import { me } from "./routers/account";
 import { auditRouter } from "./routers/audit";
 import { channelsRouter } from "./routers/channels";
+import { contactFieldsRouter } from "./routers/contact-fields";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
 import { healthRouter } from "./routers/health";
 import { messagesRouter } from "./routers/messages";
 import { notificationsRouter } from "./routers/notifications";
 import { savedRepliesRouter } from "./routers/saved-replies";
+import { stagesRouter } from "./routers/stages";
+import { tagsRouter } from "./routers/tags";
 import { teamRouter } from "./routers/team";
 import { templatesRouter } from "./routers/templates";
 import { workspacesRouter } from "./routers/workspaces";
@@ -18,6 +21,9 @@ export const appRouter = router({
   conversations: conversationsRouter,
   messages: messagesRouter,
   contacts: contactsRouter,
+  tags: tagsRouter,
+  stages: stagesRouter,
+  contactFields: contactFieldsRouter,
   team: teamRouter,
   audit: auditRouter,
   notifications: notificationsRouter,

@@ -15,6 +15,7 @@ let a: {
 let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
 let savedReplyId = "";
 let templateId = "";
+let crm = { tagId: "", stageId: "", fieldId: "", otherContactId: "" };
 
 beforeAll(async () => {
   const owner = await memberOfNewWorkspace("admin");
@@ -46,6 +47,20 @@ beforeAll(async () => {
     values (${owner.workspaceId}, 'waba-private', '77', 'follow_up', 'en_US', 'UTILITY', 'APPROVED', '[{"type": "BODY", "text": "Hi {{1}}"}]')
     returning id`;
   templateId = template?.id ?? "";
+  const [tag] = await superuserSql()<{ id: string }[]>`
+    insert into public.tags (workspace_id, name) values (${owner.workspaceId}, 'Private tag') returning id`;
+  const [stage] = await superuserSql()<{ id: string }[]>`
+    select id from public.pipeline_stages where workspace_id = ${owner.workspaceId} order by position limit 1`;
+  const [field] = await superuserSql()<{ id: string }[]>`
+    insert into public.contact_fields (workspace_id, key, label, type, position) values (${owner.workspaceId}, 'plan', 'Plan', 'text', 1)
+    returning id`;
+  const [otherContact] = await superuserSql()<{ id: string }[]>`
+    insert into public.contacts (workspace_id, display_name) values (${owner.workspaceId}, 'Private Member') returning id`;
+  await superuserSql()`
+    insert into public.contact_tags (workspace_id, contact_id, tag_id) values (${owner.workspaceId}, ${otherContact?.id ?? ""}, ${tag?.id ?? ""})`;
+  await superuserSql()`
+    insert into public.contact_events (workspace_id, contact_id, kind) values (${owner.workspaceId}, ${otherContact?.id ?? ""}, 'tagged')`;
+  crm = { tagId: tag?.id ?? "", stageId: stage?.id ?? "", fieldId: field?.id ?? "", otherContactId: otherContact?.id ?? "" };
   a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, attemptId: attempt?.id ?? "", ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
@@ -116,6 +131,29 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     ["messages.retry", (c) => c.messages.retry({ messageId: a.messageId })],
     ["contacts.get", (c) => c.contacts.get({ contactId: a.contactId })],
     ["contacts.update", (c) => c.contacts.update({ contactId: a.contactId, notes: "pwned" })],
+    ["contacts.list", (c) => c.contacts.list({ workspaceId: a.workspaceId })],
+    ["contacts.list (search)", (c) => c.contacts.list({ workspaceId: a.workspaceId, search: "private" })],
+    ["contacts.stageCounts", (c) => c.contacts.stageCounts({ workspaceId: a.workspaceId })],
+    ["contacts.tag", (c) => c.contacts.tag({ workspaceId: a.workspaceId, contactIds: [a.contactId], name: "Private tag" })],
+    ["contacts.untag", (c) => c.contacts.untag({ workspaceId: a.workspaceId, contactIds: [a.contactId], tagId: crm.tagId })],
+    [
+      "contacts.setStage",
+      (c) => c.contacts.setStage({ workspaceId: a.workspaceId, contactIds: [a.contactId], stageId: crm.stageId }),
+    ],
+    ["contacts.setFields", (c) => c.contacts.setFields({ contactId: a.contactId, values: { [crm.fieldId]: "pwned" } })],
+    ["contacts.timeline", (c) => c.contacts.timeline({ contactId: a.contactId })],
+    ["contacts.duplicates", (c) => c.contacts.duplicates({ contactId: a.contactId })],
+    ["contacts.merge", (c) => c.contacts.merge({ keptId: a.contactId, duplicateId: crm.otherContactId })],
+    ["tags.list", (c) => c.tags.list({ workspaceId: a.workspaceId })],
+    ["tags.save", (c) => c.tags.save({ workspaceId: a.workspaceId, id: crm.tagId, name: "pwned" })],
+    ["tags.delete", (c) => c.tags.delete({ id: crm.tagId })],
+    ["stages.list", (c) => c.stages.list({ workspaceId: a.workspaceId })],
+    ["stages.save", (c) => c.stages.save({ workspaceId: a.workspaceId, name: "pwned" })],
+    ["stages.reorder", (c) => c.stages.reorder({ workspaceId: a.workspaceId, stageIds: [crm.stageId] })],
+    ["stages.delete", (c) => c.stages.delete({ id: crm.stageId })],
+    ["contactFields.list", (c) => c.contactFields.list({ workspaceId: a.workspaceId })],
+    ["contactFields.save", (c) => c.contactFields.save({ workspaceId: a.workspaceId, key: "pwned", label: "x", type: "text" })],
+    ["contactFields.delete", (c) => c.contactFields.delete({ id: crm.fieldId })],
   ];
 
   it.each(calls)("%s", async (_name, call) => {
@@ -128,8 +166,16 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     const [conversation] = await superuserSql()`
       select status, archived_at, unread_count from public.conversations where id = ${a.conversationId}`;
     expect(conversation).toEqual({ status: "open", archived_at: null, unread_count: 2 });
-    const [contact] = await superuserSql()`select notes from public.contacts where id = ${a.contactId}`;
-    expect(contact?.notes).toBe("");
+    const [contact] = await superuserSql()`
+      select notes, stage_id, custom_fields, (select count(*)::int from public.contact_tags where contact_id = ${a.contactId}) as tags
+      from public.contacts where id = ${a.contactId}`;
+    expect(contact).toEqual({ notes: "", stage_id: null, custom_fields: {}, tags: 0 });
+    const names = await superuserSql()`
+      select (select array_agg(name order by name) from public.tags where workspace_id = ${a.workspaceId}) as tags,
+             (select count(*)::int from public.pipeline_stages where workspace_id = ${a.workspaceId}) as stages,
+             (select count(*)::int from public.contact_fields where workspace_id = ${a.workspaceId}) as fields,
+             (select count(*)::int from public.contacts where id = ${crm.otherContactId}) as other`;
+    expect(names).toEqual([{ tags: ["Private tag"], stages: 4, fields: 1, other: 1 }]);
   });
 });
 

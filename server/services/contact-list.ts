@@ -1,0 +1,156 @@
+import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
+import type { FieldValue } from "../../supabase/functions/_shared/contact-taxonomy";
+import type { Tx, UserClaims } from "../db/client";
+import type { Logger } from "../lib/logger";
+import { fail, ok, type Result } from "../lib/result";
+import { type ContactSummary, summaryColumns } from "./contact-shape";
+import { likePattern, phoneDigitsPattern } from "./search-patterns";
+import { userTransaction } from "./user-transaction";
+import { membershipIn } from "./workspace-membership";
+
+export const CONTACT_SORTS = ["recent", "name", "newest"] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+
+/** Which contacts: every filter given must hold. */
+export interface ContactFilters {
+  /** Name, phone, email or a channel handle. */
+  search?: string;
+  tagId?: string;
+  /** A stage, or "none" for contacts outside the pipeline. */
+  stageId?: string;
+  provider?: ChannelProvider;
+  /** Last message within (or not within) this many days. */
+  lastContact?: { within: boolean; days: number };
+  field?: { fieldId: string; value: FieldValue };
+}
+
+export interface ListContactsInput extends ContactFilters {
+  workspaceId: string;
+  sort: ContactSort;
+  cursor?: string;
+  limit: number;
+}
+
+export interface ContactPage {
+  items: ContactSummary[];
+  nextCursor: string | null;
+}
+
+/** Each order: its key, its direction and how a cursor's key is read back. */
+const ORDERS = {
+  recent: { key: "ct.last_message_at", descending: true, cast: "timestamptz" },
+  newest: { key: "ct.created_at", descending: true, cast: "timestamptz" },
+  name: { key: "lower(coalesce(ct.display_name, ''))", descending: false, cast: "text" },
+} as const satisfies Record<ContactSort, { key: string; descending: boolean; cast: string }>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Cursors carry the order they were made for, the row's key exactly as Postgres printed it, and its id. */
+function encodeContactCursor(sort: ContactSort, key: string, id: string): string {
+  return Buffer.from(JSON.stringify([sort, key, id])).toString("base64url");
+}
+
+function decodeContactCursor(cursor: string, sort: ContactSort): { key: string; id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (!Array.isArray(value) || value.length !== 3) return null;
+    const [madeFor, key, id] = value as unknown[];
+    if (madeFor !== sort || typeof key !== "string" || key.length > 500 || typeof id !== "string" || !UUID.test(id)) return null;
+    return { key, id };
+  } catch {
+    return null;
+  }
+}
+
+/** The filters as SQL over contacts `ct` of the workspace. */
+export function filterClauses(tx: Tx, workspaceId: string, filters: ContactFilters) {
+  const term = filters.search?.trim();
+  const digits = term ? phoneDigitsPattern(term) : null;
+  return tx`
+    ${
+      term
+        ? tx`and ct.id in (
+            select x.id from public.contacts x where x.workspace_id = ${workspaceId} and x.display_name ilike ${likePattern(term)}
+            union select x.id from public.contacts x where x.workspace_id = ${workspaceId} and x.email ilike ${likePattern(term)}
+            ${digits ? tx`union select x.id from public.contacts x where x.workspace_id = ${workspaceId} and x.phone_digits like ${digits}` : tx``}
+            union select ci.contact_id from public.contact_identities ci
+            where ci.workspace_id = ${workspaceId} and ci.handle ilike ${likePattern(term)})`
+        : tx``
+    }
+    ${
+      filters.tagId
+        ? tx`and exists (select 1 from public.contact_tags ctg where ctg.contact_id = ct.id and ctg.tag_id = ${filters.tagId})`
+        : tx``
+    }
+    ${
+      filters.stageId === "none" ? tx`and ct.stage_id is null` : filters.stageId ? tx`and ct.stage_id = ${filters.stageId}` : tx``
+    }
+    ${
+      filters.provider
+        ? tx`and exists (select 1 from public.contact_identities ci join public.channel_accounts ca on ca.id = ci.channel_account_id
+                         where ci.contact_id = ct.id and ca.provider = ${filters.provider})`
+        : tx``
+    }
+    ${
+      filters.lastContact
+        ? filters.lastContact.within
+          ? tx`and ct.last_message_at >= now() - make_interval(days => ${filters.lastContact.days})`
+          : tx`and ct.last_message_at < now() - make_interval(days => ${filters.lastContact.days})`
+        : tx``
+    }
+    ${
+      filters.field
+        ? tx`and ct.custom_fields @> jsonb_build_object(${filters.field.fieldId}::text, ${tx.json(filters.field.value)}::jsonb)`
+        : tx``
+    }`;
+}
+
+/** A page of the workspace's contacts matching the filters, in the chosen order (a keyset walk of its index). */
+export function listContacts(claims: UserClaims, input: ListContactsInput, log: Logger): Promise<Result<ContactPage>> {
+  return userTransaction(claims, log, "contacts.list", async (tx) => {
+    const cursor = input.cursor ? decodeContactCursor(input.cursor, input.sort) : null;
+    if (input.cursor && !cursor) {
+      return fail("VALIDATION", "This list is out of date. Reload it.", {
+        details: { fieldErrors: { cursor: ["Invalid cursor"] } },
+      });
+    }
+    if (!(await membershipIn(tx, input.workspaceId))) return fail("NOT_FOUND", "Workspace not found.");
+    const order = ORDERS[input.sort];
+    const key = tx.unsafe(order.key);
+    const direction = tx.unsafe(order.descending ? "desc" : "asc");
+    const after = cursor
+      ? tx`and (${key}, ct.id) ${tx.unsafe(order.descending ? "<" : ">")} (${cursor.key}::${tx.unsafe(order.cast)}, ${cursor.id}::uuid)`
+      : tx``;
+    const rows = await tx<(ContactSummary & { sortKey: string })[]>`
+      with page as materialized (
+        select ct.id, ${key}::text as sort_key from public.contacts ct
+        where ct.workspace_id = ${input.workspaceId} ${filterClauses(tx, input.workspaceId, input)} ${after}
+        order by ${key} ${direction}, ct.id ${direction}
+        limit ${input.limit + 1}
+      )
+      select ${summaryColumns(tx)}, page.sort_key as "sortKey"
+      from page join public.contacts ct on ct.id = page.id
+      order by ${key} ${direction}, ct.id ${direction}`;
+    const items = rows.slice(0, input.limit);
+    const last = items.at(-1);
+    return ok({
+      items: items.map(({ sortKey: _, ...summary }) => summary),
+      nextCursor: rows.length > input.limit && last ? encodeContactCursor(input.sort, last.sortKey, last.id) : null,
+    });
+  });
+}
+
+/** How many of the workspace's contacts are in each stage (null: outside the pipeline). */
+export function stageCounts(
+  claims: UserClaims,
+  workspaceId: string,
+  log: Logger,
+): Promise<Result<{ stageId: string | null; count: number }[]>> {
+  return userTransaction(claims, log, "contacts.stage_counts", async (tx) => {
+    if (!(await membershipIn(tx, workspaceId))) return fail("NOT_FOUND", "Workspace not found.");
+    const rows = await tx<{ stageId: string | null; count: number }[]>`
+      select ct.stage_id as "stageId", count(*)::int as count from public.contacts ct
+      where ct.workspace_id = ${workspaceId} group by ct.stage_id`;
+    return ok([...rows]);
+  });
+}
