@@ -126,3 +126,26 @@ test("the template picker, its form and Settings → Templates have no serious o
   await expect(page.getByTestId("template")).toHaveCount(6);
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test("the contacts page, the board, a contact's page, importing and Settings → Contacts have no serious or critical accessibility violations", async ({
+  page,
+  data,
+}) => {
+  const gym = await gymWithPage({ page, data });
+  await gym.memberWrites("Hi, how much is a membership?");
+  await page.goto("/contacts");
+  await expect(page.getByTestId("contact-row")).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByTestId("contact-row").getByRole("link").click();
+  await expect(page.getByTestId("contact-conversation")).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/contacts/board");
+  await expect(page.getByTestId("board-column")).toHaveCount(4);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/contacts/import");
+  await expect(page.getByLabel("CSV file")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/settings/contacts");
+  await expect(page.getByTestId("stage-setting")).toHaveCount(4);
+  expect(await seriousViolations(page)).toEqual([]);
+});

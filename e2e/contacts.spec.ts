@@ -113,3 +113,40 @@ test("merge a member's WhatsApp and Instagram contacts: both conversations under
     )
     .toBe(1);
 });
+
+test("import a CSV with one invalid row (reported, the rest imported) and export it back", async ({ page, data }) => {
+  const { user } = await data.memberOfNewWorkspace("manager", "Import Gym");
+  await signInAs(page, user);
+  await page.goto("/contacts");
+  await page.getByRole("link", { name: "Import from CSV" }).click();
+  const csv = [
+    "Name,Phone,Email,Tags",
+    "Dana Reyes,+44 7700 900401,dana@example.test,vip",
+    "Sam Okafor,not a number,sam@example.test,",
+    "Priya Shah,+44 7700 900403,,vip; morning",
+  ].join("\n");
+  await page.getByLabel("CSV file").setInputFiles({ name: "members.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await expect(page.getByLabel("Phone goes to")).toHaveValue("phone");
+  await expect(page.getByLabel("Tags goes to")).toHaveValue("tags");
+  await page.getByRole("button", { name: "Check the first rows" }).click();
+  await expect(page.getByText("Of the first 3 rows, 2 will be imported and 1 refused.")).toBeVisible();
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByTestId("import-status")).toHaveText("Import finished.", { timeout: 20_000 });
+  await expect(page.getByTestId("import-counts")).toHaveText("2 created · 0 updated · 0 skipped · 1 refused");
+  await expect(page.getByTestId("import-failure")).toHaveText(/^Row 3: Phone: “not a number” is not a phone number/);
+
+  await page.getByRole("link", { name: "See the contacts" }).click();
+  await expect(page.getByTestId("contact-row")).toHaveCount(2);
+  await page.getByLabel("Tag", { exact: true }).selectOption({ label: "morning" });
+  await expect(page.getByTestId("contact-row")).toHaveCount(1);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export these contacts (CSV)" }).click();
+  const file = await (await download).createReadStream();
+  let text = "";
+  for await (const chunk of file) text += chunk;
+  const lines = text.trim().split("\n");
+  expect(lines[0]).toBe("Name,Phone,Email,Stage,Tags,Notes,Channels,Last contact,Created");
+  expect(lines.slice(1).map((line) => line.split(",").slice(0, 5).join(","))).toEqual([
+    "Priya Shah,+447700900403,,,morning; vip",
+  ]);
+});

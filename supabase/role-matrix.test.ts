@@ -39,6 +39,9 @@ let gym: {
   fieldId: string;
   /** Another contact with the gym contact's phone: a likely duplicate. */
   twinContactId: string;
+  /** A CSV a manager uploaded to the imports folder, and an import of another. */
+  importPath: string;
+  importId: string;
 };
 const users = {} as Record<Role | "colleague", TestUser>;
 const claimsOf = (role: Role | "colleague"): UserClaims => ({ sub: users[role].id, role: "authenticated" });
@@ -137,7 +140,17 @@ beforeAll(async () => {
   await sql`insert into public.contact_events (workspace_id, contact_id, kind) values (${workspaceId}, ${free.contactId}, 'tagged')`;
   const [twin] = await sql<{ id: string }[]>`
     insert into public.contacts (workspace_id, display_name, phone) values (${workspaceId}, 'Twin', '+447700900123') returning id`;
+  const importPath = `${workspaceId}/imports/${randomUUID()}-members.csv`;
+  await sql`insert into storage.objects (bucket_id, name, owner_id, metadata)
+            values ('attachments', ${importPath}, ${users.manager.id}, '{"mimetype": "text/csv", "size": 40}')`;
+  const [contactImport] = await sql<{ id: string }[]>`
+    insert into public.contact_imports (workspace_id, file_path, file_name, mapping, match_on, mode)
+    values (${workspaceId}, ${importPath}, 'members.csv', '{"Phone": "phone"}', 'phone', 'create_or_update') returning id`;
+  await sql`insert into public.contact_import_failures (import_id, workspace_id, row_number, problems)
+            values (${contactImport?.id ?? ""}, ${workspaceId}, 3, '{"No phone to match the contact on."}')`;
   gym = {
+    importPath,
+    importId: contactImport?.id ?? "",
     tagId: tag?.id ?? "",
     stageId: stage?.id ?? "",
     fieldId: field?.id ?? "",
@@ -197,7 +210,27 @@ const crmTable = (table: string, column: string): TableCase => ({
   expect: readOnly(members),
 });
 
+const managers: Expectation = { admin: "yes", manager: "yes", agent: "no", outsider: "no" };
+
+/** A contact import and its report: managers and admins read them; only the worker writes them. */
+const importTable = (table: string, column: string): TableCase => ({
+  statements: {
+    select: () => `select ${column} from public.${table} where workspace_id = ${inGym()}`,
+    insert: () =>
+      table === "contact_imports"
+        ? `insert into public.contact_imports (workspace_id, file_path, file_name, mapping, match_on, mode)
+           values (${inGym()}, '${gym.importPath}', 'x.csv', '{}', 'phone', 'create_only') returning id`
+        : `insert into public.contact_import_failures (import_id, workspace_id, row_number, problems)
+           values ('${gym.importId}', ${inGym()}, 9, '{}') returning row_number`,
+    update: () => `update public.${table} set workspace_id = workspace_id where workspace_id = ${inGym()} returning ${column}`,
+    delete: () => `delete from public.${table} where workspace_id = ${inGym()} returning ${column}`,
+  },
+  expect: readOnly(managers),
+});
+
 const TABLES: Record<string, TableCase> = {
+  contact_imports: importTable("contact_imports", "id"),
+  contact_import_failures: importTable("contact_import_failures", "row_number"),
   tags: crmTable("tags", "id"),
   contact_tags: crmTable("contact_tags", "tag_id"),
   pipeline_stages: crmTable("pipeline_stages", "id"),
@@ -550,9 +583,27 @@ const FUNCTIONS = (): FunctionCase[] => [
     expect: same("invalid"),
   },
   {
+    name: "search a workspace's contacts",
+    call: () => `select count(*)::text as outcome from app.search_contact_ids(${inGym()}, '%nobody%', '%7700900123%')`,
+    expect: same("2", "0"),
+  },
+  {
     name: "see a contact's likely duplicates",
     call: () => `select count(*)::text as outcome from app.duplicate_contacts('${gym.contactId}')`,
     expect: same("1", "0"),
+  },
+  {
+    name: "start importing a CSV",
+    call: () =>
+      `select outcome from app.start_contact_import(${inGym()}, '${gym.importPath}', 'members.csv', '{"Phone": "phone"}', 'GB',
+                                                   'phone', 'create_or_update')`,
+    expect: { admin: "changed", manager: "changed", agent: "forbidden", outsider: "not_found" },
+  },
+  {
+    name: "apply import rows or end an import (only the worker)",
+    call: () =>
+      `select app.import_contact_rows('${gym.importId}', 1, '[]', 0) || (select app.finish_contact_import('${gym.importId}'))::text as outcome`,
+    expect: same("denied", "denied"),
   },
   {
     name: "merge two contacts",

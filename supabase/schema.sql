@@ -196,6 +196,50 @@ create table public.contact_identities (
 );
 alter table public.contact_identities enable row level security;
 
+create table public.contact_import_failures (
+  import_id uuid not null,
+  workspace_id uuid not null,
+  row_number integer not null,
+  problems text[] not null,
+  constraint contact_import_failures_pkey PRIMARY KEY (import_id, row_number),
+  constraint contact_import_failures_workspace_id_import_id_fkey FOREIGN KEY (workspace_id, import_id) REFERENCES public.contact_imports(workspace_id, id) ON DELETE CASCADE
+);
+alter table public.contact_import_failures enable row level security;
+
+create table public.contact_imports (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  created_by uuid,
+  file_path text not null,
+  file_name text not null,
+  mapping jsonb not null,
+  default_country text,
+  match_on text not null,
+  mode text not null,
+  status text default 'queued'::text not null,
+  rows_done integer default 0 not null,
+  created integer default 0 not null,
+  updated integer default 0 not null,
+  skipped integer default 0 not null,
+  failed integer default 0 not null,
+  bytes_total bigint,
+  bytes_done bigint default 0 not null,
+  error text,
+  created_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  constraint contact_imports_pkey PRIMARY KEY (id),
+  constraint contact_imports_workspace_id_id_key UNIQUE (workspace_id, id),
+  constraint contact_imports_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint contact_imports_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint contact_imports_default_country_check CHECK ((default_country ~ '^[A-Z]{2}$'::text)),
+  constraint contact_imports_file_path_check CHECK ((split_part(file_path, '/'::text, 2) = 'imports'::text)),
+  constraint contact_imports_mapping_check CHECK ((jsonb_typeof(mapping) = 'object'::text)),
+  constraint contact_imports_match_on_check CHECK ((match_on = ANY (ARRAY['phone'::text, 'email'::text]))),
+  constraint contact_imports_mode_check CHECK ((mode = ANY (ARRAY['create_or_update'::text, 'create_only'::text, 'update_only'::text]))),
+  constraint contact_imports_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text])))
+);
+alter table public.contact_imports enable row level security;
+
 create table public.contact_tags (
   workspace_id uuid not null,
   contact_id uuid not null,
@@ -496,16 +540,20 @@ CREATE INDEX channel_connect_attempts_user_idx ON public.channel_connect_attempt
 CREATE INDEX contact_events_contact_idx ON public.contact_events USING btree (contact_id, created_at DESC);
 CREATE INDEX contact_events_kind_idx ON public.contact_events USING btree (workspace_id, kind, created_at);
 CREATE INDEX contact_identities_contact_idx ON public.contact_identities USING btree (contact_id);
+CREATE INDEX contact_identities_handle_text_trgm_idx ON public.contact_identities USING gin (handle extensions.gin_trgm_ops);
 CREATE INDEX contact_identities_handle_trgm_idx ON public.contact_identities USING gin (workspace_id, handle extensions.gin_trgm_ops);
+CREATE INDEX contact_imports_workspace_idx ON public.contact_imports USING btree (workspace_id, created_at DESC);
 CREATE INDEX contact_tags_tag_idx ON public.contact_tags USING btree (tag_id, contact_id);
 CREATE INDEX contacts_created_idx ON public.contacts USING btree (workspace_id, created_at DESC, id DESC);
 CREATE INDEX contacts_custom_fields_idx ON public.contacts USING gin (custom_fields jsonb_path_ops);
 CREATE INDEX contacts_display_name_trgm_idx ON public.contacts USING gin (workspace_id, display_name extensions.gin_trgm_ops);
 CREATE INDEX contacts_email_idx ON public.contacts USING btree (workspace_id, lower(email)) WHERE (email IS NOT NULL);
-CREATE INDEX contacts_email_trgm_idx ON public.contacts USING gin (workspace_id, email extensions.gin_trgm_ops);
+CREATE INDEX contacts_email_trgm_idx ON public.contacts USING gin (email extensions.gin_trgm_ops);
 CREATE INDEX contacts_name_idx ON public.contacts USING btree (workspace_id, lower(COALESCE(display_name, ''::text)), id);
+CREATE INDEX contacts_name_trgm_idx ON public.contacts USING gin (display_name extensions.gin_trgm_ops);
 CREATE INDEX contacts_phone_digits_idx ON public.contacts USING btree (workspace_id, phone_digits) WHERE (phone_digits IS NOT NULL);
 CREATE INDEX contacts_phone_digits_trgm_idx ON public.contacts USING gin (workspace_id, phone_digits extensions.gin_trgm_ops);
+CREATE INDEX contacts_phone_trgm_idx ON public.contacts USING gin (phone_digits extensions.gin_trgm_ops);
 CREATE INDEX contacts_recent_idx ON public.contacts USING btree (workspace_id, last_message_at DESC, id DESC);
 CREATE INDEX contacts_stage_recent_idx ON public.contacts USING btree (workspace_id, stage_id, last_message_at DESC, id DESC);
 CREATE INDEX conversations_archive_idx ON public.conversations USING btree (workspace_id, last_message_at DESC, id DESC) WHERE (archived_at IS NOT NULL);
@@ -1650,6 +1698,18 @@ AS $function$
   where a.id = attempt and a.user_id = (select auth.uid())
 $function$;
 
+CREATE OR REPLACE FUNCTION app.finish_contact_import(target_import uuid, problem text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.contact_imports set status = case when problem is null then 'done' else 'failed' end, error = problem,
+                                    bytes_done = case when problem is null then coalesce(bytes_total, bytes_done) else bytes_done end,
+                                    finished_at = now()
+  where id = target_import and status in ('queued', 'running')
+$function$;
+
 CREATE OR REPLACE FUNCTION app.flag_channel_for_reconnect(channel uuid, reason text)
  RETURNS void
  LANGUAGE sql
@@ -1658,6 +1718,107 @@ CREATE OR REPLACE FUNCTION app.flag_channel_for_reconnect(channel uuid, reason t
 AS $function$
   update public.channel_accounts set status = 'needs_reconnect', status_reason = reason, updated_at = now()
   where id = channel and status = 'active'
+$function$;
+
+CREATE OR REPLACE FUNCTION app.import_contact_rows(target_import uuid, first_row integer, batch jsonb, batch_bytes bigint)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.contact_imports;
+  r jsonb;
+  key text;
+  found_id uuid;
+  new_id uuid;
+  tag_name text;
+  tag uuid;
+  created_count integer := 0;
+  updated_count integer := 0;
+  skipped_count integer := 0;
+  failed_count integer := 0;
+  last_row integer := first_row - 1;
+begin
+  select * into job from public.contact_imports where id = target_import for update;
+  if not found or job.status in ('done', 'failed') or first_row <= job.rows_done then return 'done'; end if;
+  for r in select value from jsonb_array_elements(batch)
+  loop
+    last_row := (r ->> 'n')::integer;
+    if jsonb_array_length(coalesce(r -> 'problems', '[]')) > 0 then
+      failed_count := failed_count + 1;
+      insert into public.contact_import_failures (import_id, workspace_id, row_number, problems)
+      select target_import, job.workspace_id, last_row, array(select jsonb_array_elements_text(r -> 'problems'))
+      where job.failed + failed_count <= 1000
+      on conflict do nothing;
+      continue;
+    end if;
+    key := r ->> job.match_on;
+    found_id := null;
+    if job.match_on = 'phone' then
+      select ct.id into found_id from public.contacts ct
+      where ct.workspace_id = job.workspace_id and ct.phone_digits = regexp_replace(key, '[^0-9]', '', 'g')
+      order by ct.created_at limit 1;
+    else
+      select ct.id into found_id from public.contacts ct
+      where ct.workspace_id = job.workspace_id and lower(ct.email) = lower(key)
+      order by ct.created_at limit 1;
+    end if;
+    if (found_id is null and job.mode = 'update_only') or (found_id is not null and job.mode = 'create_only') then
+      skipped_count := skipped_count + 1;
+      continue;
+    end if;
+    if found_id is null then
+      insert into public.contacts (workspace_id, display_name, phone, email, notes, stage_id, stage_changed_at, custom_fields)
+      values (job.workspace_id, r ->> 'name', r ->> 'phone', lower(r ->> 'email'), coalesce(r ->> 'notes', ''),
+              (r ->> 'stage')::uuid, case when r ? 'stage' then now() end, coalesce(r -> 'fields', '{}'))
+      returning id into new_id;
+      insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
+      values (job.workspace_id, new_id, 'imported', jsonb_build_object('file', job.file_name), job.created_by);
+      created_count := created_count + 1;
+    else
+      new_id := found_id;
+      if r ? 'stage' then
+        insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
+        select job.workspace_id, ct.id, 'stage_changed',
+               jsonb_build_object('from', ct.stage_id, 'to', r ->> 'stage',
+                                  'fromName', (select s.name from public.pipeline_stages s where s.id = ct.stage_id),
+                                  'toName', (select s.name from public.pipeline_stages s where s.id = (r ->> 'stage')::uuid)),
+               job.created_by
+        from public.contacts ct where ct.id = found_id and ct.stage_id is distinct from (r ->> 'stage')::uuid;
+      end if;
+      update public.contacts ct set
+        display_name = coalesce(r ->> 'name', ct.display_name),
+        phone = coalesce(r ->> 'phone', ct.phone),
+        email = coalesce(lower(r ->> 'email'), ct.email),
+        notes = case when r ? 'notes' and ct.notes = '' then r ->> 'notes'
+                     when r ? 'notes' and position(r ->> 'notes' in ct.notes) = 0
+                       then left(ct.notes || E'\n\n' || (r ->> 'notes'), 10000)
+                     else ct.notes end,
+        stage_id = case when r ? 'stage' then (r ->> 'stage')::uuid else ct.stage_id end,
+        stage_changed_at = case when r ? 'stage' and ct.stage_id is distinct from (r ->> 'stage')::uuid then now()
+                                else ct.stage_changed_at end,
+        custom_fields = ct.custom_fields || coalesce(r -> 'fields', '{}'),
+        updated_at = now()
+      where ct.id = found_id;
+      updated_count := updated_count + 1;
+    end if;
+    for tag_name in select jsonb_array_elements_text(coalesce(r -> 'tags', '[]'))
+    loop
+      insert into public.tags (workspace_id, name) values (job.workspace_id, tag_name)
+      on conflict (workspace_id, lower(name)) do update set name = public.tags.name
+      returning id into tag;
+      insert into public.contact_tags (workspace_id, contact_id, tag_id) values (job.workspace_id, new_id, tag)
+      on conflict do nothing;
+    end loop;
+  end loop;
+  update public.contact_imports set
+    status = 'running', rows_done = last_row, bytes_done = least(bytes_done + batch_bytes, coalesce(bytes_total, bytes_done + batch_bytes)),
+    created = created + created_count, updated = updated + updated_count, skipped = skipped + skipped_count,
+    failed = failed + failed_count
+  where id = target_import;
+  return 'applied';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint DEFAULT NULL::bigint)
@@ -2880,6 +3041,30 @@ AS $function$
   where kind = 'channel' and c.id = target and app.member_role(c.workspace_id) = 'admin'
 $function$;
 
+CREATE OR REPLACE FUNCTION app.search_contact_ids(target_workspace uuid, pattern text, digits text)
+ RETURNS TABLE(id uuid, last_message_at timestamp with time zone, created_at timestamp with time zone, name_key text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, '')) from public.contacts x
+  where x.workspace_id = target_workspace and x.display_name ilike pattern
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  union
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, '')) from public.contacts x
+  where x.workspace_id = target_workspace and x.email ilike pattern
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  union
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, '')) from public.contacts x
+  where digits is not null and x.workspace_id = target_workspace and x.phone_digits like digits
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  union
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, ''))
+  from public.contact_identities ci join public.contacts x on x.id = ci.contact_id
+  where ci.workspace_id = target_workspace and ci.handle ilike pattern
+    and target_workspace = any (array(select app.member_workspace_ids()))
+$function$;
+
 CREATE OR REPLACE FUNCTION app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer)
  RETURNS SETOF app.search_hit
  LANGUAGE plpgsql
@@ -3084,6 +3269,11 @@ begin
     update public.contacts ct set stage_id = stage, stage_changed_at = now(), updated_at = now()
     from before b where ct.id = b.id
     returning ct.id, b.stage_id as from_stage
+  ), audited as (
+    insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+    select target_workspace, (select auth.uid()), 'contact', ch.id, 'contact.stage_changed',
+           jsonb_build_object('from', ch.from_stage, 'to', stage)
+    from changed ch
   ), noted as (
     insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
     select target_workspace, ch.id, 'stage_changed',
@@ -3163,6 +3353,51 @@ AS $function$
   select case when exists (select 1 from settled) then 'failed' else 'settled' end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+  size bigint;
+begin
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role = 'agent' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if exists (select 1 from jsonb_each_text(column_mapping) m (k, v)
+             where v not in ('name', 'phone', 'email', 'notes', 'tags', 'stage')
+               and not (v like 'field:%' and exists (select 1 from public.contact_fields f
+                                                     where f.workspace_id = target_workspace and 'field:' || f.id = v)))
+     or not exists (select 1 from jsonb_each_text(column_mapping) m (k, v) where v = match)
+     or match not in ('phone', 'email') or import_mode not in ('create_or_update', 'create_only', 'update_only') then
+    outcome := 'invalid';
+    return;
+  end if;
+  select (o.metadata ->> 'size')::bigint into size from storage.objects o
+  where o.bucket_id = 'attachments' and o.name = path and starts_with(path, target_workspace || '/imports/');
+  if not found then
+    outcome := 'no_file';
+    return;
+  end if;
+  insert into public.contact_imports (workspace_id, created_by, file_path, file_name, mapping, default_country, match_on,
+                                      mode, bytes_total)
+  values (target_workspace, (select auth.uid()), path, left(name, 200), column_mapping, country, match, import_mode, size)
+  returning id into import_id;
+  perform graphile_worker.add_job('import-contacts', json_build_object('importId', import_id), max_attempts := 5,
+                                  job_key := 'import-contacts:' || import_id);
+  perform app.audit(target_workspace, 'contact_import', import_id, 'contacts.import_started',
+                    jsonb_build_object('file', left(name, 200)));
+  outcome := 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.status_rank(status public.message_status)
  RETURNS integer
  LANGUAGE sql
@@ -3236,6 +3471,9 @@ begin
     select target_workspace, a.contact_id, 'tagged', jsonb_build_object('tag', clean), (select auth.uid()) from added a
   )
   select count(*) into tagged from added;
+  if tagged > 0 then
+    perform app.audit(target_workspace, 'tag', tag_id, 'tag.applied', jsonb_build_object('contacts', tagged));
+  end if;
   outcome := 'changed';
 end
 $function$;
@@ -3297,6 +3535,9 @@ begin
     from gone g
   )
   select count(*) into removed from gone;
+  if removed > 0 then
+    perform app.audit(target_workspace, 'tag', tag, 'tag.removed', jsonb_build_object('contacts', removed));
+  end if;
   return removed;
 end
 $function$;
@@ -3463,6 +3704,12 @@ create policy contact_fields_select_member on public.contact_fields as permissiv
 create policy contact_identities_select_member on public.contact_identities as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
+create policy contact_import_failures_select_manager on public.contact_import_failures as permissive for select to authenticated
+  using ((app.member_role(workspace_id) = ANY (ARRAY['admin'::public.workspace_role, 'manager'::public.workspace_role])));
+
+create policy contact_imports_select_manager on public.contact_imports as permissive for select to authenticated
+  using ((app.member_role(workspace_id) = ANY (ARRAY['admin'::public.workspace_role, 'manager'::public.workspace_role])));
+
 create policy contact_tags_select_member on public.contact_tags as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
@@ -3514,6 +3761,9 @@ create policy frontdesk_members_receive_presence on realtime.messages as permiss
 create policy frontdesk_members_signal_to_their_team on realtime.messages as permissive for insert to authenticated
   with check (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND (( SELECT realtime.topic() AS topic) ~~ 'team:conversation:%'::text) AND app.may_receive_topic(( SELECT realtime.topic() AS topic))));
 
+create policy attachments_contact_import_upload on storage.objects as permissive for insert to authenticated
+  with check (((bucket_id = 'attachments'::text) AND (split_part(name, '/'::text, 2) = 'imports'::text) AND (app.member_role(app.attachment_workspace(name)) = ANY (ARRAY['admin'::public.workspace_role, 'manager'::public.workspace_role]))));
+
 create policy attachments_members_read on storage.objects as permissive for select to authenticated
   using (((bucket_id = 'attachments'::text) AND (app.attachment_workspace(name) = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids)))));
 
@@ -3543,6 +3793,10 @@ grant select on public.contact_fields to authenticated;
 grant all on public.contact_fields to service_role;
 grant select on public.contact_identities to authenticated;
 grant all on public.contact_identities to service_role;
+grant select on public.contact_import_failures to authenticated;
+grant all on public.contact_import_failures to service_role;
+grant select on public.contact_imports to authenticated;
+grant all on public.contact_imports to service_role;
 grant select on public.contact_tags to authenticated;
 grant all on public.contact_tags to service_role;
 grant select on public.contacts to authenticated;
@@ -3616,7 +3870,9 @@ grant execute on function app.erase_unsent_from_webhooks() to public;
 grant execute on function app.erase_unsent_message() to public;
 grant execute on function app.field_value_valid(field_type text, options text[], val jsonb) to public;
 grant execute on function app.finish_connect_attempt(attempt uuid) to authenticated;
+grant execute on function app.finish_contact_import(target_import uuid, problem text) to service_role;
 grant execute on function app.flag_channel_for_reconnect(channel uuid, reason text) to service_role;
+grant execute on function app.import_contact_rows(target_import uuid, first_row integer, batch jsonb, batch_bytes bigint) to service_role;
 grant execute on function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint) to service_role;
 grant execute on function app.ingest_meta_webhooks(objects text[], payloads jsonb[], events jsonb, replay_of bigint) to service_role;
 grant execute on function app.invite_member(target_workspace uuid, invitee text, invitee_role public.workspace_role, OUT outcome text, OUT invite_id uuid) to authenticated;
@@ -3671,6 +3927,8 @@ grant execute on function app.save_tag(target_workspace uuid, tag uuid, new_name
 grant execute on function app.schedule_media_sends(message_ids uuid[]) to service_role;
 grant execute on function app.schedule_send_confirmations(message_ids uuid[]) to service_role;
 grant execute on function app.sealed_token_for_admin(kind text, target uuid) to service_role;
+grant execute on function app.search_contact_ids(target_workspace uuid, pattern text, digits text) to authenticated;
+grant execute on function app.search_contact_ids(target_workspace uuid, pattern text, digits text) to service_role;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to authenticated;
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to service_role;
 grant execute on function app.send_confirmation_delay() to public;
@@ -3682,6 +3940,8 @@ grant execute on function app.set_contact_stage(target_workspace uuid, contact_i
 grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
 grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;
+grant execute on function app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid) to authenticated;
+grant execute on function app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid) to service_role;
 grant execute on function app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb) to authenticated;
 grant execute on function app.tag_colours() to public;
 grant execute on function app.tag_contacts(target_workspace uuid, contact_ids uuid[], tag_name text, OUT outcome text, OUT tag_id uuid, OUT tagged integer) to authenticated;

@@ -34,6 +34,20 @@ describe("the attachments bucket: only a workspace's members reach its objects",
     expect((await fetch(tampered)).status).toBe(400);
   });
 
+  it("a contact import's CSV goes to the imports folder from managers and admins only", async () => {
+    const manager = await memberOfNewWorkspace("manager");
+    const agent = await memberOfNewWorkspace("agent");
+    const csv = () => new Blob(["Name\nDana\n"], { type: "text/csv" });
+    const mine = `${manager.workspaceId}/imports/${randomUUID()}-members.csv`;
+    expect((await storageAs(manager.session.access_token).upload(mine, csv(), { contentType: "text/csv" })).error).toBeNull();
+    const agents = `${agent.workspaceId}/imports/${randomUUID()}-members.csv`;
+    expect((await storageAs(agent.session.access_token).upload(agents, csv(), { contentType: "text/csv" })).error).not.toBeNull();
+    const theirs = `${agent.workspaceId}/imports/${randomUUID()}-members.csv`;
+    expect(
+      (await storageAs(manager.session.access_token).upload(theirs, csv(), { contentType: "text/csv" })).error,
+    ).not.toBeNull();
+  });
+
   it("a signed upload URL goes only to whom the policies let upload there, and works for that path alone", async () => {
     const gym = await memberOfNewWorkspace("agent");
     const stranger = await memberOfNewWorkspace("admin");

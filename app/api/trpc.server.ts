@@ -8,7 +8,7 @@ import { accessTokenFrom, supabaseForRequest } from "../auth/session.server";
  * HTTP for the browser, and the same procedures called in-process for a route that must answer with a redirect.
  * Both authenticate by the session cookie (or a Bearer token) and run the same validation and Result contract.
  */
-async function contextFor(request: Request) {
+export async function contextFor(request: Request) {
   const { supabase, headers } = supabaseForRequest(request);
   const bearer = request.headers.get("authorization")?.match(/^Bearer (.+)$/i)?.[1];
   const accessToken = bearer ?? (await accessTokenFrom(supabase));

@@ -5,6 +5,7 @@ import type { ContactSummary, PipelineStage } from "../api/types";
 import { useTRPC } from "../trpc";
 import { pagesFailureOf } from "../ui/failure-notice";
 import { relativeTime } from "../ui/time";
+import { StageOptions } from "./stage-options";
 import { TagChip } from "./tag-chip";
 
 /** A board column's page size and the input its cache entry is keyed by (the optimistic move writes the same key). */
@@ -115,11 +116,7 @@ function BoardCard(props: {
           onChange={(event) => props.onMove(contact.id, props.stage.id, event.target.value)}
           className="rounded border border-slate-300 px-1 py-0.5"
         >
-          {props.stages.map((stage) => (
-            <option key={stage.id} value={stage.id}>
-              {stage.name}
-            </option>
-          ))}
+          <StageOptions stages={props.stages} />
         </select>
       </label>
     </li>

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { PipelineStage, Tag } from "../api/types";
 import { useTRPC } from "../trpc";
+import { StageOptions } from "./stage-options";
 
 /** What can be done to the selected contacts at once: tag them, untag them, move them to a stage. */
 export function BulkActions(props: {
@@ -99,11 +100,7 @@ export function BulkActions(props: {
           className="rounded-md border border-slate-400 bg-white px-2 py-1"
         >
           <option value="">Choose…</option>
-          {props.stages.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <StageOptions stages={props.stages} />
           <option value="none">No stage</option>
         </select>
       </label>

@@ -1,5 +1,6 @@
 import type { ContactField, PipelineStage, Tag } from "../api/types";
 import { withParam } from "./contact-filter-params";
+import { StageOptions } from "./stage-options";
 
 const control = "rounded-md border border-slate-400 bg-white px-2 py-1 text-sm";
 
@@ -57,11 +58,7 @@ export function ContactFilterBar(props: {
           className={control}
         >
           <option value="">Any stage</option>
-          {props.stages.map((stage) => (
-            <option key={stage.id} value={stage.id}>
-              {stage.name}
-            </option>
-          ))}
+          <StageOptions stages={props.stages} />
           <option value="none">No stage</option>
         </select>
       </label>

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Contact, PipelineStage } from "../api/types";
 import { useTRPC } from "../trpc";
+import { StageOptions } from "./stage-options";
 
 /** Where the contact is in the pipeline, changed from its card. */
 export function ContactStage(props: { contact: Contact; stages: PipelineStage[]; onError: (message: string) => void }) {
@@ -29,11 +30,7 @@ export function ContactStage(props: { contact: Contact; stages: PipelineStage[];
         className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1"
       >
         <option value="">No stage</option>
-        {props.stages.map((stage) => (
-          <option key={stage.id} value={stage.id}>
-            {stage.name}
-          </option>
-        ))}
+        <StageOptions stages={props.stages} />
       </select>
     </label>
   );

@@ -1,12 +1,10 @@
 import { Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { tab } from "../settings/settings-header";
 import { WorkspaceGate } from "../settings/workspace-gate";
 import { useCurrentUser } from "../ui/current-user";
 
 type Workspace = NonNullable<ReturnType<typeof useCurrentUser>["workspace"]>;
-
-const tab = ({ isActive }: { isActive: boolean }) =>
-  `rounded-md px-2 py-1 ${isActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-700 hover:underline"}`;
 
 /** The contacts pages' frame: the way to the inbox, the list and the board, and the page once the workspace is known. */
 export function ContactsFrame(props: {

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { fillVariables } from "../../supabase/functions/_shared/reply-variables";
+import { fieldValueText } from "../../supabase/functions/_shared/contact-taxonomy";
+import { fieldVariable, fillVariables } from "../../supabase/functions/_shared/reply-variables";
 import type { ConversationSummary, SavedReply } from "../api/types";
 import { useTRPC } from "../trpc";
 import { useCurrentUser } from "../ui/current-user";
@@ -37,9 +38,26 @@ export function useSavedReplyPicker(options: {
           .slice(0, 8);
 
   const me = members.find((member) => member.userId === options.userId);
+  // The contact's custom fields fill {{contact.<key>}} (the contact panel has both in the cache already).
+  const person = useQuery({
+    ...trpc.contacts.get.queryOptions({ contactId: options.conversation.contact.id }),
+    enabled: query !== null,
+  });
+  const fields = useQuery({
+    ...trpc.contactFields.list.queryOptions({ workspaceId: options.conversation.workspaceId }),
+    enabled: query !== null,
+  });
   const pick = (reply: SavedReply) => {
     const contact = options.conversation.contact.displayName;
+    const values = person.data?.success ? person.data.data.customFields : {};
+    const fieldValues = Object.fromEntries(
+      (fields.data?.success ? fields.data.data.fields : []).map((field) => [
+        fieldVariable(field.key),
+        fieldValueText(field.type, values[field.id]) || null,
+      ]),
+    );
     const filled = fillVariables(reply.body, {
+      ...fieldValues,
       "contact.first_name": firstWord(contact),
       "contact.name": contact,
       "agent.name": me?.name ?? null,

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { signedInLoader } from "../auth/signed-in-loader.server";
@@ -43,8 +43,20 @@ function ContactsView(props: { workspaceId: string; onError: (message: string) =
   const contacts = list.data?.pages.flatMap((page) => (page.success ? page.data.items : [])) ?? [];
   const failure = pagesFailureOf(list);
   const filtered = [...params.keys()].some((key) => key !== "sort");
+  const exportParams = new URLSearchParams(params);
+  exportParams.set("workspace", props.workspaceId);
   return (
     <div className="space-y-3">
+      <div className="flex gap-3 text-sm">
+        <a href={`/contacts/export.csv?${exportParams}`} download className="text-indigo-700 underline">
+          Export these contacts (CSV)
+        </a>
+        {taxonomy.canEdit ? (
+          <Link to="/contacts/import" className="text-indigo-700 underline">
+            Import from CSV
+          </Link>
+        ) : null}
+      </div>
       <ContactFilterBar
         params={params}
         onChange={(next) => {

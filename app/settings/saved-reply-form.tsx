@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { REPLY_VARIABLES } from "../../supabase/functions/_shared/reply-variables";
+import { fieldVariable, REPLY_VARIABLES } from "../../supabase/functions/_shared/reply-variables";
 import type { SavedReply } from "../api/types";
+import { useTaxonomy } from "../contacts/use-taxonomy";
 import type { RealtimeSettings } from "../inbox/live-updates";
 import { useTRPC } from "../trpc";
 import { type SavedReplyFile, SavedReplyFileField } from "./saved-reply-file";
@@ -16,6 +17,7 @@ export function SavedReplyForm(props: {
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const { fields } = useTaxonomy(props.workspaceId);
   const [shortcut, setShortcut] = useState(props.editing?.shortcut ?? "");
   const [body, setBody] = useState(props.editing?.body ?? "");
   const [file, setFile] = useState<SavedReplyFile>(props.editing?.attachment ?? null);
@@ -105,9 +107,10 @@ export function SavedReplyForm(props: {
       ) : (
         <p id="body-hint" className="text-xs text-slate-600">
           Variables:{" "}
-          {Object.entries(REPLY_VARIABLES)
-            .map(([name, meaning]) => `{{${name}}} (${meaning})`)
-            .join(", ")}
+          {[
+            ...Object.entries(REPLY_VARIABLES).map(([name, meaning]) => `{{${name}}} (${meaning})`),
+            ...fields.map((field) => `{{${fieldVariable(field.key)}}} (${field.label})`),
+          ].join(", ")}
           .
         </p>
       )}

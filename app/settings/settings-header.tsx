@@ -1,6 +1,7 @@
 import { Link, NavLink } from "@remix-run/react";
 
-const tab = ({ isActive }: { isActive: boolean }) =>
+/** A header's link to a page, marked while it is the page shown (the settings and the contacts headers). */
+export const tab = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-2 py-1 ${isActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-700 hover:underline"}`;
 
 /**

@@ -51,6 +51,8 @@ select c.identity_id, c.workspace_id, c.contact_id, c.channel_account_id, 'psid-
        case when c.n % 3 = 1 then 'member_' || c.n end
 from bench_contacts c;
 
+-- Loaded in bulk: each contact's latest message is set once below, not bumped by a trigger row by row.
+alter table public.conversations disable trigger conversations_bump_contact;
 insert into public.conversations (id, workspace_id, channel_account_id, contact_id, contact_identity_id, status, archived_at,
                                   assignee_id, unread_count, last_message_at, last_inbound_at, last_message_preview)
 select c.conversation_id, c.workspace_id, c.channel_account_id, c.contact_id, c.identity_id,
@@ -76,6 +78,9 @@ select c.workspace_id, c.conversation_id, c.channel_account_id,
        'delivered',
        c.last_message_at - (m * interval '7 minutes')
 from bench_contacts c cross join generate_series(0, current_setting('bench.messages_per_conversation')::int - 1) as m;
+
+alter table public.conversations enable trigger conversations_bump_contact;
+update public.contacts ct set last_message_at = c.last_message_at from bench_contacts c where ct.id = c.contact_id;
 
 -- The CRM of the big workspace (issue #23): 20 tags, a contact wearing up to three, 80% of contacts in a stage, and a
 -- plan field on half of them. Other workspaces keep their contacts bare.

@@ -164,6 +164,11 @@ try {
 
   const searchByTerm: Record<string, LatencySummary> = {};
   for (const term of searches) searchByTerm[term] = await measure(() => list({ search: term }), { runs: 20, warmup: 3 });
+  const contactsBy: Record<string, LatencySummary> = {};
+  for (const term of contactSearches)
+    contactsBy[`"${term}"`] = await measure(() => contacts({ search: term }), { runs: 20, warmup: 3 });
+  for (const [index, filters] of contactFilters.entries())
+    contactsBy[`filter ${index + 1}`] = await measure(() => contacts(filters), { runs: 20, warmup: 3 });
 
   // The real plan of the list query as the member runs it, via auto_explain on fresh connections.
   await closeDatabase();
@@ -171,6 +176,7 @@ try {
   capturingPlan = true;
   await list({});
   if (process.env.BENCH_EXPLAIN_SEARCH) for (const search of searches) await list({ search });
+  if (process.env.BENCH_EXPLAIN_CONTACTS) await contacts({ search: contactSearches[0] });
   capturingPlan = false;
   await owner`alter role frontdesk_api reset auto_explain.log_min_duration`.simple();
   await closeDatabase();
@@ -186,6 +192,10 @@ try {
   );
   if (process.env.BENCH_EXPLAIN_SEARCH)
     say(`\nEvery statement of the search runs:\n${plan.slice(plan.indexOf("LOG:", listPlanStart + 1))}`);
+  if (process.env.BENCH_EXPLAIN_CONTACTS)
+    say(
+      `\nThe contacts search, as the member runs it:\n${plan.slice(plan.lastIndexOf("Query Text:", plan.indexOf("matches as materialized")))}`,
+    );
 
   say(`\n${"query".padEnd(16)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)}  runs`);
   for (const [name, summary] of Object.entries(results)) {
@@ -196,6 +206,11 @@ try {
   say(
     `search p50 by term: ${Object.entries(searchByTerm)
       .map(([term, summary]) => `"${term}" ${fmt(summary.p50)}`)
+      .join(", ")}`,
+  );
+  say(
+    `contacts p50 by search and filter: ${Object.entries(contactsBy)
+      .map(([name, summary]) => `${name} ${fmt(summary.p50)}`)
       .join(", ")}`,
   );
   say(

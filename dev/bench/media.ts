@@ -7,7 +7,7 @@
 // worker and the Meta simulator.
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,6 +21,7 @@ import { deliverWebhook, messengerAttachment, whatsappMedia } from "../meta/webh
 import { startThrowawayStack } from "../stack/throwaway-stack";
 import { testData } from "../test/test-data";
 import { fmt, summarize } from "./latency";
+import { processTree, resetPeaks, sumStatus } from "./process-memory";
 
 const IMAGES = Number(process.env.BENCH_MEDIA_IMAGES ?? 200);
 const PER_SECOND = 20;
@@ -170,7 +171,7 @@ async function writeDocument(file: string, bytes: number) {
  */
 async function memoryDuring<T>(work: () => Promise<T>) {
   const workers = await processTree(run.workerPid());
-  for (const pid of workers) await writeFile(`/proc/${pid}/clear_refs`, "5").catch(() => {});
+  await resetPeaks(workers);
   const workerBefore = await sumStatus(workers, "VmRSS");
   const selfBefore = process.memoryUsage.rss();
   let selfPeak = selfBefore;
@@ -293,27 +294,4 @@ async function bigDocumentIn(workspaceId: string, phoneNumberId: string) {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** A process and its descendants (tsx runs our script in a child of the process it was started as). */
-async function processTree(pid: number | undefined): Promise<number[]> {
-  if (!pid) return [];
-  const children = await readdir(`/proc/${pid}/task`).then(
-    async (tasks) =>
-      (await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, "utf8").catch(() => "")))).flatMap(
-        (text) => text.split(" ").filter(Boolean).map(Number),
-      ),
-    () => [],
-  );
-  return [pid, ...(await Promise.all(children.map(processTree))).flat()];
-}
-
-/** The sum of one /proc/<pid>/status memory figure (kB) over processes, in bytes. */
-async function sumStatus(pids: number[], field: "VmRSS" | "VmHWM"): Promise<number> {
-  let total = 0;
-  for (const pid of pids) {
-    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
-    total += Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  }
-  return total;
 }

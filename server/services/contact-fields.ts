@@ -15,8 +15,6 @@ export interface ContactField {
   options: string[];
 }
 
-const refused = (field: string, message: string) =>
-  fail("VALIDATION", message, { details: { fieldErrors: { [field]: [message] } } });
 const forbidden = () => fail("FORBIDDEN", "Only managers and admins can change the workspace's fields.");
 const fieldNotFound = () => fail("NOT_FOUND", "This field no longer exists.");
 

@@ -38,10 +38,10 @@ export interface ContactPage {
 
 /** Each order: its key, its direction and how a cursor's key is read back. */
 const ORDERS = {
-  recent: { key: "ct.last_message_at", descending: true, cast: "timestamptz" },
-  newest: { key: "ct.created_at", descending: true, cast: "timestamptz" },
-  name: { key: "lower(coalesce(ct.display_name, ''))", descending: false, cast: "text" },
-} as const satisfies Record<ContactSort, { key: string; descending: boolean; cast: string }>;
+  recent: { key: "ct.last_message_at", matchKey: "m.last_message_at", descending: true, cast: "timestamptz" },
+  newest: { key: "ct.created_at", matchKey: "m.created_at", descending: true, cast: "timestamptz" },
+  name: { key: "lower(coalesce(ct.display_name, ''))", matchKey: "m.name_key", descending: false, cast: "text" },
+} as const satisfies Record<ContactSort, { key: string; matchKey: string; descending: boolean; cast: string }>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -62,21 +62,61 @@ function decodeContactCursor(cursor: string, sort: ContactSort): { key: string; 
   }
 }
 
-/** The filters as SQL over contacts `ct` of the workspace. */
-export function filterClauses(tx: Tx, workspaceId: string, filters: ContactFilters) {
+/** The contacts a search term finds: by name, email, phone digits or a channel handle (app.search_contact_ids). */
+const searchMatches = (tx: Tx, workspaceId: string, term: string) =>
+  tx`select * from app.search_contact_ids(${workspaceId}, ${likePattern(term)}, ${phoneDigitsPattern(term)})`;
+
+/**
+ * The CTEs that end in `page (id, sort_key)`: the next `limit` contacts matching the filters in the order, after the
+ * cursor. Without a search, a keyset walk of the order's index; with one, the term's matches are looked up by their
+ * trigram indexes (app.search_contact_ids) and only they are sorted, so a rare term never walks the whole workspace
+ * in order hoping to meet it.
+ */
+export function contactPage(
+  tx: Tx,
+  workspaceId: string,
+  filters: ContactFilters,
+  sort: ContactSort,
+  cursor: { key: string; id: string } | null,
+  limit: number,
+) {
+  const order = ORDERS[sort];
+  const key = tx.unsafe(order.key);
+  const direction = tx.unsafe(order.descending ? "desc" : "asc");
+  const beyond = tx.unsafe(order.descending ? "<" : ">");
+  const cast = tx.unsafe(order.cast);
   const term = filters.search?.trim();
-  const digits = term ? phoneDigitsPattern(term) : null;
+  if (!term) {
+    return tx`
+      page as materialized (
+        select ct.id, ${key}::text as sort_key from public.contacts ct
+        where ct.workspace_id = ${workspaceId} ${filterClauses(tx, filters)}
+          ${cursor ? tx`and (${key}, ct.id) ${beyond} (${cursor.key}::${cast}, ${cursor.id}::uuid)` : tx``}
+        order by ${key} ${direction}, ct.id ${direction}
+        limit ${limit})`;
+  }
   return tx`
-    ${
-      term
-        ? tx`and ct.id in (
-            select x.id from public.contacts x where x.workspace_id = ${workspaceId} and x.display_name ilike ${likePattern(term)}
-            union select x.id from public.contacts x where x.workspace_id = ${workspaceId} and x.email ilike ${likePattern(term)}
-            ${digits ? tx`union select x.id from public.contacts x where x.workspace_id = ${workspaceId} and x.phone_digits like ${digits}` : tx``}
-            union select ci.contact_id from public.contact_identities ci
-            where ci.workspace_id = ${workspaceId} and ci.handle ilike ${likePattern(term)})`
-        : tx``
-    }
+    matches as materialized (${searchMatches(tx, workspaceId, term)}),
+    keyed as materialized (${
+      hasFilters(filters)
+        ? tx`select ct.id, ${key} as k from matches m join public.contacts ct on ct.id = m.id
+             where ct.workspace_id = ${workspaceId} ${filterClauses(tx, filters)}`
+        : tx`select m.id, ${tx.unsafe(order.matchKey)} as k from matches m`
+    }),
+    page as materialized (
+      select k.id, k.k::text as sort_key from keyed k
+      ${cursor ? tx`where (k.k, k.id) ${beyond} (${cursor.key}::${cast}, ${cursor.id}::uuid)` : tx``}
+      order by k.k ${direction}, k.id ${direction}
+      limit ${limit})`;
+}
+
+/** Whether any filter other than search is set (a search alone sorts its matches without reading contacts again). */
+const hasFilters = (filters: ContactFilters) =>
+  Boolean(filters.tagId || filters.stageId || filters.provider || filters.lastContact || filters.field);
+
+/** The filters other than search as SQL over contacts `ct` of the workspace. */
+function filterClauses(tx: Tx, filters: Omit<ContactFilters, "search">) {
+  return tx`
     ${
       filters.tagId
         ? tx`and exists (select 1 from public.contact_tags ctg where ctg.contact_id = ct.id and ctg.tag_id = ${filters.tagId})`
@@ -118,16 +158,8 @@ export function listContacts(claims: UserClaims, input: ListContactsInput, log: 
     const order = ORDERS[input.sort];
     const key = tx.unsafe(order.key);
     const direction = tx.unsafe(order.descending ? "desc" : "asc");
-    const after = cursor
-      ? tx`and (${key}, ct.id) ${tx.unsafe(order.descending ? "<" : ">")} (${cursor.key}::${tx.unsafe(order.cast)}, ${cursor.id}::uuid)`
-      : tx``;
     const rows = await tx<(ContactSummary & { sortKey: string })[]>`
-      with page as materialized (
-        select ct.id, ${key}::text as sort_key from public.contacts ct
-        where ct.workspace_id = ${input.workspaceId} ${filterClauses(tx, input.workspaceId, input)} ${after}
-        order by ${key} ${direction}, ct.id ${direction}
-        limit ${input.limit + 1}
-      )
+      with ${contactPage(tx, input.workspaceId, input, input.sort, cursor, input.limit + 1)}
       select ${summaryColumns(tx)}, page.sort_key as "sortKey"
       from page join public.contacts ct on ct.id = page.id
       order by ${key} ${direction}, ct.id ${direction}`;

@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError } from "libphonenumber-js";
+import { type CountryCode, parsePhoneNumberWithError } from "libphonenumber-js";
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, fieldFailure, ok, type Result } from "../lib/result";
@@ -20,8 +20,6 @@ export interface ContactChanges {
 }
 
 const contactNotFound = () => fail("NOT_FOUND", "Contact not found.");
-const refused = (field: string, message: string) =>
-  fail("VALIDATION", message, { details: { fieldErrors: { [field]: [message] } } });
 
 export function getContact(claims: UserClaims, contactId: string, log: Logger): Promise<Result<Contact>> {
   return userTransaction(claims, log, "contacts.get", async (tx) => {
@@ -30,10 +28,13 @@ export function getContact(claims: UserClaims, contactId: string, log: Logger): 
   });
 }
 
-/** The number in E.164 (+447700900123), or null when it is not a possible phone number in international form. */
-export function e164(text: string): string | null {
+/**
+ * The number in E.164 (+447700900123), or null when it is not a possible phone number: in international form, or
+ * national for `country` (an import's default).
+ */
+export function e164(text: string, country?: CountryCode): string | null {
   try {
-    const parsed = parsePhoneNumberWithError(text.trim());
+    const parsed = parsePhoneNumberWithError(text.trim(), country);
     return parsed.isPossible() ? parsed.number : null;
   } catch {
     return null;

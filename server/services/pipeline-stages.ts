@@ -10,8 +10,6 @@ export interface PipelineStage {
   position: number;
 }
 
-const refused = (field: string, message: string) =>
-  fail("VALIDATION", message, { details: { fieldErrors: { [field]: [message] } } });
 const forbidden = () => fail("FORBIDDEN", "Only managers and admins can change the pipeline.");
 const stageNotFound = () => fail("NOT_FOUND", "This stage no longer exists.");
 

@@ -54,6 +54,30 @@ describe("saved replies", () => {
       error: { code: "VALIDATION", details: { fieldErrors: { body: [expect.stringContaining("{{member.nickname}}")] } } },
     });
   });
+
+  it("may use the workspace's custom fields as {{contact.<key>}}, and no other workspace's", async () => {
+    const admin = await memberOfNewWorkspace("admin");
+    const other = await memberOfNewWorkspace("admin");
+    const caller = await callerFor(admin.session.access_token);
+    await (await callerFor(other.session.access_token)).contactFields.save({
+      workspaceId: other.workspaceId,
+      key: "locker",
+      label: "Locker",
+      type: "text",
+    });
+    await caller.contactFields.save({ workspaceId: admin.workspaceId, key: "plan", label: "Plan", type: "text" });
+    const body = "Your {{contact.plan}} plan renews soon.";
+    expect(await caller.savedReplies.save({ workspaceId: admin.workspaceId, shortcut: "renewal", body })).toMatchObject({
+      success: true,
+    });
+    expect(
+      await caller.savedReplies.save({ workspaceId: admin.workspaceId, shortcut: "locker", body: "Locker {{contact.locker}}" }),
+    ).toMatchObject({
+      error: {
+        details: { fieldErrors: { body: [expect.stringMatching(/^Unknown \{\{contact.locker\}\}.*\{\{contact.plan\}\}/)] } },
+      },
+    });
+  });
 });
 
 describe("a saved reply's file", () => {

@@ -1,4 +1,4 @@
-import { REPLY_VARIABLES, unknownVariables } from "../../supabase/functions/_shared/reply-variables";
+import { fieldVariable, REPLY_VARIABLES, unknownVariables } from "../../supabase/functions/_shared/reply-variables";
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
@@ -46,14 +46,16 @@ export function saveSavedReply(
   input: { workspaceId: string; id?: string; shortcut: string; body: string; attachmentPath?: string | null },
   log: Logger,
 ): Promise<Result<{ id: string }>> {
-  const unknown = unknownVariables(input.body);
-  if (unknown.length > 0) {
-    const known = Object.keys(REPLY_VARIABLES)
-      .map((name) => `{{${name}}}`)
-      .join(", ");
-    return Promise.resolve(refused("body", `Unknown ${unknown.map((name) => `{{${name}}}`).join(", ")}. You can use ${known}.`));
-  }
   return userTransaction(claims, log, "saved_replies.save", async (tx) => {
+    const fieldKeys = (
+      await tx<{ key: string }[]>`
+      select f.key from public.contact_fields f where f.workspace_id = ${input.workspaceId} order by f.position`
+    ).map((f) => f.key);
+    const unknown = unknownVariables(input.body, fieldKeys);
+    if (unknown.length > 0) {
+      const known = [...Object.keys(REPLY_VARIABLES), ...fieldKeys.map(fieldVariable)].map((name) => `{{${name}}}`).join(", ");
+      return refused("body", `Unknown ${unknown.map((name) => `{{${name}}}`).join(", ")}. You can use ${known}.`);
+    }
     const [row] = await tx<{ outcome: string; replyId: string | null }[]>`
       select outcome, reply_id as "replyId" from app.save_saved_reply(${input.workspaceId}, ${input.id ?? null}, ${input.shortcut},
                                                                      ${input.body}, ${input.attachmentPath ?? null})`;

@@ -13,8 +13,6 @@ export interface Tag {
   contacts: number;
 }
 
-const refused = (field: string, message: string) =>
-  fail("VALIDATION", message, { details: { fieldErrors: { [field]: [message] } } });
 const forbidden = () => fail("FORBIDDEN", "Only managers and admins can change the workspace's tags.");
 const tagNotFound = () => fail("NOT_FOUND", "This tag no longer exists.");
 

@@ -2,6 +2,7 @@ import { me } from "./routers/account";
 import { auditRouter } from "./routers/audit";
 import { channelsRouter } from "./routers/channels";
 import { contactFieldsRouter } from "./routers/contact-fields";
+import { contactImportsRouter } from "./routers/contact-imports";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
 import { healthRouter } from "./routers/health";
@@ -24,6 +25,7 @@ export const appRouter = router({
   tags: tagsRouter,
   stages: stagesRouter,
   contactFields: contactFieldsRouter,
+  contactImports: contactImportsRouter,
   team: teamRouter,
   audit: auditRouter,
   notifications: notificationsRouter,

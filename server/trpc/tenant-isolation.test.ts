@@ -15,7 +15,7 @@ let a: {
 let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
 let savedReplyId = "";
 let templateId = "";
-let crm = { tagId: "", stageId: "", fieldId: "", otherContactId: "" };
+let crm = { tagId: "", stageId: "", fieldId: "", otherContactId: "", importId: "", importPath: "" };
 
 beforeAll(async () => {
   const owner = await memberOfNewWorkspace("admin");
@@ -60,7 +60,21 @@ beforeAll(async () => {
     insert into public.contact_tags (workspace_id, contact_id, tag_id) values (${owner.workspaceId}, ${otherContact?.id ?? ""}, ${tag?.id ?? ""})`;
   await superuserSql()`
     insert into public.contact_events (workspace_id, contact_id, kind) values (${owner.workspaceId}, ${otherContact?.id ?? ""}, 'tagged')`;
-  crm = { tagId: tag?.id ?? "", stageId: stage?.id ?? "", fieldId: field?.id ?? "", otherContactId: otherContact?.id ?? "" };
+  const importPath = `${owner.workspaceId}/imports/private.csv`;
+  await superuserSql()`insert into storage.objects (bucket_id, name, metadata) values ('attachments', ${importPath}, '{"size": 10}')`;
+  const [contactImport] = await superuserSql()<{ id: string }[]>`
+    insert into public.contact_imports (workspace_id, file_path, file_name, mapping, match_on, mode)
+    values (${owner.workspaceId}, ${importPath}, 'private.csv', '{"Phone": "phone"}', 'phone', 'create_only') returning id`;
+  await superuserSql()`insert into public.contact_import_failures (import_id, workspace_id, row_number, problems)
+                       values (${contactImport?.id ?? ""}, ${owner.workspaceId}, 2, '{"Private Member"}')`;
+  crm = {
+    importId: contactImport?.id ?? "",
+    importPath,
+    tagId: tag?.id ?? "",
+    stageId: stage?.id ?? "",
+    fieldId: field?.id ?? "",
+    otherContactId: otherContact?.id ?? "",
+  };
   a = { workspaceId: owner.workspaceId, userId: owner.user.id, messageId, attemptId: attempt?.id ?? "", ...conversation };
 
   const other = await memberOfNewWorkspace("admin");
@@ -154,6 +168,20 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
     ["contactFields.list", (c) => c.contactFields.list({ workspaceId: a.workspaceId })],
     ["contactFields.save", (c) => c.contactFields.save({ workspaceId: a.workspaceId, key: "pwned", label: "x", type: "text" })],
     ["contactFields.delete", (c) => c.contactFields.delete({ id: crm.fieldId })],
+    ["contactImports.preview", (c) => c.contactImports.preview({ workspaceId: a.workspaceId, storedPath: crm.importPath })],
+    [
+      "contactImports.start",
+      (c) =>
+        c.contactImports.start({
+          workspaceId: a.workspaceId,
+          storedPath: crm.importPath,
+          fileName: "x.csv",
+          mapping: { Phone: "phone" },
+          defaultCountry: null,
+          matchOn: "phone",
+        }),
+    ],
+    ["contactImports.status", (c) => c.contactImports.status({ importId: crm.importId })],
   ];
 
   it.each(calls)("%s", async (_name, call) => {
@@ -248,6 +276,10 @@ describe("SQL as authenticated with B's claims", () => {
                                                                  'anyone', null, false, null, null, 31)`,
     );
     expect(owner.map((row) => row.id)).toEqual([a.conversationId]);
+    const contactSearch = (claims: UserClaims) =>
+      withUser(claims, (tx) => tx`select id from app.search_contact_ids(${a.workspaceId}, '%private member%', null)`);
+    expect(await contactSearch(intruder.claims)).toHaveLength(0);
+    expect(await contactSearch({ sub: a.userId, role: "authenticated" })).toHaveLength(2);
   });
 
   it("never exposes channel tokens, even to the workspace's own admin", async () => {

@@ -2,6 +2,7 @@ import type { TaskList } from "graphile-worker";
 import type { Logger } from "../lib/logger";
 import { confirmSendTask, sweepUnconfirmedSendsTask } from "./tasks/confirm-send";
 import { healWebhooksTask } from "./tasks/heal-webhooks";
+import { importContactsTask } from "./tasks/import-contacts";
 import { lookupProfileTask } from "./tasks/lookup-profile";
 import { removeExpiredTask } from "./tasks/remove-expired";
 import { sendMediaTask } from "./tasks/send-media";
@@ -19,6 +20,7 @@ export function frontdeskTasks(log: Logger): TaskList {
     "heal-webhooks": healWebhooksTask(log.child({ task: "heal-webhooks" })),
     "remove-expired": removeExpiredTask(log.child({ task: "remove-expired" })),
     "sync-templates": syncTemplatesTask(log.child({ task: "sync-templates" })),
+    "import-contacts": importContactsTask(log.child({ task: "import-contacts" })),
   };
 }
 

@@ -88,7 +88,13 @@ create index contacts_recent_idx on public.contacts (workspace_id, last_message_
 create index contacts_stage_recent_idx on public.contacts (workspace_id, stage_id, last_message_at desc, id desc);
 create index contacts_name_idx on public.contacts (workspace_id, lower(coalesce(display_name, '')), id);
 create index contacts_created_idx on public.contacts (workspace_id, created_at desc, id desc);
-create index contacts_email_trgm_idx on public.contacts using gin (workspace_id, email extensions.gin_trgm_ops);
+-- The contacts page's search (app.search_contact_ids): trigram indexes of the text alone. The inbox's (workspace_id,
+-- text) ones make every lookup read the whole workspace's posting list first (~15 ms each at 100k contacts); these
+-- read only the term's, and the workspace is checked on the few rows found.
+create index contacts_name_trgm_idx on public.contacts using gin (display_name extensions.gin_trgm_ops);
+create index contacts_email_trgm_idx on public.contacts using gin (email extensions.gin_trgm_ops);
+create index contacts_phone_trgm_idx on public.contacts using gin (phone_digits extensions.gin_trgm_ops);
+create index contact_identities_handle_text_trgm_idx on public.contact_identities using gin (handle extensions.gin_trgm_ops);
 create index contacts_custom_fields_idx on public.contacts using gin (custom_fields jsonb_path_ops);
 
 update public.contacts ct set last_message_at = c.latest
@@ -154,6 +160,34 @@ create trigger workspaces_add_default_stages after insert on public.workspaces
   for each row execute function app.add_default_stages();
 insert into public.pipeline_stages (workspace_id, name, position)
 select w.id, s.name, s.n from public.workspaces w, unnest(array['Enquiry', 'Trial', 'Member', 'Lapsed']) with ordinality s (name, n);
+
+-- The contacts a search term finds in a workspace: by name, email or a channel handle (`pattern`, for ILIKE) or by
+-- phone digits (`digits`, for LIKE; null when the term is not a number). Security definer, as the inbox's search is
+-- (ADR 015): ILIKE is not leakproof, so under RLS it could not use the trigram indexes; it checks membership itself.
+create function app.search_contact_ids(target_workspace uuid, pattern text, digits text)
+returns table (id uuid, last_message_at timestamptz, created_at timestamptz, name_key text)
+language sql stable security definer set search_path = ''
+-- With each match its keys for the contacts page's three orders, so sorting the matches needs no second read.
+as $$
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, '')) from public.contacts x
+  where x.workspace_id = target_workspace and x.display_name ilike pattern
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  union
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, '')) from public.contacts x
+  where x.workspace_id = target_workspace and x.email ilike pattern
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  union
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, '')) from public.contacts x
+  where digits is not null and x.workspace_id = target_workspace and x.phone_digits like digits
+    and target_workspace = any (array(select app.member_workspace_ids()))
+  union
+  select x.id, x.last_message_at, x.created_at, lower(coalesce(x.display_name, ''))
+  from public.contact_identities ci join public.contacts x on x.id = ci.contact_id
+  where ci.workspace_id = target_workspace and ci.handle ilike pattern
+    and target_workspace = any (array(select app.member_workspace_ids()))
+$$;
+revoke execute on function app.search_contact_ids(uuid, text, text) from public;
+grant execute on function app.search_contact_ids(uuid, text, text) to authenticated, service_role;
 
 -- Name, notes, phone and email from the contact card (tags, stage and fields have their own functions below).
 -- The phone arrives E.164-normalized by the server; Postgres still refuses anything else.
@@ -243,6 +277,9 @@ begin
     select target_workspace, a.contact_id, 'tagged', jsonb_build_object('tag', clean), (select auth.uid()) from added a
   )
   select count(*) into tagged from added;
+  if tagged > 0 then
+    perform app.audit(target_workspace, 'tag', tag_id, 'tag.applied', jsonb_build_object('contacts', tagged));
+  end if;
   outcome := 'changed';
 end
 $$;
@@ -265,6 +302,9 @@ begin
     from gone g
   )
   select count(*) into removed from gone;
+  if removed > 0 then
+    perform app.audit(target_workspace, 'tag', tag, 'tag.removed', jsonb_build_object('contacts', removed));
+  end if;
   return removed;
 end
 $$;
@@ -359,6 +399,11 @@ begin
     update public.contacts ct set stage_id = stage, stage_changed_at = now(), updated_at = now()
     from before b where ct.id = b.id
     returning ct.id, b.stage_id as from_stage
+  ), audited as (
+    insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+    select target_workspace, (select auth.uid()), 'contact', ch.id, 'contact.stage_changed',
+           jsonb_build_object('from', ch.from_stage, 'to', stage)
+    from changed ch
   ), noted as (
     insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
     select target_workspace, ch.id, 'stage_changed',

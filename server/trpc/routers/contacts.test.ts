@@ -167,6 +167,29 @@ describe("tags, stages and fields", () => {
 });
 
 describe("contacts.list", () => {
+  it("finds a rare contact among many, and pages a broad term without repeats", async () => {
+    const { workspaceId, session } = await memberOfNewWorkspace("agent");
+    const caller = await callerFor(session.access_token);
+    await superuserSql()`
+      insert into public.contacts (workspace_id, display_name, last_message_at)
+      select ${workspaceId}, 'Member ' || g, now() - g * interval '1 minute' from generate_series(1, 1600) g`;
+    await superuserSql()`
+      insert into public.contacts (workspace_id, display_name, last_message_at) values (${workspaceId}, 'Zed Rare', now() - interval '30 days')`;
+    const rare = await caller.contacts.list({ workspaceId, search: "zed ra" });
+    expect(rare.success && rare.data.items.map((item) => item.displayName)).toEqual(["Zed Rare"]);
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const result = await caller.contacts.list({ workspaceId, search: "member 1", limit: 100, cursor });
+      if (!result.success) throw new Error(result.error.message);
+      for (const item of result.data.items) seen.add(item.displayName ?? "");
+      cursor = result.data.nextCursor ?? undefined;
+    }
+    // "Member 1", "Member 10"…: the newest 300 of the 712 that match, in order, none twice.
+    expect(seen.size).toBe(300);
+    expect([...seen].slice(0, 3)).toEqual(["Member 1", "Member 10", "Member 11"]);
+  });
+
   it("finds by name, phone, email and handle, filters by tag, stage, channel and field, and pages without repeats", async () => {
     const { workspaceId, session } = await memberOfNewWorkspace("manager");
     const caller = await callerFor(session.access_token);

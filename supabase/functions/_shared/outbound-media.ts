@@ -145,6 +145,10 @@ export const savedReplyFolder = (workspaceId: string) => `${workspaceId}/saved-r
 export const savedReplyPath = (workspaceId: string, id: string, fileName: string) =>
   `${savedReplyFolder(workspaceId)}${id}-${safeName(fileName)}`;
 
+/** Contact imports' CSV files: uploaded by managers and admins, read by the worker's import job. */
+export const contactImportPath = (workspaceId: string, id: string, fileName: string) =>
+  `${workspaceId}/imports/${id}-${safeName(fileName)}`;
+
 /** WhatsApp's longest media caption; Messenger and Instagram take no caption (it goes as its own message). */
 export const CAPTION_LIMIT = 1024;
 

@@ -19,4 +19,15 @@ describe("saved replies' variables", () => {
   it("knows which names are not variables", () => {
     expect(unknownVariables("{{contact.name}} {{member.nickname}} {{member.nickname}}")).toEqual(["member.nickname"]);
   });
+
+  it("takes the workspace's custom fields as {{contact.<key>}}, and never sends one left unfilled", () => {
+    expect(unknownVariables("Your {{contact.plan}} renews on {{contact.renewal_date}}", ["plan"])).toEqual([
+      "contact.renewal_date",
+    ]);
+    expect(fillVariables("Your {{contact.plan}} plan", { "contact.plan": "Gold" })).toEqual({
+      text: "Your Gold plan",
+      missing: [],
+    });
+    expect(unfilledVariables("Your {{contact.plan}} plan")).toEqual(["contact.plan"]);
+  });
 });
