@@ -1725,6 +1725,7 @@ CREATE OR REPLACE FUNCTION app.import_contact_rows(target_import uuid, first_row
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
+ SET enable_seqscan TO 'off'
 AS $function$
 declare
   job public.contact_imports;

@@ -103,9 +103,11 @@ $$;
 -- transaction. `first_row` must follow what is done, so a batch a retried job sends again is skipped ('done'); else
 -- 'applied'. Each row: {"n", "problems"?: [...], "name"?, "phone"?, "email"?, "notes"?, "tags"?: [...], "stage"?: id,
 -- "fields"?: {id: value}}; a row with problems is only reported.
+-- Index lookups only: a gym importing into an empty workspace would otherwise keep the plan made when its contacts
+-- table looked empty (a sequential scan per row, quadratic over a file).
 create function app.import_contact_rows(target_import uuid, first_row integer, batch jsonb, batch_bytes bigint)
 returns text
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
   job public.contact_imports;
