@@ -1726,6 +1726,7 @@ CREATE OR REPLACE FUNCTION app.import_contact_rows(target_import uuid, first_row
  SECURITY DEFINER
  SET search_path TO ''
  SET enable_seqscan TO 'off'
+ SET enable_bitmapscan TO 'off'
 AS $function$
 declare
   job public.contact_imports;
@@ -1759,11 +1760,11 @@ begin
     if job.match_on = 'phone' then
       select ct.id into found_id from public.contacts ct
       where ct.workspace_id = job.workspace_id and ct.phone_digits = regexp_replace(key, '[^0-9]', '', 'g')
-      order by ct.created_at limit 1;
+      limit 1;
     else
       select ct.id into found_id from public.contacts ct
       where ct.workspace_id = job.workspace_id and lower(ct.email) = lower(key)
-      order by ct.created_at limit 1;
+      limit 1;
     end if;
     if (found_id is null and job.mode = 'update_only') or (found_id is not null and job.mode = 'create_only') then
       skipped_count := skipped_count + 1;
@@ -1806,9 +1807,16 @@ begin
     end if;
     for tag_name in select jsonb_array_elements_text(coalesce(r -> 'tags', '[]'))
     loop
-      insert into public.tags (workspace_id, name) values (job.workspace_id, tag_name)
-      on conflict (workspace_id, lower(name)) do update set name = public.tags.name
-      returning id into tag;
+      -- Looked up first: an upsert would write a new version of the tag (and its index entry) for every row.
+      select t.id into tag from public.tags t where t.workspace_id = job.workspace_id and lower(t.name) = lower(tag_name);
+      if tag is null then
+        insert into public.tags (workspace_id, name) values (job.workspace_id, tag_name)
+        on conflict (workspace_id, lower(name)) do nothing
+        returning id into tag;
+        if tag is null then
+          select t.id into tag from public.tags t where t.workspace_id = job.workspace_id and lower(t.name) = lower(tag_name);
+        end if;
+      end if;
       insert into public.contact_tags (workspace_id, contact_id, tag_id) values (job.workspace_id, new_id, tag)
       on conflict do nothing;
     end loop;
