@@ -2790,7 +2790,11 @@ CREATE OR REPLACE FUNCTION app.save_contact_field(target_workspace uuid, field u
 AS $function$
 declare
   caller_role public.workspace_role := app.member_role(target_workspace);
-  clean_options text[] := array(select distinct btrim(o) from unnest(coalesce(new_options, '{}')) o where btrim(o) <> '');
+  -- Each option once, in the order given.
+  clean_options text[] := array(select u.o from (select btrim(o) as o, min(n) as first
+                                                 from unnest(coalesce(new_options, '{}')) with ordinality x (o, n)
+                                                 where btrim(o) <> '' group by btrim(o)) u
+                                order by u.first);
 begin
   if caller_role is null then
     outcome := 'not_found';
