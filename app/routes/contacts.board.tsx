@@ -89,7 +89,7 @@ function Board({ workspaceId, onError }: { workspaceId: string; onError: (messag
 
   if (stages.length === 0) return <p className="text-sm text-slate-600">Loading…</p>;
   return (
-    <div className="flex gap-3 overflow-x-auto pb-2">
+    <div role="region" aria-label="Pipeline board" tabIndex={0} className="flex gap-3 overflow-x-auto pb-2">
       {stages.map((stage) => (
         <BoardColumn
           key={stage.id}
