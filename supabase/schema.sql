@@ -1782,10 +1782,7 @@ begin
       new_id := found_id;
       if r ? 'stage' then
         insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
-        select job.workspace_id, ct.id, 'stage_changed',
-               jsonb_build_object('from', ct.stage_id, 'to', r ->> 'stage',
-                                  'fromName', (select s.name from public.pipeline_stages s where s.id = ct.stage_id),
-                                  'toName', (select s.name from public.pipeline_stages s where s.id = (r ->> 'stage')::uuid)),
+        select job.workspace_id, ct.id, 'stage_changed', app.stage_change_detail(ct.stage_id, (r ->> 'stage')::uuid),
                job.created_by
         from public.contacts ct where ct.id = found_id and ct.stage_id is distinct from (r ->> 'stage')::uuid;
       end if;
@@ -3290,9 +3287,7 @@ begin
   ), noted as (
     insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
     select target_workspace, ch.id, 'stage_changed',
-           jsonb_build_object('from', ch.from_stage, 'to', stage,
-                              'fromName', (select s.name from public.pipeline_stages s where s.id = ch.from_stage),
-                              'toName', (select s.name from public.pipeline_stages s where s.id = stage)),
+           app.stage_change_detail(ch.from_stage, stage),
            (select auth.uid())
     from changed ch
   )
@@ -3364,6 +3359,17 @@ AS $function$
     returning m.id
   )
   select case when exists (select 1 from settled) then 'failed' else 'settled' end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.stage_change_detail(from_stage uuid, to_stage uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_build_object('from', from_stage, 'to', to_stage,
+                            'fromName', (select s.name from public.pipeline_stages s where s.id = from_stage),
+                            'toName', (select s.name from public.pipeline_stages s where s.id = to_stage))
 $function$;
 
 CREATE OR REPLACE FUNCTION app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid)
@@ -3953,6 +3959,7 @@ grant execute on function app.set_contact_stage(target_workspace uuid, contact_i
 grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
 grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;
+grant execute on function app.stage_change_detail(from_stage uuid, to_stage uuid) to public;
 grant execute on function app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid) to authenticated;
 grant execute on function app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid) to service_role;
 grant execute on function app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb) to authenticated;

@@ -1,16 +1,15 @@
 // `npm run bench:import`: contacts from CSV through the worker. A 10,000-row file (name, phone, email, tags, stage, a
 // plan field; 1% of rows invalid) imported from upload to report; then a 100 MB file streamed through the same import
 // while the worker's memory is watched. The test stack: Postgres, the gateway with Storage, one worker.
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { ATTACHMENTS_BUCKET, contactImportPath } from "../../supabase/functions/_shared/outbound-media";
+import { contactImportPath } from "../../supabase/functions/_shared/outbound-media";
 import { startThrowawayStack } from "../stack/throwaway-stack";
 import { testData } from "../test/test-data";
 import { processTree, sumStatus } from "./process-memory";
+import { uploadFile } from "./storage-upload";
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
 const BIG_MB = Number(process.env.BENCH_IMPORT_MB ?? 99);
@@ -46,6 +45,7 @@ async function writeCsv(file: string, limit: { rows?: number; megabytes?: number
 
 const run = await startThrowawayStack({ seedDemo: false });
 const { stack } = run;
+const project = { supabaseUrl: stack.supabaseUrl, anonKey: stack.env.SUPABASE_ANON_KEY ?? "" };
 const data = testData({
   supabaseUrl: stack.supabaseUrl,
   superuserUrl: stack.superuserUrl,
@@ -53,26 +53,6 @@ const data = testData({
   serviceRoleKey: stack.env.SUPABASE_SERVICE_ROLE_KEY ?? "",
 });
 const dir = await mkdtemp(path.join(tmpdir(), "frontdesk-bench-import-"));
-
-async function upload(token: string, storedPath: string, file: string) {
-  const url = `${stack.supabaseUrl}/storage/v1/object/${ATTACHMENTS_BUCKET}/${storedPath.split("/").map(encodeURIComponent).join("/")}`;
-  const status = await new Promise<number>((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, apikey: stack.env.SUPABASE_ANON_KEY ?? "", "content-type": "text/csv" },
-      },
-      (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 500);
-      },
-    );
-    request.once("error", reject);
-    pipeline(createReadStream(file), request).catch(reject);
-  });
-  if (status !== 200) throw new Error(`the upload answered ${status}`);
-}
 
 try {
   const gym = await data.memberOfNewWorkspace("manager");
@@ -96,7 +76,7 @@ try {
   const importFile = async (file: string, name: string) => {
     const storedPath = contactImportPath(gym.workspaceId, crypto.randomUUID(), name);
     const started = performance.now();
-    await upload(gym.session.access_token, storedPath, file);
+    await uploadFile(project, gym.session.access_token, storedPath, file, "text/csv");
     const importId = await data.sql().begin(async (tx) => {
       await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: gym.user.id, role: "authenticated" })}, true)`;
       await tx`set local role authenticated`;

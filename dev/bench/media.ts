@@ -8,10 +8,8 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { LOCAL_DEFAULTS } from "../../server/lib/config";
 import { supabaseClient } from "../../server/lib/supabase-client";
 import { ATTACHMENTS_BUCKET, outboundPath } from "../../supabase/functions/_shared/outbound-media";
@@ -22,6 +20,7 @@ import { startThrowawayStack } from "../stack/throwaway-stack";
 import { testData } from "../test/test-data";
 import { fmt, summarize } from "./latency";
 import { processTree, resetPeaks, sumStatus } from "./process-memory";
+import { uploadFile } from "./storage-upload";
 
 const IMAGES = Number(process.env.BENCH_MEDIA_IMAGES ?? 200);
 const PER_SECOND = 20;
@@ -36,6 +35,7 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 const photo = await readFile(path.resolve(import.meta.dirname, "../meta/demo-media/kettlebell.png"));
 const run = await startThrowawayStack({ seedDemo: false });
 const { stack, metaUrl } = run;
+const project = { supabaseUrl: stack.supabaseUrl, anonKey: stack.env.SUPABASE_ANON_KEY ?? "" };
 const data = testData({
   supabaseUrl: stack.supabaseUrl,
   superuserUrl: stack.superuserUrl,
@@ -211,7 +211,7 @@ async function bigDocumentOut(gym: { workspaceId: string; user: { id: string }; 
     const storedPath = outboundPath(gym.workspaceId, conversation.id, crypto.randomUUID(), "class-schedule.pdf");
 
     const measured = await memoryDuring(async () => {
-      await uploadAs(gym.session.access_token, storedPath, file, "application/pdf");
+      await uploadFile(project, gym.session.access_token, storedPath, file, "application/pdf");
       const messageId = await data.sql().begin(async (tx) => {
         await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: gym.user.id, role: "authenticated" })}, true)`;
         await tx`set local role authenticated`;
@@ -234,27 +234,6 @@ async function bigDocumentOut(gym: { workspaceId: string; user: { id: string }; 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** A staff upload to Storage as the browser makes it, streamed from disk through node:http (which honours backpressure). */
-async function uploadAs(token: string, storedPath: string, file: string, mimeType: string) {
-  const url = `${stack.supabaseUrl}/storage/v1/object/${ATTACHMENTS_BUCKET}/${storedPath.split("/").map(encodeURIComponent).join("/")}`;
-  const status = await new Promise<number>((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, apikey: stack.env.SUPABASE_ANON_KEY ?? "", "content-type": mimeType },
-      },
-      (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 500);
-      },
-    );
-    request.once("error", reject);
-    pipeline(createReadStream(file), request).catch(reject);
-  });
-  if (status !== 200) throw new Error(`the staff upload answered ${status}`);
 }
 
 /**

@@ -2,11 +2,10 @@ import { stringify } from "csv-stringify/sync";
 import { fieldValueText } from "../../supabase/functions/_shared/contact-taxonomy";
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
-import { fail, ok, type Result } from "../lib/result";
+import { ok, type Result } from "../lib/result";
 import type { ContactField } from "./contact-fields";
 import { type ContactFilters, contactPage } from "./contact-list";
 import { userTransaction } from "./user-transaction";
-import { membershipIn } from "./workspace-membership";
 
 /** Contacts per query while exporting: the export streams page by page, whatever the count. */
 const EXPORT_PAGE = 1_000;
@@ -35,44 +34,35 @@ const cell = (value: string) => (/^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+$/.tes
 /**
  * The contacts matching the filters as CSV, in the columns an import reads back (Name, Phone, Email, Stage, Tags
  * separated by ;, Notes, each custom field by label) plus Channels, Last contact and Created; yielded a page at a
- * time, each page its own transaction as the member (RLS applies).
+ * time, each page its own transaction as the member (RLS applies). `columns` are the workspace's fields, as the caller
+ * read them when it checked the member may see the workspace.
  */
-export async function exportContacts(
+export async function* exportContacts(
   claims: UserClaims,
   workspaceId: string,
+  columns: ContactField[],
   filters: ContactFilters,
   log: Logger,
-): Promise<Result<AsyncGenerator<string>>> {
-  const fields = await userTransaction(claims, log, "contacts.export", async (tx) => {
-    if (!(await membershipIn(tx, workspaceId))) return fail("NOT_FOUND", "Workspace not found.");
-    return ok([
-      ...(await tx<ContactField[]>`
-      select f.id, f.key, f.label, f.type, f.options from public.contact_fields f where f.workspace_id = ${workspaceId}
-      order by f.position, f.created_at`),
-    ]);
-  });
-  if (!fields.success) return fields;
-  const columns = fields.data;
-  async function* lines(): AsyncGenerator<string> {
-    const header = [
-      "Name",
-      "Phone",
-      "Email",
-      "Stage",
-      "Tags",
-      "Notes",
-      ...columns.map((f) => f.label),
-      "Channels",
-      "Last contact",
-      "Created",
-    ];
-    yield stringify([header]);
-    let after = null as { key: string; id: string } | null;
-    for (;;) {
-      const cursor: { key: string; id: string } | null = after;
-      const page: Result<ExportRow[]> = await userTransaction(claims, log, "contacts.export", async (tx) => {
-        return ok([
-          ...(await tx<ExportRow[]>`
+): AsyncGenerator<string> {
+  const header = [
+    "Name",
+    "Phone",
+    "Email",
+    "Stage",
+    "Tags",
+    "Notes",
+    ...columns.map((f) => f.label),
+    "Channels",
+    "Last contact",
+    "Created",
+  ];
+  yield stringify([header]);
+  let after = null as { key: string; id: string } | null;
+  for (;;) {
+    const cursor: { key: string; id: string } | null = after;
+    const page: Result<ExportRow[]> = await userTransaction(claims, log, "contacts.export", async (tx) => {
+      return ok([
+        ...(await tx<ExportRow[]>`
             with ${contactPage(tx, workspaceId, filters, "newest", cursor, EXPORT_PAGE)}
             select ct.id, ct.display_name as "displayName", ct.phone, ct.email, ct.notes, ct.custom_fields as "customFields",
                    (select s.name from public.pipeline_stages s where s.id = ct.stage_id) as stage,
@@ -84,30 +74,28 @@ export async function exportContacts(
                    page.sort_key as "sortKey"
             from page join public.contacts ct on ct.id = page.id
             order by ct.created_at desc, ct.id desc`),
-        ]);
-      });
-      if (!page.success) throw new Error(page.error.message);
-      if (page.data.length === 0) return;
-      yield stringify(
-        page.data.map((row) =>
-          [
-            row.displayName ?? "",
-            row.phone ?? "",
-            row.email ?? "",
-            row.stage ?? "",
-            row.tags.join("; "),
-            row.notes,
-            ...columns.map((f) => fieldValueText(f.type, row.customFields[f.id])),
-            row.providers.join("; "),
-            row.lastMessageAt?.toISOString() ?? "",
-            row.createdAt.toISOString(),
-          ].map(cell),
-        ),
-      );
-      const last = page.data.at(-1);
-      if (!last || page.data.length < EXPORT_PAGE) return;
-      after = { key: last.sortKey, id: last.id };
-    }
+      ]);
+    });
+    if (!page.success) throw new Error(page.error.message);
+    if (page.data.length === 0) return;
+    yield stringify(
+      page.data.map((row) =>
+        [
+          row.displayName ?? "",
+          row.phone ?? "",
+          row.email ?? "",
+          row.stage ?? "",
+          row.tags.join("; "),
+          row.notes,
+          ...columns.map((f) => fieldValueText(f.type, row.customFields[f.id])),
+          row.providers.join("; "),
+          row.lastMessageAt?.toISOString() ?? "",
+          row.createdAt.toISOString(),
+        ].map(cell),
+      ),
+    );
+    const last = page.data.at(-1);
+    if (!last || page.data.length < EXPORT_PAGE) return;
+    after = { key: last.sortKey, id: last.id };
   }
-  return ok(lines());
 }

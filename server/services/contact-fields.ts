@@ -1,5 +1,5 @@
 import { type FieldType, type FieldValue, fieldValueProblem } from "../../supabase/functions/_shared/contact-taxonomy";
-import type { UserClaims } from "../db/client";
+import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, fieldFailure, ok, type Result } from "../lib/result";
 import { type Contact, loadContact } from "./contact-shape";
@@ -18,6 +18,13 @@ export interface ContactField {
 const forbidden = () => fail("FORBIDDEN", "Only managers and admins can change the workspace's fields.");
 const fieldNotFound = () => fail("NOT_FOUND", "This field no longer exists.");
 
+/** A workspace's custom fields in their order, as every reader of them takes them. */
+export function fieldsOf(tx: Tx, workspaceId: string): Promise<ContactField[]> {
+  return tx<ContactField[]>`
+    select f.id, f.key, f.label, f.type, f.options from public.contact_fields f where f.workspace_id = ${workspaceId}
+    order by f.position, f.created_at`.then((rows) => [...rows]);
+}
+
 /** The workspace's custom fields in order, for everyone on the team; `canEdit` for managers and admins. */
 export function listContactFields(
   claims: UserClaims,
@@ -27,10 +34,7 @@ export function listContactFields(
   return userTransaction(claims, log, "contact_fields.list", async (tx) => {
     const membership = await membershipIn(tx, workspaceId);
     if (!membership) return fail("NOT_FOUND", "Workspace not found.");
-    const fields = await tx<ContactField[]>`
-      select f.id, f.key, f.label, f.type, f.options from public.contact_fields f where f.workspace_id = ${workspaceId}
-      order by f.position, f.created_at`;
-    return ok({ fields: [...fields], canEdit: membership.role !== "agent" });
+    return ok({ fields: await fieldsOf(tx, workspaceId), canEdit: membership.role !== "agent" });
   });
 }
 
@@ -78,12 +82,10 @@ export function setContactFieldValues(
   log: Logger,
 ): Promise<Result<Contact>> {
   return userTransaction(claims, log, "contacts.set_fields", async (tx) => {
-    const [visible] = await tx`select 1 from public.contacts where id = ${input.contactId}`;
+    const [visible] = await tx<{ workspaceId: string }[]>`
+      select workspace_id as "workspaceId" from public.contacts where id = ${input.contactId}`;
     if (!visible) return fail("NOT_FOUND", "Contact not found.");
-    const fields = await tx<ContactField[]>`
-      select f.id, f.key, f.label, f.type, f.options from public.contact_fields f
-      join public.contacts ct on ct.workspace_id = f.workspace_id
-      where ct.id = ${input.contactId} and f.id = any (${Object.keys(input.values)}::uuid[])`;
+    const fields = await fieldsOf(tx, visible.workspaceId);
     const fieldErrors: Record<string, string[]> = {};
     for (const [id, value] of Object.entries(input.values)) {
       const field = fields.find((f) => f.id === id);

@@ -8,7 +8,7 @@ import { importContext } from "./contact-import";
 import { checkImportRow, type ImportRow, type ImportTarget } from "./contact-import-rows";
 
 /** Rows per transaction: big enough to be quick, small enough that a retry redoes little. */
-export const IMPORT_BATCH_ROWS = 500;
+const IMPORT_BATCH_ROWS = 500;
 
 interface ImportJob {
   workspaceId: string;

@@ -4,7 +4,7 @@ import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, fieldFailure, ok, type Result } from "../lib/result";
 import { getAttachment } from "./attachment-storage";
-import type { ContactField } from "./contact-fields";
+import { fieldsOf } from "./contact-fields";
 import { checkImportRow, guessTarget, type ImportContext, type ImportRow, type ImportTarget } from "./contact-import-rows";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
@@ -48,11 +48,10 @@ const onlyManagers = () => fail("FORBIDDEN", "Only managers and admins import co
 
 /** The workspace's fields and stages as an import checks rows against them. */
 export async function importContext(tx: Tx, workspaceId: string, settings: ImportSettings): Promise<ImportContext> {
-  const fields = await tx<ContactField[]>`
-    select f.id, f.key, f.label, f.type, f.options from public.contact_fields f where f.workspace_id = ${workspaceId}`;
+  const fields = await fieldsOf(tx, workspaceId);
   const stages = await tx<{ id: string; name: string }[]>`
     select s.id, s.name from public.pipeline_stages s where s.workspace_id = ${workspaceId}`;
-  return { ...settings, fields: [...fields], stages: new Map(stages.map((s) => [s.name.toLowerCase(), s.id])) };
+  return { ...settings, fields, stages: new Map(stages.map((s) => [s.name.toLowerCase(), s.id])) };
 }
 
 /** The first bytes of a stored file, cut after its last complete line. */

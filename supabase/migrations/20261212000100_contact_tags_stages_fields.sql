@@ -379,6 +379,15 @@ begin
 end
 $$;
 
+-- A stage change as the timeline keeps it: both stages, and their names then (a stage may later be renamed or go).
+create function app.stage_change_detail(from_stage uuid, to_stage uuid) returns jsonb
+language sql stable set search_path = ''
+as $$
+  select jsonb_build_object('from', from_stage, 'to', to_stage,
+                            'fromName', (select s.name from public.pipeline_stages s where s.id = from_stage),
+                            'toName', (select s.name from public.pipeline_stages s where s.id = to_stage))
+$$;
+
 -- Moves contacts to a stage (or out of the pipeline with null): the number that moved. Each move is a timeline event.
 create function app.set_contact_stage(target_workspace uuid, contact_ids uuid[], stage uuid) returns integer
 language plpgsql security definer set search_path = ''
@@ -407,9 +416,7 @@ begin
   ), noted as (
     insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
     select target_workspace, ch.id, 'stage_changed',
-           jsonb_build_object('from', ch.from_stage, 'to', stage,
-                              'fromName', (select s.name from public.pipeline_stages s where s.id = ch.from_stage),
-                              'toName', (select s.name from public.pipeline_stages s where s.id = stage)),
+           app.stage_change_detail(ch.from_stage, stage),
            (select auth.uid())
     from changed ch
   )

@@ -163,10 +163,7 @@ begin
       new_id := found_id;
       if r ? 'stage' then
         insert into public.contact_events (workspace_id, contact_id, kind, detail, actor_user_id)
-        select job.workspace_id, ct.id, 'stage_changed',
-               jsonb_build_object('from', ct.stage_id, 'to', r ->> 'stage',
-                                  'fromName', (select s.name from public.pipeline_stages s where s.id = ct.stage_id),
-                                  'toName', (select s.name from public.pipeline_stages s where s.id = (r ->> 'stage')::uuid)),
+        select job.workspace_id, ct.id, 'stage_changed', app.stage_change_detail(ct.stage_id, (r ->> 'stage')::uuid),
                job.created_by
         from public.contacts ct where ct.id = found_id and ct.stage_id is distinct from (r ->> 'stage')::uuid;
       end if;
