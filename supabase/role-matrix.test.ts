@@ -114,8 +114,8 @@ beforeAll(async () => {
     insert into public.workspace_invites (workspace_id, email, role, invited_by)
     values (${workspaceId}, ${`invited-${randomUUID().slice(0, 8)}@frontdesk.test`}, 'agent', ${users.admin.id}) returning id`;
   const [spare] = await sql<{ id: string }[]>`
-    insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id)
-    values (${workspaceId}, ${free.contactId}, ${free.channelAccountId}, ${randomUUID()}) returning id`;
+    insert into public.contact_identities (workspace_id, contact_id, channel_account_id, provider_user_id, handle)
+    values (${workspaceId}, ${free.contactId}, ${free.channelAccountId}, ${randomUUID()}, 'spare.handle') returning id`;
   const [disconnected] = await sql<{ id: string }[]>`
     insert into public.channel_accounts (workspace_id, provider, provider_account_id, display_name, status, disconnected_at)
     values (${workspaceId}, 'messenger', ${`gone-${randomUUID()}`}, 'Old Page', 'disconnected', now()) returning id`;
@@ -586,6 +586,11 @@ const FUNCTIONS = (): FunctionCase[] => [
     name: "search a workspace's contacts",
     call: () => `select count(*)::text as outcome from app.search_contact_ids(${inGym()}, '%nobody%', '%7700900123%')`,
     expect: same("2", "0"),
+  },
+  {
+    name: "find contacts by a channel handle",
+    call: () => `select count(*)::text as outcome from app.contact_ids_by_handle(${inGym()}, '%spare.handle%')`,
+    expect: same("1", "0"),
   },
   {
     name: "see a contact's likely duplicates",

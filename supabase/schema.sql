@@ -1306,6 +1306,17 @@ CREATE OR REPLACE FUNCTION app.connect_pick_window()
  SET search_path TO ''
 AS $function$ select interval '30 minutes' $function$;
 
+CREATE OR REPLACE FUNCTION app.contact_ids_by_handle(target_workspace uuid, pattern text)
+ RETURNS TABLE(contact_id uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select distinct ci.contact_id from public.contact_identities ci
+  where ci.workspace_id = target_workspace and ci.handle ilike pattern
+    and target_workspace = any (array(select app.member_workspace_ids()))
+$function$;
+
 CREATE OR REPLACE FUNCTION app.conversation_event(c public.conversations)
  RETURNS jsonb
  LANGUAGE sql
@@ -3866,6 +3877,8 @@ grant execute on function app.change_member_role(target_workspace uuid, member u
 grant execute on function app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text) to service_role;
 grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;
 grant execute on function app.connect_pick_window() to public;
+grant execute on function app.contact_ids_by_handle(target_workspace uuid, pattern text) to authenticated;
+grant execute on function app.contact_ids_by_handle(target_workspace uuid, pattern text) to service_role;
 grant execute on function app.conversation_event(c public.conversations) to public;
 grant execute on function app.create_gym(p_name text, p_admin uuid) to service_role;
 grant execute on function app.delete_contact_field(field uuid) to authenticated;

@@ -1,27 +1,19 @@
 import { stringify } from "csv-stringify/sync";
-import { fieldValueText } from "../../supabase/functions/_shared/contact-taxonomy";
+import { type FieldValue, fieldValueText } from "../../supabase/functions/_shared/contact-taxonomy";
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { ok, type Result } from "../lib/result";
 import type { ContactField } from "./contact-fields";
 import { type ContactFilters, contactPage } from "./contact-list";
+import { type ContactSummary, summaryColumns, summaryJoins, summarySets } from "./contact-shape";
 import { userTransaction } from "./user-transaction";
 
 /** Contacts per query while exporting: the export streams page by page, whatever the count. */
 const EXPORT_PAGE = 1_000;
 
-interface ExportRow {
-  id: string;
-  displayName: string | null;
-  phone: string | null;
-  email: string | null;
-  stage: string | null;
-  tags: string[];
-  providers: string[];
+interface ExportRow extends ContactSummary {
   notes: string;
-  customFields: Record<string, string | number | boolean>;
-  lastMessageAt: Date | null;
-  createdAt: Date;
+  customFields: Record<string, FieldValue>;
   sortKey: string;
 }
 
@@ -63,16 +55,9 @@ export async function* exportContacts(
     const page: Result<ExportRow[]> = await userTransaction(claims, log, "contacts.export", async (tx) => {
       return ok([
         ...(await tx<ExportRow[]>`
-            with ${contactPage(tx, workspaceId, filters, "newest", cursor, EXPORT_PAGE)}
-            select ct.id, ct.display_name as "displayName", ct.phone, ct.email, ct.notes, ct.custom_fields as "customFields",
-                   (select s.name from public.pipeline_stages s where s.id = ct.stage_id) as stage,
-                   array(select t.name from public.contact_tags ctg join public.tags t on t.id = ctg.tag_id
-                         where ctg.contact_id = ct.id order by lower(t.name)) as tags,
-                   array(select distinct ca.provider::text from public.contact_identities ci
-                         join public.channel_accounts ca on ca.id = ci.channel_account_id where ci.contact_id = ct.id order by 1) as providers,
-                   nullif(ct.last_message_at, '-infinity') as "lastMessageAt", ct.created_at as "createdAt",
-                   page.sort_key as "sortKey"
-            from page join public.contacts ct on ct.id = page.id
+            with ${contactPage(tx, workspaceId, filters, "newest", cursor, EXPORT_PAGE)}, ${summarySets(tx, tx`page`)}
+            select ${summaryColumns(tx)}, ct.notes, ct.custom_fields as "customFields", page.sort_key as "sortKey"
+            from page join public.contacts ct on ct.id = page.id ${summaryJoins(tx)}
             order by ct.created_at desc, ct.id desc`),
       ]);
     });
@@ -84,8 +69,8 @@ export async function* exportContacts(
           row.displayName ?? "",
           row.phone ?? "",
           row.email ?? "",
-          row.stage ?? "",
-          row.tags.join("; "),
+          row.stage?.name ?? "",
+          row.tags.map((tag) => tag.name).join("; "),
           row.notes,
           ...columns.map((f) => fieldValueText(f.type, row.customFields[f.id])),
           row.providers.join("; "),

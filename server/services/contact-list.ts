@@ -3,7 +3,7 @@ import type { FieldValue } from "../../supabase/functions/_shared/contact-taxono
 import type { Tx, UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
-import { type ContactSummary, summaryColumns } from "./contact-shape";
+import { type ContactSummary, summaryColumns, summaryJoins, summarySets } from "./contact-shape";
 import { likePattern, phoneDigitsPattern } from "./search-patterns";
 import { userTransaction } from "./user-transaction";
 import { membershipIn } from "./workspace-membership";
@@ -63,14 +63,21 @@ function decodeContactCursor(cursor: string, sort: ContactSort): { key: string; 
 }
 
 /** The contacts a search term finds: by name, email, phone digits or a channel handle (app.search_contact_ids). */
-const searchMatches = (tx: Tx, workspaceId: string, term: string) =>
-  tx`select * from app.search_contact_ids(${workspaceId}, ${likePattern(term)}, ${phoneDigitsPattern(term)})`;
+const searchMatches = (tx: Tx, workspaceId: string, pattern: string, digits: string | null) =>
+  tx`select * from app.search_contact_ids(${workspaceId}, ${pattern}, ${digits})`;
+
+/**
+ * How many contacts a search walks in the order before it looks the term up by its indexes instead: enough to fill
+ * a page when one contact in ~40 matches (a first name, a surname, a dialling code), little when the term is rare.
+ */
+const SEARCH_WALK = 2000;
 
 /**
  * The CTEs that end in `page (id, sort_key)`: the next `limit` contacts matching the filters in the order, after the
- * cursor. Without a search, a keyset walk of the order's index; with one, the term's matches are looked up by their
- * trigram indexes (app.search_contact_ids) and only they are sorted, so a rare term never walks the whole workspace
- * in order hoping to meet it.
+ * cursor. Without a search, a keyset walk of the order's index. With one, the same walk checks each contact against
+ * the term for up to SEARCH_WALK contacts: a common term fills the page early, in a few milliseconds. When it does
+ * not, the term is rare, and its matches are looked up by their trigram indexes (app.search_contact_ids) and only
+ * they are sorted; sorting a common term's thousands of matches is what the walk avoids.
  */
 export function contactPage(
   tx: Tx,
@@ -85,18 +92,36 @@ export function contactPage(
   const direction = tx.unsafe(order.descending ? "desc" : "asc");
   const beyond = tx.unsafe(order.descending ? "<" : ">");
   const cast = tx.unsafe(order.cast);
+  const after = (row: ReturnType<Tx["unsafe"]>, rowKey: ReturnType<Tx["unsafe"]>) =>
+    cursor ? tx`(${rowKey}, ${row}.id) ${beyond} (${cursor.key}::${cast}, ${cursor.id}::uuid)` : tx`true`;
   const term = filters.search?.trim();
   if (!term) {
     return tx`
       page as materialized (
         select ct.id, ${key}::text as sort_key from public.contacts ct
-        where ct.workspace_id = ${workspaceId} ${filterClauses(tx, filters)}
-          ${cursor ? tx`and (${key}, ct.id) ${beyond} (${cursor.key}::${cast}, ${cursor.id}::uuid)` : tx``}
+        where ct.workspace_id = ${workspaceId} ${filterClauses(tx, filters)} and ${after(tx.unsafe("ct"), key)}
         order by ${key} ${direction}, ct.id ${direction}
         limit ${limit})`;
   }
+  const pattern = likePattern(term);
+  const digits = phoneDigitsPattern(term);
   return tx`
-    matches as materialized (${searchMatches(tx, workspaceId, term)}),
+    handle_matches as materialized (select contact_id from app.contact_ids_by_handle(${workspaceId}, ${pattern})),
+    walked as materialized (
+      select ct.id, ${key} as k,
+             (ct.display_name ilike ${pattern} or ct.email ilike ${pattern}
+              ${digits ? tx`or ct.phone_digits like ${digits}` : tx``}
+              or ct.id in (select contact_id from handle_matches)) as hit
+      from public.contacts ct
+      where ct.workspace_id = ${workspaceId} ${filterClauses(tx, filters)} and ${after(tx.unsafe("ct"), key)}
+      order by ${key} ${direction}, ct.id ${direction}
+      limit ${SEARCH_WALK}),
+    walk_page as materialized (
+      select w.id, w.k from walked w where w.hit order by w.k ${direction}, w.id ${direction} limit ${limit}),
+    walk_suffices as materialized (
+      select case when (select count(*) from walk_page) = ${limit} then true
+                  else (select count(*) from walked) < ${SEARCH_WALK} end as yes),
+    matches as materialized (${searchMatches(tx, workspaceId, pattern, digits)}),
     keyed as materialized (${
       hasFilters(filters)
         ? tx`select ct.id, ${key} as k from matches m join public.contacts ct on ct.id = m.id
@@ -104,10 +129,12 @@ export function contactPage(
         : tx`select m.id, ${tx.unsafe(order.matchKey)} as k from matches m`
     }),
     page as materialized (
-      select k.id, k.k::text as sort_key from keyed k
-      ${cursor ? tx`where (k.k, k.id) ${beyond} (${cursor.key}::${cast}, ${cursor.id}::uuid)` : tx``}
-      order by k.k ${direction}, k.id ${direction}
-      limit ${limit})`;
+      select w.id, w.k::text as sort_key from walk_page w where (select yes from walk_suffices)
+      union all
+      (select k.id, k.k::text as sort_key from keyed k
+       where not (select yes from walk_suffices) and ${after(tx.unsafe("k"), tx.unsafe("k.k"))}
+       order by k.k ${direction}, k.id ${direction}
+       limit ${limit}))`;
 }
 
 /** Whether any filter other than search is set (a search alone sorts its matches without reading contacts again). */
@@ -159,9 +186,9 @@ export function listContacts(claims: UserClaims, input: ListContactsInput, log: 
     const key = tx.unsafe(order.key);
     const direction = tx.unsafe(order.descending ? "desc" : "asc");
     const rows = await tx<(ContactSummary & { sortKey: string })[]>`
-      with ${contactPage(tx, input.workspaceId, input, input.sort, cursor, input.limit + 1)}
+      with ${contactPage(tx, input.workspaceId, input, input.sort, cursor, input.limit + 1)}, ${summarySets(tx, tx`page`)}
       select ${summaryColumns(tx)}, page.sort_key as "sortKey"
-      from page join public.contacts ct on ct.id = page.id
+      from page join public.contacts ct on ct.id = page.id ${summaryJoins(tx)}
       order by ${key} ${direction}, ct.id ${direction}`;
     const items = rows.slice(0, input.limit);
     const last = items.at(-1);

@@ -1,7 +1,7 @@
 import type { UserClaims } from "../db/client";
 import type { Logger } from "../lib/logger";
 import { fail, ok, type Result } from "../lib/result";
-import { type Contact, type ContactSummary, loadContact, summaryColumns } from "./contact-shape";
+import { type Contact, type ContactSummary, loadContact, summaryColumns, summaryJoins, summarySets } from "./contact-shape";
 import { userTransaction } from "./user-transaction";
 
 export interface DuplicateSuggestion {
@@ -26,8 +26,10 @@ export function findDuplicates(claims: UserClaims, contactId: string, log: Logge
     const [visible] = await tx`select 1 from public.contacts where id = ${contactId}`;
     if (!visible) return fail("NOT_FOUND", "Contact not found.");
     const rows = await tx<(ContactSummary & { reason: "phone" | "email" })[]>`
+      with duplicates as materialized (select * from app.duplicate_contacts(${contactId})),
+           ${summarySets(tx, tx`(select contact_id as id from duplicates)`)}
       select ${summaryColumns(tx)}, d.reason
-      from app.duplicate_contacts(${contactId}) d join public.contacts ct on ct.id = d.contact_id`;
+      from duplicates d join public.contacts ct on ct.id = d.contact_id ${summaryJoins(tx)}`;
     return ok(rows.map(({ reason, ...contact }) => ({ contact, reason })));
   });
 }

@@ -19,7 +19,11 @@ let crm = { tagId: "", stageId: "", fieldId: "", otherContactId: "", importId: "
 
 beforeAll(async () => {
   const owner = await memberOfNewWorkspace("admin");
-  const conversation = await createConversation(owner.workspaceId, { unreadCount: 2, contactName: "Private Member" });
+  const conversation = await createConversation(owner.workspaceId, {
+    unreadCount: 2,
+    contactName: "Private Member",
+    handle: "private.member",
+  });
   const messageId = await addMessage(conversation.conversationId, { text: "private question" });
   await superuserSql()`
     insert into public.webhook_events (workspace_id, object, payload, outcome) values (${owner.workspaceId}, 'page', '{}', 'processed')`;
@@ -280,6 +284,10 @@ describe("SQL as authenticated with B's claims", () => {
       withUser(claims, (tx) => tx`select id from app.search_contact_ids(${a.workspaceId}, '%private member%', null)`);
     expect(await contactSearch(intruder.claims)).toHaveLength(0);
     expect(await contactSearch({ sub: a.userId, role: "authenticated" })).toHaveLength(2);
+    const handleSearch = (claims: UserClaims) =>
+      withUser(claims, (tx) => tx`select contact_id from app.contact_ids_by_handle(${a.workspaceId}, '%private.member%')`);
+    expect(await handleSearch(intruder.claims)).toHaveLength(0);
+    expect(await handleSearch({ sub: a.userId, role: "authenticated" })).toHaveLength(1);
   });
 
   it("never exposes channel tokens, even to the workspace's own admin", async () => {

@@ -168,15 +168,22 @@ describe("tags, stages and fields", () => {
 
 describe("contacts.list", () => {
   it("finds a rare contact among many, and pages a broad term without repeats", async () => {
+    // More contacts than a search walks in order (2,000): a term with few matches beyond them is looked up instead.
     const { workspaceId, session } = await memberOfNewWorkspace("agent");
     const caller = await callerFor(session.access_token);
     await superuserSql()`
       insert into public.contacts (workspace_id, display_name, last_message_at)
-      select ${workspaceId}, 'Member ' || g, now() - g * interval '1 minute' from generate_series(1, 1600) g`;
+      select ${workspaceId}, 'Member ' || g, now() - g * interval '1 minute' from generate_series(1, 2400) g`;
     await superuserSql()`
       insert into public.contacts (workspace_id, display_name, last_message_at) values (${workspaceId}, 'Zed Rare', now() - interval '30 days')`;
     const rare = await caller.contacts.list({ workspaceId, search: "zed ra" });
     expect(rare.success && rare.data.items.map((item) => item.displayName)).toEqual(["Zed Rare"]);
+    const few = await caller.contacts.list({ workspaceId, search: "member 24" });
+    expect(few.success && few.data.items.map((item) => item.displayName)).toEqual([
+      "Member 24",
+      ...Array.from({ length: 10 }, (_, i) => `Member 24${i}`),
+      "Member 2400",
+    ]);
     const seen = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; page < 3; page++) {
@@ -185,7 +192,7 @@ describe("contacts.list", () => {
       for (const item of result.data.items) seen.add(item.displayName ?? "");
       cursor = result.data.nextCursor ?? undefined;
     }
-    // "Member 1", "Member 10"…: the newest 300 of the 712 that match, in order, none twice.
+    // "Member 1", "Member 10"…: the newest 300 of the 1,111 that match, in order, none twice.
     expect(seen.size).toBe(300);
     expect([...seen].slice(0, 3)).toEqual(["Member 1", "Member 10", "Member 11"]);
   });
