@@ -53,7 +53,7 @@ create type public.message_direction as enum ('inbound', 'outbound', 'note');
 
 create type public.message_kind as enum ('text', 'image', 'file', 'audio', 'video', 'sticker', 'location', 'share', 'story_mention', 'reaction', 'postback', 'template', 'system', 'unsupported');
 
-create type public.message_sender as enum ('member', 'staff', 'page');
+create type public.message_sender as enum ('member', 'staff', 'page', 'bot');
 
 create type public.message_status as enum ('pending', 'sent', 'delivered', 'read', 'failed');
 
@@ -93,6 +93,67 @@ create table public.audit_logs (
   constraint audit_logs_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE
 );
 alter table public.audit_logs enable row level security;
+
+create table public.broadcast_recipients (
+  id bigint generated always as identity not null,
+  broadcast_id uuid not null,
+  workspace_id uuid not null,
+  contact_id uuid not null,
+  contact_identity_id uuid,
+  conversation_id uuid,
+  message_id uuid,
+  status text not null,
+  reason text,
+  detail text,
+  attempts integer default 0 not null,
+  next_attempt_at timestamp with time zone default now() not null,
+  sent_at timestamp with time zone,
+  delivered_at timestamp with time zone,
+  read_at timestamp with time zone,
+  replied_at timestamp with time zone,
+  updated_at timestamp with time zone default now() not null,
+  constraint broadcast_recipients_pkey PRIMARY KEY (id),
+  constraint broadcast_recipients_broadcast_id_contact_id_key UNIQUE (broadcast_id, contact_id),
+  constraint broadcast_recipients_workspace_id_broadcast_id_fkey FOREIGN KEY (workspace_id, broadcast_id) REFERENCES public.broadcasts(workspace_id, id) ON DELETE CASCADE,
+  constraint broadcast_recipients_workspace_id_contact_id_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE,
+  constraint broadcast_recipients_check CHECK (((status <> ALL (ARRAY['skipped'::text, 'failed'::text])) OR (reason IS NOT NULL))),
+  constraint broadcast_recipients_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'delivered'::text, 'read'::text, 'replied'::text, 'skipped'::text, 'failed'::text])))
+);
+alter table public.broadcast_recipients enable row level security;
+
+create table public.broadcasts (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  name text not null,
+  channel_account_id uuid not null,
+  audience jsonb default '{}'::jsonb not null,
+  template_id uuid,
+  template_values jsonb default '{}'::jsonb not null,
+  body text,
+  fallbacks jsonb default '{}'::jsonb not null,
+  status text default 'draft'::text not null,
+  scheduled_at timestamp with time zone,
+  paused_reason text,
+  created_by uuid,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  started_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  constraint broadcasts_pkey PRIMARY KEY (id),
+  constraint broadcasts_workspace_id_id_key UNIQUE (workspace_id, id),
+  constraint broadcasts_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint broadcasts_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.whatsapp_templates(id) ON DELETE SET NULL,
+  constraint broadcasts_workspace_id_channel_account_id_fkey FOREIGN KEY (workspace_id, channel_account_id) REFERENCES public.channel_accounts(workspace_id, id) ON DELETE CASCADE,
+  constraint broadcasts_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
+  constraint broadcasts_audience_check CHECK ((jsonb_typeof(audience) = 'object'::text)),
+  constraint broadcasts_body_check CHECK ((char_length(body) <= 2000)),
+  constraint broadcasts_check CHECK (((status <> 'scheduled'::text) OR (scheduled_at IS NOT NULL))),
+  constraint broadcasts_fallbacks_check CHECK ((jsonb_typeof(fallbacks) = 'object'::text)),
+  constraint broadcasts_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 120))),
+  constraint broadcasts_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'scheduled'::text, 'sending'::text, 'paused'::text, 'done'::text, 'cancelled'::text]))),
+  constraint broadcasts_template_values_check CHECK ((jsonb_typeof(template_values) = 'object'::text))
+);
+alter table public.broadcasts enable row level security;
 
 create table public.channel_accounts (
   id uuid default gen_random_uuid() not null,
@@ -143,6 +204,20 @@ create table public.channel_connect_attempts (
 );
 alter table public.channel_connect_attempts enable row level security;
 
+create table public.channel_send_pacing (
+  channel_account_id uuid not null,
+  workspace_id uuid not null,
+  per_second integer default 40 not null,
+  daily_limit integer,
+  tokens double precision default 0 not null,
+  refilled_at timestamp with time zone default clock_timestamp() not null,
+  constraint channel_send_pacing_pkey PRIMARY KEY (channel_account_id),
+  constraint channel_send_pacing_workspace_id_channel_account_id_fkey FOREIGN KEY (workspace_id, channel_account_id) REFERENCES public.channel_accounts(workspace_id, id) ON DELETE CASCADE,
+  constraint channel_send_pacing_daily_limit_check CHECK ((daily_limit > 0)),
+  constraint channel_send_pacing_per_second_check CHECK (((per_second >= 1) AND (per_second <= 80)))
+);
+alter table public.channel_send_pacing enable row level security;
+
 create table public.contact_events (
   id bigint generated always as identity not null,
   workspace_id uuid not null,
@@ -154,7 +229,7 @@ create table public.contact_events (
   constraint contact_events_pkey PRIMARY KEY (id),
   constraint contact_events_actor_user_id_fkey FOREIGN KEY (actor_user_id) REFERENCES auth.users(id) ON DELETE SET NULL,
   constraint contact_events_workspace_id_contact_id_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE,
-  constraint contact_events_kind_check CHECK ((kind = ANY (ARRAY['stage_changed'::text, 'tagged'::text, 'untagged'::text, 'merged'::text, 'imported'::text])))
+  constraint contact_events_kind_check CHECK ((kind = ANY (ARRAY['stage_changed'::text, 'tagged'::text, 'untagged'::text, 'merged'::text, 'imported'::text, 'opted_out'::text, 'opted_in'::text])))
 );
 alter table public.contact_events enable row level security;
 
@@ -266,6 +341,7 @@ create table public.contacts (
   stage_changed_at timestamp with time zone,
   custom_fields jsonb default '{}'::jsonb not null,
   last_message_at timestamp with time zone default '-infinity'::timestamp with time zone not null,
+  marketing_opted_out_at timestamp with time zone,
   constraint contacts_pkey PRIMARY KEY (id),
   constraint contacts_workspace_id_id_key UNIQUE (workspace_id, id),
   constraint contacts_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE,
@@ -524,6 +600,8 @@ create table public.workspaces (
   name text not null,
   human_agent_enabled boolean default false not null,
   created_at timestamp with time zone default now() not null,
+  opt_out_keywords text[] default '{STOP,STOPALL,UNSUBSCRIBE,"OPT OUT",ARRET,BAJA,PARAR,STOPP,ABMELDEN,DISISCRIVITI,SAIR}'::text[] not null,
+  opt_in_keywords text[] default '{START,UNSTOP,SUBSCRIBE,"OPT IN",ALTA,ANMELDEN}'::text[] not null,
   constraint workspaces_pkey PRIMARY KEY (id),
   constraint workspaces_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
 );
@@ -535,6 +613,12 @@ comment on column public.workspaces.human_agent_enabled is 'Messenger/Instagram 
 CREATE INDEX audit_logs_actor_idx ON public.audit_logs USING btree (workspace_id, actor_user_id, created_at DESC);
 CREATE INDEX audit_logs_entity_idx ON public.audit_logs USING btree (entity_id, created_at DESC);
 CREATE INDEX audit_logs_workspace_idx ON public.audit_logs USING btree (workspace_id, created_at DESC);
+CREATE INDEX broadcast_recipients_contact_idx ON public.broadcast_recipients USING btree (contact_id);
+CREATE INDEX broadcast_recipients_due_idx ON public.broadcast_recipients USING btree (broadcast_id, next_attempt_at, id) WHERE (status = 'queued'::text);
+CREATE UNIQUE INDEX broadcast_recipients_message_idx ON public.broadcast_recipients USING btree (message_id) WHERE (message_id IS NOT NULL);
+CREATE INDEX broadcast_recipients_replies_idx ON public.broadcast_recipients USING btree (conversation_id, sent_at) WHERE (status = ANY (ARRAY['sent'::text, 'delivered'::text, 'read'::text]));
+CREATE INDEX broadcast_recipients_status_idx ON public.broadcast_recipients USING btree (broadcast_id, status, id);
+CREATE INDEX broadcasts_workspace_idx ON public.broadcasts USING btree (workspace_id, created_at DESC, id DESC);
 CREATE UNIQUE INDEX channel_accounts_live_provider_account_key ON public.channel_accounts USING btree (provider, provider_account_id) WHERE (status <> 'disconnected'::public.channel_status);
 CREATE INDEX channel_connect_attempts_user_idx ON public.channel_connect_attempts USING btree (user_id, created_at DESC);
 CREATE INDEX contact_events_contact_idx ON public.contact_events USING btree (contact_id, created_at DESC);
@@ -770,6 +854,16 @@ AS $function$
       or (new_status <> 'failed' and m.status <> 'failed' and app.status_rank(new_status) > app.status_rank(m.status))
       or (new_status <> 'failed' and m.status = 'failed' and (m.error ->> 'mayHaveBeenDelivered')::boolean)
     )
+$function$;
+
+CREATE OR REPLACE FUNCTION app.announce_broadcast(target uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select realtime.send(jsonb_build_object('id', b.id, 'status', b.status), 'broadcast', 'workspace:' || b.workspace_id, true)
+  from public.broadcasts b where b.id = target
 $function$;
 
 CREATE OR REPLACE FUNCTION app.apply_meta_events(events jsonb, OUT routed app.routed_event[], OUT unroutable_webhooks integer[], OUT inserted_webhooks integer[], OUT new_identities uuid[])
@@ -1131,6 +1225,33 @@ AS $function$
     and exists (select 1 from public.audit_logs a where a.workspace_id = target_workspace and a.actor_user_id = u.id)
 $function$;
 
+CREATE OR REPLACE FUNCTION app.begin_broadcast(target uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  b public.broadcasts;
+  blocker text;
+begin
+  select * into b from public.broadcasts where id = target for update;
+  if not found then
+    return 'not_found';
+  end if;
+  if b.status = 'scheduled' and b.scheduled_at <= now() + interval '5 seconds' then
+    blocker := app.broadcast_blocker(b);
+    if blocker is not null then
+      update public.broadcasts set status = 'paused', paused_reason = blocker, updated_at = now() where id = target;
+      return 'paused';
+    end if;
+    perform app.materialize_broadcast(b);
+    return 'sending';
+  end if;
+  return b.status;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone)
  RETURNS record
  LANGUAGE plpgsql
@@ -1144,6 +1265,81 @@ begin
   insert into public.channel_connect_attempts (workspace_id, user_id) values (workspace, (select auth.uid()))
   returning id, channel_connect_attempts.expires_at into attempt, begin_channel_connect.expires_at;
 end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.broadcast_audience(target_workspace uuid, channel uuid, audience jsonb, marketing boolean)
+ RETURNS TABLE(contact_id uuid, contact_identity_id uuid, conversation_id uuid, reason text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with chosen as (
+    select ca.provider, p.daily_limit,
+           (select count(distinct r.contact_id) from public.broadcast_recipients r
+            join public.broadcasts b on b.id = r.broadcast_id
+            where b.channel_account_id = ca.id and r.sent_at > now() - interval '24 hours') as sent_today
+    from public.channel_accounts ca
+    left join public.channel_send_pacing p on p.channel_account_id = ca.id
+    where ca.id = channel and ca.workspace_id = target_workspace
+  ), matching as (
+    select ct.id, ct.marketing_opted_out_at, ct.created_at from public.contacts ct
+    where ct.workspace_id = target_workspace
+      and (coalesce(jsonb_array_length(audience -> 'tagIds'), 0) = 0
+           or exists (select 1 from public.contact_tags ctg
+                      where ctg.contact_id = ct.id
+                        and ctg.tag_id::text in (select jsonb_array_elements_text(audience -> 'tagIds'))))
+      and (coalesce(jsonb_array_length(audience -> 'stageIds'), 0) = 0
+           or coalesce(ct.stage_id::text, 'none') in (select jsonb_array_elements_text(audience -> 'stageIds')))
+      and not exists (select 1 from jsonb_array_elements(coalesce(audience -> 'fields', '[]')) f
+                      where not ct.custom_fields @> jsonb_build_object(f ->> 'fieldId', f -> 'value'))
+  ), reached as (
+    select m.id as contact_id, i.identity_id, i.conversation_id, i.last_inbound_at, m.marketing_opted_out_at, m.created_at
+    from matching m
+    left join lateral (
+      select ci.id as identity_id, c.id as conversation_id, c.last_inbound_at
+      from public.contact_identities ci
+      left join public.conversations c on c.contact_identity_id = ci.id
+      where ci.contact_id = m.id and ci.channel_account_id = channel
+      order by c.last_inbound_at desc nulls last
+      limit 1
+    ) i on true
+    where audience ->> 'lastInboundWithinDays' is null
+       or i.last_inbound_at >= now() - make_interval(days => (audience ->> 'lastInboundWithinDays')::integer)
+  ), judged as (
+    select r.*, case
+             when r.conversation_id is null then 'no_identity'
+             when marketing and r.marketing_opted_out_at is not null then 'opted_out'
+             when (select provider from chosen) <> 'whatsapp'
+                  and (r.last_inbound_at is null or r.last_inbound_at < now() - interval '24 hours') then 'window_closed'
+           end as first_reason
+    from reached r
+  )
+  select j.contact_id, j.identity_id, j.conversation_id,
+         case when j.first_reason is not null then j.first_reason
+              when (select provider from chosen) = 'whatsapp' and (select daily_limit from chosen) is not null
+                   and row_number() over (partition by j.first_reason is null order by j.created_at, j.contact_id)
+                       > greatest((select daily_limit - sent_today from chosen), 0) then 'over_daily_limit'
+         end
+  from judged j
+  where exists (select 1 from chosen)
+$function$;
+
+CREATE OR REPLACE FUNCTION app.broadcast_blocker(b public.broadcasts)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select case
+    when ca.status <> 'active' then 'channel_needs_reconnect'
+    when ca.provider = 'whatsapp' and b.template_id is null then 'no_message'
+    when ca.provider = 'whatsapp' and t.status is distinct from 'APPROVED' then 'template_not_approved'
+    when ca.provider = 'whatsapp' and t.waba_id is distinct from ca.waba_id then 'template_not_approved'
+    when ca.provider <> 'whatsapp' and coalesce(btrim(b.body), '') = '' then 'no_message'
+  end
+  from public.channel_accounts ca
+  left join public.whatsapp_templates t on t.id = b.template_id
+  where ca.id = b.channel_account_id
 $function$;
 
 CREATE OR REPLACE FUNCTION app.broadcast_channels()
@@ -1184,6 +1380,16 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.broadcast_is_marketing(channel uuid, template uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce((select t.category = 'MARKETING' from public.whatsapp_templates t where t.id = template),
+                  (select ca.provider <> 'whatsapp' from public.channel_accounts ca where ca.id = channel), true)
+$function$;
+
 CREATE OR REPLACE FUNCTION app.broadcast_messages()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1206,6 +1412,18 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.broadcast_reach(target_workspace uuid, channel uuid, audience jsonb, template uuid)
+ RETURNS TABLE(reason text, contacts integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select a.reason, count(*)::integer
+  from app.broadcast_audience(target_workspace, channel, audience, app.broadcast_is_marketing(channel, template)) a
+  where app.member_role(target_workspace) in ('admin', 'manager')
+  group by a.reason
+$function$;
+
 CREATE OR REPLACE FUNCTION app.bump_contact_last_message()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1216,6 +1434,59 @@ begin
   update public.contacts set last_message_at = new.last_message_at
   where id = new.contact_id and last_message_at < new.last_message_at;
   return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.change_broadcast(target uuid, action text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  b public.broadcasts;
+  caller_role public.workspace_role;
+  blocker text;
+  waiting uuid[];
+begin
+  select * into b from public.broadcasts where id = target for update;
+  caller_role := app.member_role(b.workspace_id);
+  if not found or caller_role is null then
+    return 'not_found';
+  end if;
+  if caller_role = 'agent' then
+    return 'forbidden';
+  end if;
+  if action = 'pause' and b.status in ('sending', 'scheduled') then
+    update public.broadcasts set status = 'paused', paused_reason = 'paused_by_staff', updated_at = now() where id = target;
+  elsif action = 'resume' and b.status = 'paused' then
+    blocker := app.broadcast_blocker(b);
+    if blocker is not null then
+      return blocker;
+    end if;
+    if b.started_at is null then
+      -- Paused before its time came: it starts now.
+      update public.broadcasts set status = 'scheduled', scheduled_at = now(), paused_reason = null where id = target;
+      select * into b from public.broadcasts where id = target;
+      perform app.materialize_broadcast(b);
+    else
+      update public.broadcasts set status = 'sending', paused_reason = null, updated_at = now() where id = target;
+      perform graphile_worker.add_job('send-broadcast', json_build_object('broadcastId', b.id, 'workspaceId', b.workspace_id),
+                                      max_attempts := 25, job_key := 'send-broadcast:' || b.id);
+    end if;
+  elsif action = 'cancel' and b.status in ('scheduled', 'sending', 'paused') then
+    update public.broadcasts set status = 'cancelled', finished_at = now(), updated_at = now() where id = target;
+    -- A recipient waiting for another try was never sent: its message goes, and it is skipped.
+    waiting := array(select r.message_id from public.broadcast_recipients r
+                     where r.broadcast_id = target and r.status = 'queued' and r.message_id is not null);
+    update public.broadcast_recipients r set status = 'skipped', reason = 'cancelled', message_id = null, updated_at = now()
+    where r.broadcast_id = target and r.status = 'queued';
+    delete from public.messages m where m.id = any (waiting) and m.status = 'pending';
+  else
+    return 'conflict';
+  end if;
+  perform app.audit(b.workspace_id, 'broadcast', b.id, 'broadcast.' || action || 'd', '{}');
+  return 'changed';
 end
 $function$;
 
@@ -1306,6 +1577,17 @@ CREATE OR REPLACE FUNCTION app.connect_pick_window()
  SET search_path TO ''
 AS $function$ select interval '30 minutes' $function$;
 
+CREATE OR REPLACE FUNCTION app.consent_keyword(reply text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select upper(translate(btrim(regexp_replace(coalesce(reply, ''), '[[:punct:][:space:]]+$', '')),
+                         'àáâãäåèéêëìíîïòóôõöùúûüçñÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÇÑ',
+                         'aaaaaaeeeeiiiiooooouuuucnAAAAAAEEEEIIIIOOOOOUUUUCN'))
+$function$;
+
 CREATE OR REPLACE FUNCTION app.contact_ids_by_handle(target_workspace uuid, pattern text)
  RETURNS TABLE(contact_id uuid)
  LANGUAGE sql
@@ -1373,6 +1655,33 @@ begin
   perform app.audit(new_id, 'workspace', new_id, 'workspace.created', jsonb_build_object('admin', p_admin));
   return query select 'created'::text, new_id;
 end;
+$function$;
+
+CREATE OR REPLACE FUNCTION app.delete_broadcast(target uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  b public.broadcasts;
+  caller_role public.workspace_role;
+begin
+  select * into b from public.broadcasts where id = target for update;
+  caller_role := app.member_role(b.workspace_id);
+  if not found or caller_role is null then
+    return 'not_found';
+  end if;
+  if caller_role = 'agent' then
+    return 'forbidden';
+  end if;
+  if b.status <> 'draft' then
+    return 'not_draft';
+  end if;
+  delete from public.broadcasts where id = target;
+  perform app.audit(b.workspace_id, 'broadcast', b.id, 'broadcast.deleted', jsonb_build_object('name', b.name));
+  return 'changed';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.delete_contact_field(field uuid)
@@ -1699,6 +2008,24 @@ AS $function$
   end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.finish_broadcast_if_sent(target uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  state text;
+begin
+  update public.broadcasts b set status = 'done', finished_at = now(), updated_at = now()
+  where b.id = target and b.status = 'sending'
+    and not exists (select 1 from public.broadcast_recipients r
+                    where r.broadcast_id = target and r.status in ('queued', 'sending'));
+  select b.status into state from public.broadcasts b where b.id = target;
+  return state;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.finish_connect_attempt(attempt uuid)
  RETURNS void
  LANGUAGE sql
@@ -1729,6 +2056,33 @@ CREATE OR REPLACE FUNCTION app.flag_channel_for_reconnect(channel uuid, reason t
 AS $function$
   update public.channel_accounts set status = 'needs_reconnect', status_reason = reason, updated_at = now()
   where id = channel and status = 'active'
+$function$;
+
+CREATE OR REPLACE FUNCTION app.follow_broadcast_message()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.broadcast_recipients r set
+    status = new.status::text,
+    reason = case when new.status = 'failed' then coalesce(new.error ->> 'providerCode', new.error ->> 'code', 'failed') end,
+    detail = case when new.status = 'failed' then new.error ->> 'message' end,
+    sent_at = case when new.status in ('sent', 'delivered', 'read') then coalesce(r.sent_at, now()) else r.sent_at end,
+    delivered_at = case when new.status in ('delivered', 'read') then coalesce(r.delivered_at, now()) else r.delivered_at end,
+    read_at = case when new.status = 'read' then coalesce(r.read_at, now()) else r.read_at end,
+    updated_at = now()
+  where r.message_id = new.id
+    and case new.status
+          when 'failed' then r.status = 'sending'
+          when 'sent' then r.status = 'sending'
+          when 'delivered' then r.status in ('sending', 'sent')
+          when 'read' then r.status in ('sending', 'sent', 'delivered')
+          else false
+        end;
+  return null;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.import_contact_rows(target_import uuid, first_row integer, batch jsonb, batch_bytes bigint)
@@ -2067,6 +2421,31 @@ AS $function$
   ) select count(*)::integer from marked
 $function$;
 
+CREATE OR REPLACE FUNCTION app.materialize_broadcast(b public.broadcasts)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  reachable integer;
+begin
+  insert into public.broadcast_recipients (broadcast_id, workspace_id, contact_id, contact_identity_id, conversation_id,
+                                           status, reason)
+  select b.id, b.workspace_id, a.contact_id, a.contact_identity_id, a.conversation_id,
+         case when a.reason is null then 'queued' else 'skipped' end, a.reason
+  from app.broadcast_audience(b.workspace_id, b.channel_account_id, b.audience,
+                              app.broadcast_is_marketing(b.channel_account_id, b.template_id)) a
+  on conflict (broadcast_id, contact_id) do nothing;
+  select count(*) into reachable from public.broadcast_recipients r where r.broadcast_id = b.id and r.status = 'queued';
+  update public.broadcasts set status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
+  where id = b.id;
+  perform graphile_worker.add_job('send-broadcast', json_build_object('broadcastId', b.id, 'workspaceId', b.workspace_id),
+                                  max_attempts := 25, job_key := 'send-broadcast:' || b.id);
+  return reachable;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.may_receive_topic(topic text)
  RETURNS boolean
  LANGUAGE sql
@@ -2206,6 +2585,57 @@ CREATE OR REPLACE FUNCTION app.message_tags()
  IMMUTABLE
  SET search_path TO ''
 AS $function$ values ('CONFIRMED_EVENT_UPDATE'), ('ACCOUNT_UPDATE'), ('POST_PURCHASE_UPDATE') $function$;
+
+CREATE OR REPLACE FUNCTION app.note_member_replies()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed record;
+begin
+  -- A member who writes within a week of a broadcast replied to it.
+  update public.broadcast_recipients r set status = 'replied', replied_at = now(), updated_at = now()
+  from (select distinct n.conversation_id from new_messages n where n.direction = 'inbound') n
+  where r.conversation_id = n.conversation_id and r.status in ('sent', 'delivered', 'read')
+    and r.sent_at > now() - interval '7 days';
+
+  -- STOP and START: the contact's consent changes, is audited and on its timeline, and the member is told.
+  for changed in
+    with said as (
+      select n.id as message_id, n.workspace_id, n.conversation_id, c.contact_id,
+             case when app.consent_keyword(n.text) = any (array(select app.consent_keyword(k) from unnest(w.opt_out_keywords) k))
+                  then 'opted_out'
+                  when app.consent_keyword(n.text) = any (array(select app.consent_keyword(k) from unnest(w.opt_in_keywords) k))
+                  then 'opted_in' end as change
+      from new_messages n
+      join public.conversations c on c.id = n.conversation_id
+      join public.workspaces w on w.id = n.workspace_id
+      where n.direction = 'inbound' and n.kind = 'text' and char_length(n.text) <= 40
+    ), applied as (
+      update public.contacts ct
+      set marketing_opted_out_at = case when s.change = 'opted_out' then now() end, updated_at = now()
+      from said s
+      where ct.id = s.contact_id and s.change is not null
+        and (ct.marketing_opted_out_at is null) = (s.change = 'opted_out')
+      returning ct.id, s.change, s.message_id, s.workspace_id, s.conversation_id
+    )
+    select * from applied
+  loop
+    insert into public.contact_events (workspace_id, contact_id, kind, detail)
+    values (changed.workspace_id, changed.id, changed.change, jsonb_build_object('messageId', changed.message_id));
+    insert into public.audit_logs (workspace_id, actor_user_id, entity, entity_id, action, metadata)
+    values (changed.workspace_id, null, 'contact', changed.id, 'contact.' || changed.change,
+            jsonb_build_object('by', 'member', 'messageId', changed.message_id));
+    perform graphile_worker.add_job('confirm-consent',
+                                    json_build_object('messageId', changed.message_id, 'workspaceId', changed.workspace_id,
+                                                      'change', changed.change),
+                                    max_attempts := 5, job_key := 'confirm-consent:' || changed.message_id);
+  end loop;
+  return null;
+end
+$function$;
 
 CREATE OR REPLACE FUNCTION app.note_queued_reply(workspace uuid, conversation uuid, message uuid, preview text, details jsonb)
  RETURNS void
@@ -2372,6 +2802,93 @@ AS $function$
   join public.channel_accounts ca on ca.id = m.channel_account_id
   where m.id = target_message and m.sender_user_id = (select auth.uid()) and m.status = 'pending'
     and m.direction = 'outbound' and m.workspace_id = any (array(select app.member_workspace_ids()))
+$function$;
+
+CREATE OR REPLACE FUNCTION app.pause_broadcast_for(target uuid, reason text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.broadcasts set status = 'paused', paused_reason = reason, updated_at = now()
+  where id = target and status = 'sending'
+$function$;
+
+CREATE OR REPLACE FUNCTION app.queue_bot_reply(conversation uuid, client_message text, reply text, details jsonb, OUT message_id uuid, OUT created boolean)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  c record;
+begin
+  select cv.id, cv.workspace_id, cv.channel_account_id into c from public.conversations cv where cv.id = conversation;
+  insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, text, metadata,
+                               client_message_id, status)
+  values (c.workspace_id, c.id, c.channel_account_id, 'outbound', 'text', 'bot', reply, details, client_message, 'pending')
+  on conflict (workspace_id, client_message_id) do nothing
+  returning id into message_id;
+  created := message_id is not null;
+  if not created then
+    select m.id into message_id from public.messages m
+    where m.workspace_id = c.workspace_id and m.client_message_id = client_message;
+    return;
+  end if;
+  perform app.schedule_send_confirmations(array[message_id]);
+  update public.conversations set last_message_at = greatest(last_message_at, now()), last_message_preview = reply,
+                                  updated_at = now()
+  where id = c.id;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.queue_broadcast_messages(target uuid, items jsonb)
+ RETURNS TABLE(recipient_id bigint, message_id uuid)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  b public.broadcasts;
+  template record;
+begin
+  select * into b from public.broadcasts where id = target;
+  select t.id, t.name, t.language, t.category into template from public.whatsapp_templates t where t.id = b.template_id;
+  return query
+  with input as (
+    select x."recipientId" as rid, x.text, x.preview, x.components
+    from jsonb_to_recordset(items) as x ("recipientId" bigint, text text, preview text, components jsonb)
+  ), due as (
+    select r.id, r.conversation_id, r.message_id, i.text, i.preview, i.components
+    from public.broadcast_recipients r join input i on i.rid = r.id
+    where r.broadcast_id = target and r.status = 'queued'
+  ), created as (
+    insert into public.messages (workspace_id, conversation_id, channel_account_id, direction, kind, sender, sender_user_id,
+                                 text, preview, metadata, client_message_id, status)
+    select b.workspace_id, d.conversation_id, b.channel_account_id, 'outbound',
+           case when d.components is not null then 'template' else 'text' end::public.message_kind, 'staff', b.created_by,
+           d.text, nullif(d.preview, d.text),
+           jsonb_build_object('broadcast', jsonb_build_object('id', b.id, 'name', b.name))
+             || case when d.components is not null then jsonb_build_object('template', jsonb_build_object(
+                  'id', template.id, 'name', template.name, 'language', template.language,
+                  'category', template.category, 'components', d.components)) else '{}' end,
+           'broadcast:' || d.id, 'pending'
+    from due d where d.message_id is null
+    on conflict (workspace_id, client_message_id) do nothing
+    returning id, substr(client_message_id, 11)::bigint as rid
+  ), chosen as (
+    select c.rid, c.id from created c
+    union all
+    select d.id, d.message_id from due d where d.message_id is not null
+  ), marked as (
+    update public.broadcast_recipients r set status = 'sending', message_id = c.id, attempts = r.attempts + 1,
+                                             updated_at = now()
+    from chosen c where r.id = c.rid
+    returning r.id, r.message_id
+  )
+  select m.id, m.message_id from marked m;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean)
@@ -2717,6 +3234,70 @@ CREATE OR REPLACE FUNCTION app.reply_button_limit(provider public.channel_provid
  SET search_path TO ''
 AS $function$ select case provider when 'whatsapp' then 3 else 13 end $function$;
 
+CREATE OR REPLACE FUNCTION app.requeue_broadcast_recipients(message_ids uuid[], delay interval)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.broadcast_recipients set status = 'queued', next_attempt_at = now() + delay, updated_at = now()
+  where message_id = any (message_ids) and status = 'sending';
+  perform graphile_worker.remove_job('confirm-send:' || m) from unnest(message_ids) m;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.retry_broadcast_recipients(target uuid, include_unconfirmed boolean, OUT outcome text, OUT retried integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  b public.broadcasts;
+  caller_role public.workspace_role;
+begin
+  select * into b from public.broadcasts where id = target for update;
+  caller_role := app.member_role(b.workspace_id);
+  retried := 0;
+  if not found or caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role = 'agent' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if b.status = 'cancelled' then
+    outcome := 'conflict';
+    return;
+  end if;
+  with again as (
+    update public.messages m set status = 'pending', error = null, failed_at = null
+    from public.broadcast_recipients r
+    where r.broadcast_id = target and r.status = 'failed' and m.id = r.message_id and m.status = 'failed'
+      and (m.error ->> 'retryable')::boolean
+      and (include_unconfirmed or not coalesce((m.error ->> 'mayHaveBeenDelivered')::boolean, false))
+    returning m.id
+  ), requeued as (
+    update public.broadcast_recipients r set status = 'queued', reason = null, detail = null, next_attempt_at = now(),
+                                             updated_at = now()
+    from again a where r.message_id = a.id
+    returning r.id
+  )
+  select count(*) into retried from requeued;
+  if retried > 0 and b.status = 'done' then
+    update public.broadcasts set status = 'sending', finished_at = null, updated_at = now() where id = target;
+  end if;
+  if retried > 0 and b.status in ('done', 'sending') then
+    perform graphile_worker.add_job('send-broadcast', json_build_object('broadcastId', b.id, 'workspaceId', b.workspace_id),
+                                    max_attempts := 25, job_key := 'send-broadcast:' || b.id);
+  end if;
+  perform app.audit(b.workspace_id, 'broadcast', b.id, 'broadcast.retried', jsonb_build_object('recipients', retried));
+  outcome := 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.retry_media(target uuid)
  RETURNS text
  LANGUAGE plpgsql
@@ -2788,6 +3369,72 @@ AS $function$
     select distinct ca.workspace_id from public.channel_accounts ca
     where ca.provider = 'whatsapp' and ca.waba_id = e.waba and ca.status <> 'disconnected'
   ) ws on true
+$function$;
+
+CREATE OR REPLACE FUNCTION app.save_broadcast(target_workspace uuid, target uuid, changes jsonb, OUT outcome text, OUT broadcast_id uuid)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  caller_role public.workspace_role := app.member_role(target_workspace);
+  current public.broadcasts;
+begin
+  if caller_role is null then
+    outcome := 'not_found';
+    return;
+  end if;
+  if caller_role = 'agent' then
+    outcome := 'forbidden';
+    return;
+  end if;
+  if (changes ? 'channelId' and not exists (select 1 from public.channel_accounts ca
+                                            where ca.id = (changes ->> 'channelId')::uuid
+                                              and ca.workspace_id = target_workspace))
+     or (changes ->> 'templateId' is not null
+         and not exists (select 1 from public.whatsapp_templates t
+                         join public.channel_accounts ca on ca.waba_id = t.waba_id and ca.workspace_id = t.workspace_id
+                         where t.id = (changes ->> 'templateId')::uuid and t.workspace_id = target_workspace
+                           and ca.id = coalesce((changes ->> 'channelId')::uuid,
+                                                (select b.channel_account_id from public.broadcasts b where b.id = target)))) then
+    outcome := 'invalid';
+    return;
+  end if;
+  if target is null then
+    insert into public.broadcasts (workspace_id, name, channel_account_id, audience, template_id, template_values, body,
+                                   fallbacks, created_by)
+    values (target_workspace, changes ->> 'name', (changes ->> 'channelId')::uuid, coalesce(changes -> 'audience', '{}'),
+            (changes ->> 'templateId')::uuid, coalesce(changes -> 'templateValues', '{}'), changes ->> 'body',
+            coalesce(changes -> 'fallbacks', '{}'), (select auth.uid()))
+    returning id into broadcast_id;
+    perform app.audit(target_workspace, 'broadcast', broadcast_id, 'broadcast.created',
+                      jsonb_build_object('name', changes ->> 'name'));
+    outcome := 'changed';
+    return;
+  end if;
+  select * into current from public.broadcasts b where b.id = target and b.workspace_id = target_workspace for update;
+  if not found then
+    outcome := 'not_found';
+    return;
+  end if;
+  if current.status <> 'draft' then
+    outcome := 'not_draft';
+    return;
+  end if;
+  update public.broadcasts b set
+    name = coalesce(changes ->> 'name', b.name),
+    channel_account_id = coalesce((changes ->> 'channelId')::uuid, b.channel_account_id),
+    audience = coalesce(changes -> 'audience', b.audience),
+    template_id = case when changes ? 'templateId' then (changes ->> 'templateId')::uuid else b.template_id end,
+    template_values = coalesce(changes -> 'templateValues', b.template_values),
+    body = case when changes ? 'body' then changes ->> 'body' else b.body end,
+    fallbacks = coalesce(changes -> 'fallbacks', b.fallbacks),
+    updated_at = now()
+  where b.id = target;
+  broadcast_id := target;
+  outcome := 'changed';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.save_contact_field(target_workspace uuid, field uuid, new_key text, new_label text, new_type text, new_options text[], OUT outcome text, OUT field_id uuid)
@@ -3230,6 +3877,34 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION app.set_channel_pacing(channel uuid, rate integer, limit_per_day integer)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target_workspace uuid := (select ca.workspace_id from public.channel_accounts ca where ca.id = channel);
+  caller_role public.workspace_role := app.member_role(target_workspace);
+begin
+  if caller_role is null then
+    return 'not_found';
+  end if;
+  if caller_role <> 'admin' then
+    return 'forbidden';
+  end if;
+  if rate not between 1 and 80 or limit_per_day <= 0 then
+    return 'invalid';
+  end if;
+  insert into public.channel_send_pacing (channel_account_id, workspace_id, per_second, daily_limit)
+  values (channel, target_workspace, rate, limit_per_day)
+  on conflict (channel_account_id) do update set per_second = excluded.per_second, daily_limit = excluded.daily_limit;
+  perform app.audit(target_workspace, 'channel', channel, 'channel.pacing_changed',
+                    jsonb_build_object('perSecond', rate, 'dailyLimit', limit_per_day));
+  return 'changed';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.set_contact_fields(target uuid, field_values jsonb, OUT outcome text, OUT bad_field uuid)
  RETURNS record
  LANGUAGE plpgsql
@@ -3367,9 +4042,20 @@ AS $function$
             'message', 'Meta did not confirm this reply. It may have been delivered: check before sending it again.')
         end
     where m.id = message and m.status = 'pending' and m.direction = 'outbound'
+      and not exists (select 1 from public.broadcast_recipients r where r.message_id = m.id and r.status = 'queued')
     returning m.id
   )
   select case when exists (select 1 from settled) then 'failed' else 'settled' end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.slow_channel(channel uuid, seconds double precision)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.channel_send_pacing set tokens = least(tokens, 0) - seconds * per_second, refilled_at = clock_timestamp()
+  where channel_account_id = channel
 $function$;
 
 CREATE OR REPLACE FUNCTION app.stage_change_detail(from_stage uuid, to_stage uuid)
@@ -3381,6 +4067,53 @@ AS $function$
   select jsonb_build_object('from', from_stage, 'to', to_stage,
                             'fromName', (select s.name from public.pipeline_stages s where s.id = from_stage),
                             'toName', (select s.name from public.pipeline_stages s where s.id = to_stage))
+$function$;
+
+CREATE OR REPLACE FUNCTION app.start_broadcast(target uuid, send_at timestamp with time zone)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  b public.broadcasts;
+  caller_role public.workspace_role;
+  blocker text;
+begin
+  select * into b from public.broadcasts where id = target for update;
+  caller_role := app.member_role(b.workspace_id);
+  if not found or caller_role is null then
+    return 'not_found';
+  end if;
+  if caller_role = 'agent' then
+    return 'forbidden';
+  end if;
+  if b.status <> 'draft' then
+    return 'not_draft';
+  end if;
+  if send_at is not null and send_at < now() - interval '1 minute' then
+    return 'in_the_past';
+  end if;
+  blocker := app.broadcast_blocker(b);
+  if blocker is not null then
+    return blocker;
+  end if;
+  if not exists (select 1 from app.broadcast_audience(b.workspace_id, b.channel_account_id, b.audience,
+                                                      app.broadcast_is_marketing(b.channel_account_id, b.template_id)) a
+                 where a.reason is null) then
+    return 'empty_audience';
+  end if;
+  if send_at is not null and send_at > now() + interval '1 minute' then
+    update public.broadcasts set status = 'scheduled', scheduled_at = send_at, updated_at = now() where id = target;
+    perform graphile_worker.add_job('send-broadcast', json_build_object('broadcastId', b.id, 'workspaceId', b.workspace_id),
+                                    run_at := send_at, max_attempts := 25, job_key := 'send-broadcast:' || b.id);
+    perform app.audit(b.workspace_id, 'broadcast', b.id, 'broadcast.scheduled', jsonb_build_object('at', send_at));
+    return 'changed';
+  end if;
+  perform app.materialize_broadcast(b);
+  perform app.audit(b.workspace_id, 'broadcast', b.id, 'broadcast.started', '{}');
+  return 'changed';
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid)
@@ -3528,6 +4261,34 @@ begin
   perform app.audit(reply.workspace_id, 'message', reply.id, 'message.tagged',
                     jsonb_build_object('conversationId', reply.conversation_id, 'tag', message_tag));
   return 'changed';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION app.take_send_tokens(channel uuid, wanted integer, OUT granted integer, OUT wait_ms integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  pacing public.channel_send_pacing;
+  available double precision;
+begin
+  insert into public.channel_send_pacing (channel_account_id, workspace_id)
+  select ca.id, ca.workspace_id from public.channel_accounts ca where ca.id = channel
+  on conflict do nothing;
+  select * into pacing from public.channel_send_pacing where channel_account_id = channel for update;
+  if not found then
+    granted := 0;
+    wait_ms := 1000;
+    return;
+  end if;
+  available := least(pacing.per_second::double precision,
+                     pacing.tokens + extract(epoch from clock_timestamp() - pacing.refilled_at) * pacing.per_second);
+  granted := greatest(0, least(wanted, floor(available)::integer));
+  update public.channel_send_pacing set tokens = available - granted, refilled_at = clock_timestamp()
+  where channel_account_id = channel;
+  wait_ms := case when granted > 0 then 0 else ceil((1 - available) * 1000 / pacing.per_second)::integer end;
 end
 $function$;
 
@@ -3709,6 +4470,8 @@ CREATE TRIGGER messages_enqueue_media_downloads AFTER INSERT ON public.messages 
 CREATE TRIGGER messages_enqueue_send_confirmations AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_messages FOR EACH STATEMENT EXECUTE FUNCTION app.enqueue_send_confirmations();
 CREATE TRIGGER messages_erase_unsent BEFORE UPDATE ON public.messages FOR EACH ROW WHEN ((new.deleted_at IS NOT NULL)) EXECUTE FUNCTION app.erase_unsent_message();
 CREATE TRIGGER messages_erase_unsent_from_webhooks AFTER UPDATE OF deleted_at ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL) AND (new.direction = 'inbound'::public.message_direction) AND (new.provider_message_id IS NOT NULL))) EXECUTE FUNCTION app.erase_unsent_from_webhooks();
+CREATE TRIGGER messages_follow_broadcast AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((old.status IS DISTINCT FROM new.status) AND (new.client_message_id ~~ 'broadcast:%'::text))) EXECUTE FUNCTION app.follow_broadcast_message();
+CREATE TRIGGER messages_note_member_replies AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_messages FOR EACH STATEMENT EXECUTE FUNCTION app.note_member_replies();
 CREATE TRIGGER messages_note_window_closed AFTER UPDATE OF status ON public.messages FOR EACH ROW WHEN (((new.status = 'failed'::public.message_status) AND (old.status <> 'failed'::public.message_status) AND ((new.error ->> 'code'::text) = 'WINDOW_CLOSED'::text))) EXECUTE FUNCTION app.note_window_closed();
 CREATE TRIGGER messages_notify_new_messages AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.notify_new_messages();
 CREATE TRIGGER webhook_events_erase_unsent BEFORE INSERT OR UPDATE OF payload, processed_at ON public.webhook_events FOR EACH ROW WHEN ((COALESCE(current_setting('frontdesk.unsent_mids'::text, true), ''::text) <> ''::text)) EXECUTE FUNCTION app.erase_unsent_from_new_webhook();
@@ -3719,11 +4482,20 @@ CREATE TRIGGER workspaces_add_default_stages AFTER INSERT ON public.workspaces F
 create policy audit_logs_select_admin on public.audit_logs as permissive for select to authenticated
   using ((app.member_role(workspace_id) = 'admin'::public.workspace_role));
 
+create policy broadcast_recipients_select_member on public.broadcast_recipients as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
+create policy broadcasts_select_member on public.broadcasts as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
+
 create policy channel_accounts_select_member on public.channel_accounts as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
 create policy channel_connect_attempts_select_own on public.channel_connect_attempts as permissive for select to authenticated
   using (((user_id = ( SELECT auth.uid() AS uid)) AND (app.member_role(workspace_id) = 'admin'::public.workspace_role)));
+
+create policy channel_send_pacing_select_member on public.channel_send_pacing as permissive for select to authenticated
+  using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
 
 create policy contact_events_select_member on public.contact_events as permissive for select to authenticated
   using ((workspace_id = ANY (ARRAY( SELECT app.member_workspace_ids() AS member_workspace_ids))));
@@ -3815,8 +4587,13 @@ grant delete, insert, select, update on app.rate_limits to service_role;
 grant delete, insert, select, update on app.worker_heartbeats to service_role;
 grant select on public.audit_logs to authenticated;
 grant all on public.audit_logs to service_role;
+grant select on public.broadcast_recipients to authenticated;
+grant all on public.broadcast_recipients to service_role;
+grant select on public.broadcasts to authenticated;
+grant all on public.broadcasts to service_role;
 grant all on public.channel_accounts to service_role;
 grant all on public.channel_connect_attempts to service_role;
+grant all on public.channel_send_pacing to service_role;
 grant select on public.contact_events to authenticated;
 grant all on public.contact_events to service_role;
 grant select on public.contact_fields to authenticated;
@@ -3858,6 +4635,7 @@ grant select on public.workspaces to authenticated;
 grant all on public.workspaces to service_role;
 grant select (id, workspace_id, provider, provider_account_id, display_name, display_handle, status, status_reason, subscribed_fields, subscribed_at, linked_page_id, waba_id, connected_by, connected_at, disconnected_at, created_at, updated_at) on public.channel_accounts to authenticated;
 grant select (id, workspace_id, user_id, expires_at, callback_at, granted_pages, created_at) on public.channel_connect_attempts to authenticated;
+grant select (channel_account_id, workspace_id, per_second, daily_limit) on public.channel_send_pacing to authenticated;
 grant execute on function app.abandoned_outbound_uploads(age interval, batch integer) to service_role;
 grant execute on function app.accept_invites() to authenticated;
 grant execute on function app.accept_invites() to service_role;
@@ -3865,22 +4643,32 @@ grant execute on function app.activate_channel(channel uuid, name text, handle t
 grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.add_note(target_conversation uuid, client_message text, note_text text, mentions uuid[], OUT message_id uuid, OUT created boolean) to service_role;
 grant execute on function app.add_reply_buttons(target_message uuid, titles text[]) to authenticated;
+grant execute on function app.announce_broadcast(target uuid) to service_role;
 grant execute on function app.apply_template_events(events jsonb) to service_role;
 grant execute on function app.assign_conversation(target uuid, assignee uuid) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to authenticated;
 grant execute on function app.attachment_workspace(object_name text) to service_role;
 grant execute on function app.audit_actors(target_workspace uuid, people uuid[]) to authenticated;
 grant execute on function app.audit_actors(target_workspace uuid, people uuid[]) to service_role;
+grant execute on function app.begin_broadcast(target uuid) to service_role;
 grant execute on function app.begin_channel_connect(workspace uuid, OUT attempt uuid, OUT expires_at timestamp with time zone) to authenticated;
+grant execute on function app.broadcast_audience(target_workspace uuid, channel uuid, audience jsonb, marketing boolean) to service_role;
+grant execute on function app.broadcast_blocker(b public.broadcasts) to service_role;
+grant execute on function app.broadcast_is_marketing(channel uuid, template uuid) to service_role;
+grant execute on function app.broadcast_reach(target_workspace uuid, channel uuid, audience jsonb, template uuid) to authenticated;
+grant execute on function app.broadcast_reach(target_workspace uuid, channel uuid, audience jsonb, template uuid) to service_role;
+grant execute on function app.change_broadcast(target uuid, action text) to authenticated;
 grant execute on function app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role) to authenticated;
 grant execute on function app.change_member_role(target_workspace uuid, member uuid, new_role public.workspace_role) to service_role;
 grant execute on function app.claim_channel(workspace uuid, provider public.channel_provider, account text, name text, OUT channel uuid, OUT outcome text) to service_role;
 grant execute on function app.claim_connect_callback(attempt uuid) to authenticated;
 grant execute on function app.connect_pick_window() to public;
+grant execute on function app.consent_keyword(reply text) to public;
 grant execute on function app.contact_ids_by_handle(target_workspace uuid, pattern text) to authenticated;
 grant execute on function app.contact_ids_by_handle(target_workspace uuid, pattern text) to service_role;
 grant execute on function app.conversation_event(c public.conversations) to public;
 grant execute on function app.create_gym(p_name text, p_admin uuid) to service_role;
+grant execute on function app.delete_broadcast(target uuid) to authenticated;
 grant execute on function app.delete_contact_field(field uuid) to authenticated;
 grant execute on function app.delete_contact_field(field uuid) to service_role;
 grant execute on function app.delete_saved_reply(reply uuid) to authenticated;
@@ -3901,9 +4689,11 @@ grant execute on function app.erase_unsent_from_new_webhook() to public;
 grant execute on function app.erase_unsent_from_webhooks() to public;
 grant execute on function app.erase_unsent_message() to public;
 grant execute on function app.field_value_valid(field_type text, options text[], val jsonb) to public;
+grant execute on function app.finish_broadcast_if_sent(target uuid) to service_role;
 grant execute on function app.finish_connect_attempt(attempt uuid) to authenticated;
 grant execute on function app.finish_contact_import(target_import uuid, problem text) to service_role;
 grant execute on function app.flag_channel_for_reconnect(channel uuid, reason text) to service_role;
+grant execute on function app.follow_broadcast_message() to public;
 grant execute on function app.import_contact_rows(target_import uuid, first_row integer, batch jsonb, batch_bytes bigint) to service_role;
 grant execute on function app.ingest_meta_webhook(webhook_object text, payload jsonb, events jsonb, replay_of bigint) to service_role;
 grant execute on function app.ingest_meta_webhooks(objects text[], payloads jsonb[], events jsonb, replay_of bigint) to service_role;
@@ -3924,6 +4714,7 @@ grant execute on function app.merge_contacts(kept uuid, duplicate uuid, choices 
 grant execute on function app.merge_contacts(kept uuid, duplicate uuid, choices jsonb) to service_role;
 grant execute on function app.message_event(m public.messages) to public;
 grant execute on function app.message_tags() to public;
+grant execute on function app.note_member_replies() to public;
 grant execute on function app.note_stored_media(target uuid, at_index integer, stored jsonb) to service_role;
 grant execute on function app.outbound_media_rule(target_provider public.channel_provider, mime text) to authenticated;
 grant execute on function app.outbound_media_rule(target_provider public.channel_provider, mime text) to public;
@@ -3934,6 +4725,9 @@ grant execute on function app.outbound_media_rules() to service_role;
 grant execute on function app.outbound_mime_aliases() to authenticated;
 grant execute on function app.outbound_mime_aliases() to public;
 grant execute on function app.outbound_mime_aliases() to service_role;
+grant execute on function app.pause_broadcast_for(target uuid, reason text) to service_role;
+grant execute on function app.queue_bot_reply(conversation uuid, client_message text, reply text, details jsonb, OUT message_id uuid, OUT created boolean) to service_role;
+grant execute on function app.queue_broadcast_messages(target uuid, items jsonb) to service_role;
 grant execute on function app.queue_outgoing_message(target_conversation uuid, client_message text, message_text text, message_attachments jsonb, preview text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.queue_template_message(target_conversation uuid, client_message text, template uuid, template_components jsonb, message_text text, preview text, header_file text, OUT outcome text, OUT message_id uuid, OUT created boolean) to authenticated;
 grant execute on function app.remove_channel(channel uuid) to authenticated;
@@ -3943,9 +4737,12 @@ grant execute on function app.remove_member(target_workspace uuid, member uuid) 
 grant execute on function app.reorder_stages(target_workspace uuid, ordered uuid[]) to authenticated;
 grant execute on function app.reorder_stages(target_workspace uuid, ordered uuid[]) to service_role;
 grant execute on function app.reply_button_limit(provider public.channel_provider) to public;
+grant execute on function app.requeue_broadcast_recipients(message_ids uuid[], delay interval) to service_role;
+grant execute on function app.retry_broadcast_recipients(target uuid, include_unconfirmed boolean, OUT outcome text, OUT retried integer) to authenticated;
 grant execute on function app.retry_media(target uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to authenticated;
 grant execute on function app.revoke_invite(target_invite uuid) to service_role;
+grant execute on function app.save_broadcast(target_workspace uuid, target uuid, changes jsonb, OUT outcome text, OUT broadcast_id uuid) to authenticated;
 grant execute on function app.save_contact_field(target_workspace uuid, field uuid, new_key text, new_label text, new_type text, new_options text[], OUT outcome text, OUT field_id uuid) to authenticated;
 grant execute on function app.save_contact_field(target_workspace uuid, field uuid, new_key text, new_label text, new_type text, new_options text[], OUT outcome text, OUT field_id uuid) to service_role;
 grant execute on function app.save_notification_preferences(assigned boolean, mentioned boolean, new_message boolean, desktop boolean, sound boolean) to authenticated;
@@ -3965,6 +4762,7 @@ grant execute on function app.search_conversation_page(target_workspace uuid, pa
 grant execute on function app.search_conversation_page(target_workspace uuid, pattern text, include_messages boolean, digits_pattern text, archived text, status public.conversation_status, channel uuid, assignee_kind text, assignee uuid, unread_only boolean, after_at timestamp with time zone, after_id uuid, page_size integer) to service_role;
 grant execute on function app.send_confirmation_delay() to public;
 grant execute on function app.send_live_updates_probe(target uuid, probe uuid) to service_role;
+grant execute on function app.set_channel_pacing(channel uuid, rate integer, limit_per_day integer) to authenticated;
 grant execute on function app.set_contact_fields(target uuid, field_values jsonb, OUT outcome text, OUT bad_field uuid) to authenticated;
 grant execute on function app.set_contact_fields(target uuid, field_values jsonb, OUT outcome text, OUT bad_field uuid) to service_role;
 grant execute on function app.set_contact_stage(target_workspace uuid, contact_ids uuid[], stage uuid) to authenticated;
@@ -3972,7 +4770,9 @@ grant execute on function app.set_contact_stage(target_workspace uuid, contact_i
 grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
 grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;
+grant execute on function app.slow_channel(channel uuid, seconds double precision) to service_role;
 grant execute on function app.stage_change_detail(from_stage uuid, to_stage uuid) to public;
+grant execute on function app.start_broadcast(target uuid, send_at timestamp with time zone) to authenticated;
 grant execute on function app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid) to authenticated;
 grant execute on function app.start_contact_import(target_workspace uuid, path text, name text, column_mapping jsonb, country text, match text, import_mode text, OUT outcome text, OUT import_id uuid) to service_role;
 grant execute on function app.store_connect_grant(attempt uuid, ciphertext text, key_id text, pages jsonb) to authenticated;
@@ -3980,6 +4780,7 @@ grant execute on function app.tag_colours() to public;
 grant execute on function app.tag_contacts(target_workspace uuid, contact_ids uuid[], tag_name text, OUT outcome text, OUT tag_id uuid, OUT tagged integer) to authenticated;
 grant execute on function app.tag_contacts(target_workspace uuid, contact_ids uuid[], tag_name text, OUT outcome text, OUT tag_id uuid, OUT tagged integer) to service_role;
 grant execute on function app.tag_outgoing_message(target_message uuid, message_tag text) to authenticated;
+grant execute on function app.take_send_tokens(channel uuid, wanted integer, OUT granted integer, OUT wait_ms integer) to service_role;
 grant execute on function app.team_members(target_workspace uuid) to authenticated;
 grant execute on function app.team_members(target_workspace uuid) to service_role;
 grant execute on function app.untag_contacts(target_workspace uuid, contact_ids uuid[], tag uuid) to authenticated;

@@ -74,6 +74,7 @@ export function MessageBubble({
         ) : null}
         <div className={`mt-0.5 flex items-center gap-1 text-xs text-slate-600 ${outbound || note ? "justify-end" : ""}`}>
           {message.sender === "page" ? <span>via Meta inbox ·</span> : null}
+          {message.sender === "bot" ? <span>Automatic ·</span> : null}
           {message.sender === "staff" && senderName ? <span data-testid="message-sender">{senderName} ·</span> : null}
           <time dateTime={message.createdAt.toISOString()}>{clockTime(message.createdAt)}</time>
           {message.editedAt ? <span>· edited</span> : null}

@@ -10,7 +10,8 @@ import selfsigned from "selfsigned";
 import { createSimulatedAccounts } from "./accounts";
 import { createReceivedMedia } from "./received-media";
 import { createSimulatedTemplates } from "./templates";
-import { deliverWebhook, newMid, newWamid } from "./webhooks";
+import { deliverWebhook, newMid, newWamid, whatsappStatus } from "./webhooks";
+import { createNumberBehaviour } from "./whatsapp-numbers";
 
 /** Parameters that are secrets: never recorded (and the app should never put them in a URL: `credentialsInUrl`). */
 const SECRET_PARAMS = new Set(["access_token", "client_secret", "fb_exchange_token", "code"]);
@@ -31,6 +32,8 @@ export interface RecordedCall {
 export interface InjectedFailure {
   /** Substring of the path to match; empty matches every call. */
   pathIncludes?: string;
+  /** Only sends to this member (WhatsApp `to`, Messenger `recipient.id`). */
+  recipientId?: string;
   /** HTTP 5xx without a Graph error body. */
   status?: number;
   /** A Graph error code: 190 (token), 4/17/32/613/130429 (rate), 10/2018278/131047 (window). */
@@ -53,6 +56,12 @@ const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
   10: { type: "OAuthException", message: "This message is sent outside of allowed window." },
   2018278: { type: "OAuthException", message: "This message is sent outside of allowed window." },
   131047: { type: "OAuthException", message: "Re-engagement message" },
+  131049: { type: "OAuthException", message: "This message was not delivered to maintain healthy ecosystem engagement." },
+  131050: {
+    type: "OAuthException",
+    message: "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages.",
+  },
+  131056: { type: "OAuthException", message: "(Business Account, Consumer Account) pair rate limit hit" },
 };
 
 /**
@@ -65,7 +74,8 @@ const GRAPH_ERRORS: Record<number, { type: string; message: string }> = {
  * WhatsApp templates (./templates.ts): `GET /{waba-id}/message_templates` in pages, template sends checked as Meta does.
  * Control endpoints: `GET|DELETE /__calls`, `POST /__failures` (an InjectedFailure), `DELETE /__failures`,
  * `POST|GET /__test-users`, `GET /__subscriptions`, `GET /__login-as/{user-id}`, `GET|POST|DELETE /__templates`,
- * `POST /__templates/status` (a review, delivered as Meta's webhook).
+ * `POST /__templates/status` (a review, delivered as Meta's webhook), `GET|POST /__numbers/{phone-number-id}` (a
+ * number's throughput and messaging limits and the statuses it reports: ./whatsapp-numbers.ts).
  */
 /** A message a Send API call accepted, as the members' side of the world sees it. */
 export interface SimulatedSend {
@@ -104,6 +114,7 @@ export async function startMetaSimulator(options: {
   const accounts = createSimulatedAccounts();
   const outbound = createReceivedMedia();
   const templates = createSimulatedTemplates();
+  const numbers = createNumberBehaviour();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://simulator");
     const body = await readBody(req);
@@ -112,6 +123,7 @@ export async function startMetaSimulator(options: {
       else res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(value));
     };
     if (accounts.control(req, url, body, json)) return;
+    if (numbers.control(req.method ?? "GET", url.pathname, body, json)) return;
     const templateControl = templates.control(
       req.method ?? "GET",
       url.pathname,
@@ -188,7 +200,13 @@ export async function startMetaSimulator(options: {
       at: new Date().toISOString(),
     });
 
-    const failure = failures.find((f) => f.remaining > 0 && url.pathname.includes(f.pathIncludes ?? ""));
+    const sentTo = (body as SendBody | undefined)?.to ?? (body as SendBody | undefined)?.recipient?.id;
+    const failure = failures.find(
+      (f) =>
+        f.remaining > 0 &&
+        url.pathname.includes(f.pathIncludes ?? "") &&
+        (f.recipientId === undefined || f.recipientId === sentTo),
+    );
     if (failure) {
       failure.remaining -= 1;
       if (failure.hang) return;
@@ -229,6 +247,11 @@ export async function startMetaSimulator(options: {
       const recipientId = (whatsapp ? request.to : request.recipient?.id) ?? "";
       const buttonsRefused = interactiveRefusal(request);
       if (buttonsRefused) return json(400, buttonsRefused);
+      const admission = whatsapp ? numbers.admit(id ?? "", recipientId) : "ok";
+      if (admission !== "ok") {
+        const code = admission === "throttled" ? 130429 : 131049;
+        return json(400, { error: { ...GRAPH_ERRORS[code], code, fbtrace_id: randomUUID().slice(0, 11) } });
+      }
       if (whatsapp && request.type === "template") {
         const refused = templates.refusal(accounts.whatsappAccountOf(id ?? "") ?? "", request.template ?? {});
         if (refused) return json(400, refused);
@@ -261,6 +284,7 @@ export async function startMetaSimulator(options: {
       // After the answer: whoever watches the members' side (the demo) sees a message leave.
       setImmediate(() => options.onSend?.({ accountId: id ?? "", recipientId, providerMessageId, whatsapp }));
       if (whatsapp) {
+        reportStatuses(id ?? "", recipientId, providerMessageId, request.biz_opaque_callback_data);
         return json(200, {
           messaging_product: "whatsapp",
           contacts: [{ input: request.to, wa_id: request.to }],
@@ -294,6 +318,21 @@ export async function startMetaSimulator(options: {
     return json(404, { error: { message: "Unknown path components", type: "OAuthException", code: 2500 } });
   });
   /** The file a send names, as Meta would get it; null when it cannot; undefined for a text. */
+  /** The statuses a number reports for a send, by webhook, one after another (none unless set for the number). */
+  function reportStatuses(phoneNumberId: string, waId: string, id: string, callbackData: string | undefined) {
+    const { statuses, gapMs } = numbers.statusesOf(phoneNumberId);
+    if (statuses.length === 0 || !webhookTarget) return;
+    const target = webhookTarget;
+    void (async () => {
+      for (const status of statuses) {
+        await new Promise((resolve) => setTimeout(resolve, gapMs));
+        await deliverWebhook(target.url, whatsappStatus({ phoneNumberId, waId, id, status, callbackData }), {
+          appSecret: target.appSecret,
+        }).catch(() => undefined);
+      }
+    })();
+  }
+
   async function sentFile(request: SendBody, accountId: string) {
     const type = request.type ?? "";
     const media = request.messaging_product === "whatsapp" && isMediaType(type) ? (request[type] ?? {}) : undefined;
@@ -412,6 +451,7 @@ type SendMedia = { id?: string; link?: string; caption?: string; filename?: stri
 type SendBody = {
   messaging_product?: string;
   to?: string;
+  biz_opaque_callback_data?: string;
   type?: string;
   recipient?: { id?: string };
   message?: { attachment?: { type?: string; payload?: { url?: string } }; quick_replies?: { title?: string }[] };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONVERSATION_EVENT_FIELDS } from "../../app/inbox/live-cache";
+import { BROADCAST_STATUSES, RECIPIENT_STATUSES, SKIP_REASONS } from "../../server/services/broadcast-shape";
 import { messageSchema } from "../../server/services/message-shape";
 import { CHANNEL_PROVIDERS, CHANNEL_STATUSES } from "../../supabase/functions/_shared/channel-providers";
 import { type FIELD_TYPES, fieldValueProblem, TAG_COLOURS } from "../../supabase/functions/_shared/contact-taxonomy";
@@ -62,6 +63,22 @@ describe("SQL and TypeScript agree", () => {
     expect(sorted(await enumLabels("public.message_kind"))).toEqual(sorted(MESSAGE_KINDS));
     expect(await enumLabels("public.channel_provider")).toEqual([...CHANNEL_PROVIDERS]);
     expect(await enumLabels("public.channel_status")).toEqual([...CHANNEL_STATUSES]);
+    expect(await enumLabels("public.message_sender")).toEqual(messageSchema.shape.sender.options);
+  });
+
+  it("on broadcasts: the statuses their checks allow, and the reasons app.broadcast_audience skips a contact for", async () => {
+    const allowed = async (constraint: string) => {
+      const [row] = await superuserSql()<{ definition: string }[]>`
+        select pg_get_constraintdef(oid) as definition from pg_constraint where conname = ${constraint}`;
+      return [...(row?.definition ?? "").matchAll(/'([a-z_]+)'::text/g)].map((match) => match[1]);
+    };
+    expect(await allowed("broadcasts_status_check")).toEqual([...BROADCAST_STATUSES]);
+    expect(await allowed("broadcast_recipients_status_check")).toEqual([...RECIPIENT_STATUSES]);
+    const [audience] = await superuserSql()<{ source: string }[]>`
+      select prosrc as source from pg_proc where proname = 'broadcast_audience'`;
+    const reasons = [...(audience?.source ?? "").matchAll(/then '([a-z_]+)'/g)].map((match) => match[1] ?? "");
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(Object.keys(SKIP_REASONS)).toContain(reason);
   });
 
   it("on the normalized event: app.apply_meta_events reads every field and nothing else", async () => {

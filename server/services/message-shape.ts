@@ -43,7 +43,7 @@ export const messageSchema = z.object({
   /** `note`: a private note staff wrote for each other, never sent to the member. */
   direction: z.enum(["inbound", "outbound", "note"]),
   kind: z.enum(MESSAGE_KINDS),
-  sender: z.enum(["member", "staff", "page"]),
+  sender: z.enum(["member", "staff", "page", "bot"]),
   senderUserId: z.uuid().nullable(),
   /** Null for attachments-only messages and for messages the member unsent. */
   text: z.string().nullable(),

@@ -178,7 +178,7 @@ export async function deliverReply(messageId: string, log: Logger): Promise<void
 }
 
 /** What a pending reply carries while Meta's answer is missing (the code the UI shows "Not confirmed yet" for). */
-const NOT_CONFIRMED = {
+export const NOT_CONFIRMED = {
   code: NOT_CONFIRMED_CODE,
   message: "Meta has not confirmed this reply yet.",
   retryable: false,

@@ -1,5 +1,6 @@
 import { me } from "./routers/account";
 import { auditRouter } from "./routers/audit";
+import { broadcastsRouter } from "./routers/broadcasts";
 import { channelsRouter } from "./routers/channels";
 import { contactFieldsRouter } from "./routers/contact-fields";
 import { contactImportsRouter } from "./routers/contact-imports";
@@ -26,6 +27,7 @@ export const appRouter = router({
   stages: stagesRouter,
   contactFields: contactFieldsRouter,
   contactImports: contactImportsRouter,
+  broadcasts: broadcastsRouter,
   team: teamRouter,
   audit: auditRouter,
   notifications: notificationsRouter,

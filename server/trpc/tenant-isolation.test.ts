@@ -15,7 +15,8 @@ let a: {
 let intruder: { accessToken: string; claims: UserClaims; workspaceId: string };
 let savedReplyId = "";
 let templateId = "";
-let crm = { tagId: "", stageId: "", fieldId: "", otherContactId: "", importId: "", importPath: "" };
+const emptyAudience = { tagIds: [], stageIds: [], lastInboundWithinDays: null, fields: [] };
+let crm = { tagId: "", stageId: "", fieldId: "", otherContactId: "", importId: "", importPath: "", broadcastId: "" };
 
 beforeAll(async () => {
   const owner = await memberOfNewWorkspace("admin");
@@ -71,7 +72,16 @@ beforeAll(async () => {
     values (${owner.workspaceId}, ${importPath}, 'private.csv', '{"Phone": "phone"}', 'phone', 'create_only') returning id`;
   await superuserSql()`insert into public.contact_import_failures (import_id, workspace_id, row_number, problems)
                        values (${contactImport?.id ?? ""}, ${owner.workspaceId}, 2, '{"Private Member"}')`;
+  const [broadcast] = await superuserSql()<{ id: string }[]>`
+    insert into public.broadcasts (workspace_id, name, channel_account_id, body, status)
+    values (${owner.workspaceId}, 'Private Member offer', ${conversation.channelAccountId}, 'Hi', 'draft') returning id`;
+  await superuserSql()`
+    insert into public.broadcast_recipients (broadcast_id, workspace_id, contact_id, status, reason)
+    values (${broadcast?.id ?? ""}, ${owner.workspaceId}, ${conversation.contactId}, 'skipped', 'opted_out')`;
+  await superuserSql()`
+    insert into public.channel_send_pacing (channel_account_id, workspace_id) values (${conversation.channelAccountId}, ${owner.workspaceId})`;
   crm = {
+    broadcastId: broadcast?.id ?? "",
     importId: contactImport?.id ?? "",
     importPath,
     tagId: tag?.id ?? "",
@@ -186,6 +196,24 @@ describe("every procedure answers NOT_FOUND for another workspace's ids", () => 
         }),
     ],
     ["contactImports.status", (c) => c.contactImports.status({ importId: crm.importId })],
+    ["broadcasts.list", (c) => c.broadcasts.list({ workspaceId: a.workspaceId })],
+    ["broadcasts.get", (c) => c.broadcasts.get({ broadcastId: crm.broadcastId })],
+    ["broadcasts.save", (c) => c.broadcasts.save({ workspaceId: a.workspaceId, id: crm.broadcastId, name: "pwned" })],
+    ["broadcasts.delete", (c) => c.broadcasts.delete({ broadcastId: crm.broadcastId })],
+    [
+      "broadcasts.reach",
+      (c) =>
+        c.broadcasts.reach({
+          workspaceId: a.workspaceId,
+          channelId: a.channelAccountId,
+          audience: emptyAudience,
+          templateId: null,
+        }),
+    ],
+    ["broadcasts.start", (c) => c.broadcasts.start({ broadcastId: crm.broadcastId })],
+    ["broadcasts.change", (c) => c.broadcasts.change({ broadcastId: crm.broadcastId, action: "cancel" })],
+    ["broadcasts.retryFailed", (c) => c.broadcasts.retryFailed({ broadcastId: crm.broadcastId })],
+    ["broadcasts.recipients", (c) => c.broadcasts.recipients({ broadcastId: crm.broadcastId })],
   ];
 
   it.each(calls)("%s", async (_name, call) => {

@@ -1,10 +1,12 @@
 import type { TaskList } from "graphile-worker";
 import type { Logger } from "../lib/logger";
+import { confirmConsentTask } from "./tasks/confirm-consent";
 import { confirmSendTask, sweepUnconfirmedSendsTask } from "./tasks/confirm-send";
 import { healWebhooksTask } from "./tasks/heal-webhooks";
 import { importContactsTask } from "./tasks/import-contacts";
 import { lookupProfileTask } from "./tasks/lookup-profile";
 import { removeExpiredTask } from "./tasks/remove-expired";
+import { sendBroadcastTask } from "./tasks/send-broadcast";
 import { sendMediaTask } from "./tasks/send-media";
 import { storeMediaTask } from "./tasks/store-media";
 import { syncTemplatesTask } from "./tasks/sync-templates";
@@ -21,6 +23,8 @@ export function frontdeskTasks(log: Logger): TaskList {
     "remove-expired": removeExpiredTask(log.child({ task: "remove-expired" })),
     "sync-templates": syncTemplatesTask(log.child({ task: "sync-templates" })),
     "import-contacts": importContactsTask(log.child({ task: "import-contacts" })),
+    "send-broadcast": sendBroadcastTask(log.child({ task: "send-broadcast" })),
+    "confirm-consent": confirmConsentTask(log.child({ task: "confirm-consent" })),
   };
 }
 
