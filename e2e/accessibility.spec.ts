@@ -11,6 +11,8 @@ async function seriousViolations(page: Page) {
 }
 
 test("sign-in, inbox, thread and channels have no serious or critical accessibility violations", async ({ page, data }) => {
+  // Nine pages, each loaded and scanned: past the default 30 s on a busy machine.
+  test.slow();
   await page.goto("/login");
   expect(await seriousViolations(page)).toEqual([]);
 
@@ -147,5 +149,34 @@ test("the contacts page, the board, a contact's page, importing and Settings →
   expect(await seriousViolations(page)).toEqual([]);
   await page.goto("/settings/contacts");
   await expect(page.getByTestId("stage-setting")).toHaveCount(4);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("the broadcasts list, a draft's editor and a sent broadcast's progress have no serious or critical accessibility violations", async ({
+  page,
+  data,
+}) => {
+  const { user, workspaceId, ...number } = await gymWithTemplates({ data }, "manager");
+  await data.createConversation(workspaceId, { channelAccountId: number.channelAccountId, contactName: "Sam Member" });
+  await signInAs(page, user);
+  await page.goto("/broadcasts");
+  await expect(page.getByText("No broadcasts yet.")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/broadcasts/new");
+  await page.getByLabel("Name").fill("Class changes");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page).toHaveURL(/\/broadcasts\/[0-9a-f-]{36}$/);
+  await page.getByRole("combobox", { name: "Approved template" }).selectOption({ label: "follow_up (en_US, utility)" });
+  await page.getByLabel("{{1}}").fill("{{contact.first_name}}");
+  await page.getByLabel("For members without {{contact.first_name}}, use").fill("there");
+  await expect(page.getByTestId("reach")).toContainText("1 member will get it");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(page.getByTestId("broadcast-status")).toHaveText("done", { timeout: 15_000 });
+  await expect(page.getByTestId("recipient-row")).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/broadcasts");
+  await expect(page.getByRole("link", { name: "Class changes" })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 });

@@ -1,10 +1,11 @@
-import { Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { tab } from "../settings/settings-header";
-import { WorkspaceGate } from "../settings/workspace-gate";
-import { useCurrentUser } from "../ui/current-user";
+import { SectionFrame, type Workspace } from "../ui/section-frame";
 
-type Workspace = NonNullable<ReturnType<typeof useCurrentUser>["workspace"]>;
+const TABS = [
+  { to: "/contacts", label: "Contacts", end: true },
+  { to: "/contacts/board", label: "Board" },
+  { to: "/settings/contacts", label: "Tags, stages & fields" },
+];
 
 /** The contacts pages' frame: the way to the inbox, the list and the board, and the page once the workspace is known. */
 export function ContactsFrame(props: {
@@ -13,40 +14,5 @@ export function ContactsFrame(props: {
   children: (workspace: Workspace, userId: string | undefined) => ReactNode;
   after?: ReactNode;
 }) {
-  const current = useCurrentUser();
-  return (
-    <div className="flex min-h-full flex-col">
-      <header className="flex items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-2">
-        <div className="flex min-w-0 items-center gap-3">
-          <Link to="/inbox" className="text-lg font-semibold tracking-tight">
-            Frontdesk
-          </Link>
-          <nav aria-label="Contacts" className="flex items-center gap-1 text-sm">
-            <NavLink to="/contacts" end className={tab}>
-              Contacts
-            </NavLink>
-            <NavLink to="/contacts/board" className={tab}>
-              Board
-            </NavLink>
-            <NavLink to="/settings/contacts" className={tab}>
-              Tags, stages & fields
-            </NavLink>
-          </nav>
-        </div>
-        <div className="flex shrink-0 items-center gap-3 text-sm">
-          <Link to="/account" className="hidden text-slate-700 hover:underline lg:inline">
-            {props.email}
-          </Link>
-          <Link to="/inbox" className="whitespace-nowrap rounded-md border border-slate-400 px-3 py-1.5 hover:bg-slate-100">
-            Back to the inbox
-          </Link>
-        </div>
-      </header>
-      <main className="mx-auto w-full max-w-6xl space-y-4 p-4">
-        <h1 className="text-xl font-semibold">{props.title}</h1>
-        <WorkspaceGate current={current}>{(workspace) => props.children(workspace, current.userId)}</WorkspaceGate>
-      </main>
-      {props.after}
-    </div>
-  );
+  return <SectionFrame {...props} section="Contacts" tabs={TABS} />;
 }

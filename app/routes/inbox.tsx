@@ -61,6 +61,11 @@ export default function Inbox() {
             </Link>
           ) : null}
           {workspace ? (
+            <Link to="/broadcasts" className="text-slate-800 underline-offset-2 hover:underline">
+              Broadcasts
+            </Link>
+          ) : null}
+          {workspace ? (
             <Link to="/settings/channels" className="text-slate-800 underline-offset-2 hover:underline">
               Channels
             </Link>

@@ -1,30 +1,16 @@
 import { z } from "zod";
+import type { BroadcastStatus, RecipientStatus } from "../../supabase/functions/_shared/broadcast-states";
 import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
 import type { Tx } from "../db/client";
 
-export const BROADCAST_STATUSES = ["draft", "scheduled", "sending", "paused", "done", "cancelled"] as const;
-export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
-
-export const RECIPIENT_STATUSES = ["queued", "sending", "sent", "delivered", "read", "replied", "skipped", "failed"] as const;
-export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
-
-/** Why a contact of the audience is not sent the broadcast (app.broadcast_audience), in staff's words. */
-export const SKIP_REASONS = {
-  opted_out: "Opted out of marketing",
-  no_identity: "Has not written on this channel",
-  window_closed: "Outside the 24-hour window",
-  over_daily_limit: "Over the number's daily limit",
-  cancelled: "Broadcast cancelled",
-} as const;
-export type SkipReason = keyof typeof SKIP_REASONS;
-
-/** Why a broadcast is paused (app.change_broadcast, app.begin_broadcast, the worker). */
-export const PAUSE_REASONS: Record<string, string> = {
-  paused_by_staff: "Paused by staff.",
-  channel_needs_reconnect: "The channel needs reconnecting: Meta refused its token. Reconnect it, then resume.",
-  template_not_approved: "The template is no longer approved by Meta. Pick another one.",
-  no_message: "The broadcast has no message.",
-};
+export {
+  BROADCAST_STATUSES,
+  type BroadcastStatus,
+  RECIPIENT_STATUSES,
+  type RecipientStatus,
+  SKIP_REASONS,
+  type SkipReason,
+} from "../../supabase/functions/_shared/broadcast-states";
 
 /** Who the broadcast is for: every condition given must hold (tags and stages: any of them). */
 export const audienceSchema = z.object({

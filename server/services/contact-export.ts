@@ -6,6 +6,7 @@ import { ok, type Result } from "../lib/result";
 import type { ContactField } from "./contact-fields";
 import { type ContactFilters, contactPage } from "./contact-list";
 import { type ContactSummary, summaryColumns, summaryJoins, summarySets } from "./contact-shape";
+import { spreadsheetCell as cell } from "./spreadsheet-cell";
 import { userTransaction } from "./user-transaction";
 
 /** Contacts per query while exporting: the export streams page by page, whatever the count. */
@@ -16,12 +17,6 @@ interface ExportRow extends ContactSummary {
   customFields: Record<string, FieldValue>;
   sortKey: string;
 }
-
-/**
- * A spreadsheet runs a cell that starts with = + - @ as a formula: such a value is written as text ('…), except a
- * plain number such as an E.164 phone, which a spreadsheet only reads as that number.
- */
-const cell = (value: string) => (/^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+$/.test(value) ? `'${value}` : value);
 
 /**
  * The contacts matching the filters as CSV, in the columns an import reads back (Name, Phone, Email, Stage, Tags

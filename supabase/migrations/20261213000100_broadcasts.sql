@@ -697,7 +697,8 @@ grant execute on function app.finish_broadcast_if_sent(uuid) to service_role;
 create function app.announce_broadcast(target uuid) returns void
 language sql security definer set search_path = ''
 as $$
-  select realtime.send(jsonb_build_object('id', b.id, 'status', b.status), 'broadcast', 'workspace:' || b.workspace_id, true)
+  select realtime.send(jsonb_build_object('id', b.id, 'status', b.status), 'broadcast_progress', 'workspace:' || b.workspace_id,
+                       true)
   from public.broadcasts b where b.id = target
 $$;
 revoke execute on function app.announce_broadcast(uuid) from public;
