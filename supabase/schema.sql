@@ -862,7 +862,8 @@ CREATE OR REPLACE FUNCTION app.announce_broadcast(target uuid)
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select realtime.send(jsonb_build_object('id', b.id, 'status', b.status), 'broadcast', 'workspace:' || b.workspace_id, true)
+  select realtime.send(jsonb_build_object('id', b.id, 'status', b.status), 'broadcast_progress', 'workspace:' || b.workspace_id,
+                       true)
   from public.broadcasts b where b.id = target
 $function$;
 
@@ -1599,6 +1600,19 @@ AS $function$
     and target_workspace = any (array(select app.member_workspace_ids()))
 $function$;
 
+CREATE OR REPLACE FUNCTION app.continue_broadcast(target uuid, at timestamp with time zone)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform graphile_worker.add_job('send-broadcast', json_build_object('broadcastId', b.id, 'workspaceId', b.workspace_id),
+                                  run_at := at, max_attempts := 25, job_key := 'send-broadcast:' || b.id)
+  from public.broadcasts b where b.id = target and b.status = 'sending';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION app.conversation_event(c public.conversations)
  RETURNS jsonb
  LANGUAGE sql
@@ -1868,7 +1882,8 @@ CREATE OR REPLACE FUNCTION app.enqueue_send_confirmations()
 AS $function$
 declare
   texts uuid[] := array(select m.id from new_messages m
-                        where m.sender = 'staff' and m.status = 'pending' and m.attachments = '[]'::jsonb);
+                        where m.sender = 'staff' and m.status = 'pending' and m.attachments = '[]'::jsonb
+                          and coalesce(m.client_message_id, '') not like 'broadcast:%');
   files uuid[] := array(select m.id from new_messages m
                         where m.sender = 'staff' and m.status = 'pending' and m.attachments <> '[]'::jsonb);
 begin
@@ -2067,7 +2082,9 @@ AS $function$
 begin
   update public.broadcast_recipients r set
     status = new.status::text,
-    reason = case when new.status = 'failed' then coalesce(new.error ->> 'providerCode', new.error ->> 'code', 'failed') end,
+    reason = case when new.status <> 'failed' then null
+                  when (new.error ->> 'mayHaveBeenDelivered')::boolean then 'unconfirmed'
+                  else coalesce(new.error ->> 'providerCode', new.error ->> 'code', 'failed') end,
     detail = case when new.status = 'failed' then new.error ->> 'message' end,
     sent_at = case when new.status in ('sent', 'delivered', 'read') then coalesce(r.sent_at, now()) else r.sent_at end,
     delivered_at = case when new.status in ('delivered', 'read') then coalesce(r.delivered_at, now()) else r.delivered_at end,
@@ -3236,15 +3253,12 @@ AS $function$ select case provider when 'whatsapp' then 3 else 13 end $function$
 
 CREATE OR REPLACE FUNCTION app.requeue_broadcast_recipients(message_ids uuid[], delay interval)
  RETURNS void
- LANGUAGE plpgsql
+ LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-begin
   update public.broadcast_recipients set status = 'queued', next_attempt_at = now() + delay, updated_at = now()
-  where message_id = any (message_ids) and status = 'sending';
-  perform graphile_worker.remove_job('confirm-send:' || m) from unnest(message_ids) m;
-end
+  where message_id = any (message_ids) and status = 'sending'
 $function$;
 
 CREATE OR REPLACE FUNCTION app.retry_broadcast_recipients(target uuid, include_unconfirmed boolean, OUT outcome text, OUT retried integer)
@@ -4024,6 +4038,18 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION app.settle_broadcast_sends(target uuid)
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select count(*)::integer from (
+    select app.settle_unconfirmed_send(r.message_id) as outcome from public.broadcast_recipients r
+    where r.broadcast_id = target and r.status = 'sending' and r.updated_at < now() - app.send_confirmation_delay()
+  ) settled where outcome = 'failed'
+$function$;
+
 CREATE OR REPLACE FUNCTION app.settle_unconfirmed_send(message uuid)
  RETURNS text
  LANGUAGE sql
@@ -4283,7 +4309,7 @@ begin
     wait_ms := 1000;
     return;
   end if;
-  available := least(pacing.per_second::double precision,
+  available := least(greatest(pacing.per_second / 2.0, 1),
                      pacing.tokens + extract(epoch from clock_timestamp() - pacing.refilled_at) * pacing.per_second);
   granted := greatest(0, least(wanted, floor(available)::integer));
   update public.channel_send_pacing set tokens = available - granted, refilled_at = clock_timestamp()
@@ -4666,6 +4692,7 @@ grant execute on function app.connect_pick_window() to public;
 grant execute on function app.consent_keyword(reply text) to public;
 grant execute on function app.contact_ids_by_handle(target_workspace uuid, pattern text) to authenticated;
 grant execute on function app.contact_ids_by_handle(target_workspace uuid, pattern text) to service_role;
+grant execute on function app.continue_broadcast(target uuid, at timestamp with time zone) to service_role;
 grant execute on function app.conversation_event(c public.conversations) to public;
 grant execute on function app.create_gym(p_name text, p_admin uuid) to service_role;
 grant execute on function app.delete_broadcast(target uuid) to authenticated;
@@ -4769,6 +4796,7 @@ grant execute on function app.set_contact_stage(target_workspace uuid, contact_i
 grant execute on function app.set_contact_stage(target_workspace uuid, contact_ids uuid[], stage uuid) to service_role;
 grant execute on function app.set_conversation_archived(target uuid, archived boolean) to authenticated;
 grant execute on function app.set_conversation_status(target uuid, new_status public.conversation_status) to authenticated;
+grant execute on function app.settle_broadcast_sends(target uuid) to service_role;
 grant execute on function app.settle_unconfirmed_send(message uuid) to service_role;
 grant execute on function app.slow_channel(channel uuid, seconds double precision) to service_role;
 grant execute on function app.stage_change_detail(from_stage uuid, to_stage uuid) to public;

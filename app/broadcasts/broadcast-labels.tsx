@@ -26,6 +26,7 @@ export const RECIPIENT_STATUS: Record<RecipientStatus, string> = {
 const REASONS: Record<string, string> = {
   ...SKIP_REASONS,
   missing_value: "A variable had no value",
+  unconfirmed: "Meta did not confirm it: it may have been delivered",
   "131047": "Outside WhatsApp's 24-hour window",
   "131049": "Not delivered by Meta (marketing limits)",
   "131050": "The member stopped marketing messages on WhatsApp",

@@ -3,7 +3,8 @@
  * a throughput limit (sends above `perSecond` answered with 130429, as Meta does), a messaging limit (`dailyLimit`
  * distinct members in 24 hours; Meta documents no code of its own for it, so the simulator answers 131049), and the
  * statuses it reports back by webhook for each accepted send (`statuses`, e.g. sent, delivered, read).
- * Control: `POST /__numbers/{phone-number-id}` with any of those, `GET` it for what it admitted and refused.
+ * Control: `POST /__numbers/{phone-number-id}` with any of those (which starts its counts afresh), `GET` it for what it
+ * admitted (each member how often, and when the first and last send came) and refused.
  */
 export interface NumberBehaviour {
   perSecond?: number;
@@ -17,9 +18,13 @@ interface NumberState extends NumberBehaviour {
   tokens: number;
   refilledAt: number;
   members: Set<string>;
+  /** Sends admitted per member: more than one is a member messaged twice. */
+  sends: Map<string, number>;
   admitted: number;
   throttled: number;
   overLimit: number;
+  firstAt?: number;
+  lastAt?: number;
 }
 
 export type Admission = "ok" | "throttled" | "over_limit";
@@ -29,7 +34,15 @@ export function createNumberBehaviour() {
   const stateOf = (id: string) => {
     let state = numbers.get(id);
     if (!state) {
-      state = { tokens: 0, refilledAt: Date.now(), members: new Set(), admitted: 0, throttled: 0, overLimit: 0 };
+      state = {
+        tokens: 0,
+        refilledAt: Date.now(),
+        members: new Set(),
+        sends: new Map(),
+        admitted: 0,
+        throttled: 0,
+        overLimit: 0,
+      };
       numbers.set(id, state);
     }
     return state;
@@ -42,12 +55,26 @@ export function createNumberBehaviour() {
       const state = stateOf(match[1]);
       if (method === "POST") {
         const wanted = (body ?? {}) as NumberBehaviour;
-        Object.assign(state, wanted, { tokens: wanted.perSecond ?? 0, refilledAt: Date.now() });
+        Object.assign(state, wanted, {
+          tokens: wanted.perSecond ?? 0,
+          refilledAt: Date.now(),
+          members: new Set(),
+          sends: new Map(),
+          admitted: 0,
+          throttled: 0,
+          overLimit: 0,
+          firstAt: undefined,
+          lastAt: undefined,
+        });
       }
       json(200, {
         perSecond: state.perSecond ?? null,
         dailyLimit: state.dailyLimit ?? null,
         admitted: state.admitted,
+        members: state.sends.size,
+        repeated: [...state.sends.values()].reduce((sum, n) => sum + n - 1, 0),
+        firstAt: state.firstAt ?? null,
+        lastAt: state.lastAt ?? null,
         throttled: state.throttled,
         overLimit: state.overLimit,
       });
@@ -72,7 +99,10 @@ export function createNumberBehaviour() {
         return "over_limit";
       }
       state.members.add(member);
+      state.sends.set(member, (state.sends.get(member) ?? 0) + 1);
       state.admitted += 1;
+      state.firstAt ??= Date.now();
+      state.lastAt = Date.now();
       return "ok";
     },
     /** The statuses to report for a send from this number, and the gap between them. */

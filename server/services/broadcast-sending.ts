@@ -12,8 +12,8 @@ import { NO_TOKEN, NOT_CONFIRMED } from "./reply-delivery";
 
 /** How long one run of a broadcast's job sends before it hands its slot back and queues itself again. */
 const SLICE_MS = 10_000;
-/** Recipients asked for per claim: at most a second's worth of the channel's pace. */
-const MAX_BATCH = 80;
+/** Recipients asked for per claim; the channel's bucket grants at most half a second's worth. */
+const MAX_BATCH = 40;
 /** Attempts for a recipient whose sends Meta refused for now (a blip), before it fails for good. */
 const MAX_ATTEMPTS = 6;
 /** How often a broadcast whose last sends await Meta's confirmation looks again (confirm-send settles them). */
@@ -187,6 +187,8 @@ function send(setup: SendSetup, claimed: Claimed): Promise<SendOutcome> {
   );
 }
 
+/** Seconds before a recipient Meta rate-limited goes again. */
+const RATE_LIMIT_RETRY_S = 1;
 /** Seconds before a recipient Meta refused for now is tried again: 1, 2, 4 … up to a minute. */
 const backoffSeconds = (attempts: number) => Math.min(60, 2 ** Math.max(0, attempts - 1));
 
@@ -216,8 +218,9 @@ async function record(setup: SendSetup, batch: Claimed[], outcomes: SendOutcome[
     }
     const later = (seconds: number) => requeue.set(seconds, [...(requeue.get(seconds) ?? []), claimed.messageId]);
     if (outcome.code === "RATE_LIMITED") {
+      // The channel as a whole slows down (below); the recipient goes again as soon as it may.
       rateLimited = true;
-      later(backoffSeconds(claimed.attempts));
+      later(RATE_LIMIT_RETRY_S);
       return;
     }
     if (outcome.code === "TOKEN_EXPIRED") {
@@ -308,6 +311,8 @@ export async function runBroadcastSlice(broadcastId: string, log: Logger): Promi
     log.error("broadcasts.slice_failed", { broadcastId, ...describeError(error) });
     throw error;
   }
+  // Sends Meta never answered are settled first (a status may yet have), then the broadcast is done if nothing is left.
+  await asService((tx) => tx`select app.settle_broadcast_sends(${broadcastId})`);
   const [after] = await asService(
     (tx) => tx<{ state: string; next_due: Date | null }[]>`
       select app.finish_broadcast_if_sent(${broadcastId}) as state,
@@ -321,11 +326,7 @@ export async function runBroadcastSlice(broadcastId: string, log: Logger): Promi
     const runAt = !after.next_due
       ? new Date(Date.now() + CONFIRMATION_POLL_MS)
       : new Date(Math.max(after.next_due.getTime(), Date.now()));
-    await asService(
-      (tx) => tx`select graphile_worker.add_job('send-broadcast',
-                   json_build_object('broadcastId', ${broadcastId}::uuid, 'workspaceId', ${setup.workspaceId}::uuid),
-                   run_at := ${runAt}, max_attempts := 25, job_key := 'send-broadcast:' || ${broadcastId})`,
-    );
+    await asService((tx) => tx`select app.continue_broadcast(${broadcastId}, ${runAt})`);
   }
   return after?.state ?? "not_found";
 }

@@ -177,6 +177,31 @@ describe("broadcasts", () => {
     expect(new Set(rows.map((r) => r.message_id)).size).toBe(3);
   });
 
+  it("a send Meta never answers is not sent again: it settles as 'may have been delivered' and the broadcast finishes", async () => {
+    const gym = await gymWithMembers(["Hang One", "Fine Two"]);
+    const [hung] = gym.members;
+    if (!hung) throw new Error("member missing");
+    await meta("/__failures", {
+      pathIncludes: `/${gym.phoneNumberId}/messages`,
+      recipientId: gym.addressOf(hung.contactId),
+      hang: true,
+    });
+    const broadcast = await gym.draft();
+    await gym.caller.broadcasts.start({ broadcastId: broadcast.id });
+    await eventually(
+      () => gym.statusOf(broadcast.id),
+      (row) => row?.status === "done",
+      { timeoutMs: 20_000 },
+    );
+    const rows = await gym.recipients(broadcast.id);
+    expect(rows.find((r) => r.contact_id === hung.contactId)).toMatchObject({ status: "failed", reason: "unconfirmed" });
+    expect(rows.filter((r) => r.status === "sent")).toHaveLength(1);
+    const toHung = (await sendsFrom(gym.phoneNumberId)).filter((s) => s.body.to === gym.addressOf(hung.contactId));
+    expect(toHung).toHaveLength(1);
+    // Retrying it asks first: without confirming, nothing is sent again.
+    expect(await gym.caller.broadcasts.retryFailed({ broadcastId: broadcast.id })).toMatchObject({ data: { retried: 0 } });
+  });
+
   it("stops sending within a second of Cancel; the rest are skipped as cancelled", async () => {
     const gym = await gymWithMembers(Array.from({ length: 30 }, (_, i) => `Member ${i}`));
     await superuserSql()`

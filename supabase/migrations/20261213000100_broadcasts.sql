@@ -33,7 +33,8 @@ as $$
 $$;
 
 -- ── pacing per channel ──
--- A token bucket per sending number or Page: `per_second` tokens a second, at most one second's worth saved up.
+-- A token bucket per sending number or Page: `per_second` tokens a second, at most half a second's worth saved up, so
+-- sends go out evenly: a full second's burst, arriving at Meta bunched by network jitter, would meet its own limit.
 -- WhatsApp allows 80 messages a second per number, inbound replies included, so broadcasts default to 40.
 -- `daily_limit`: WhatsApp's messaging limit for the number (business-initiated conversations per 24 h; null: none).
 create table public.channel_send_pacing (
@@ -68,7 +69,7 @@ begin
     wait_ms := 1000;
     return;
   end if;
-  available := least(pacing.per_second::double precision,
+  available := least(greatest(pacing.per_second / 2.0, 1),
                      pacing.tokens + extract(epoch from clock_timestamp() - pacing.refilled_at) * pacing.per_second);
   granted := greatest(0, least(wanted, floor(available)::integer));
   update public.channel_send_pacing set tokens = available - granted, refilled_at = clock_timestamp()
@@ -651,19 +652,51 @@ $$;
 revoke execute on function app.queue_broadcast_messages(uuid, jsonb) from public;
 grant execute on function app.queue_broadcast_messages(uuid, jsonb) to service_role;
 
--- A recipient Meta refused for now (a rate limit, a blip): queued again after `delay`, its message kept pending
--- (never sent) and its confirmation unscheduled until it is claimed again.
+-- A recipient Meta refused for now (a rate limit, a blip): queued again after `delay`, its message kept pending (never
+-- sent), to go with the same id when it is claimed again.
 create function app.requeue_broadcast_recipients(message_ids uuid[], delay interval) returns void
-language plpgsql security definer set search_path = ''
+language sql security definer set search_path = ''
 as $$
-begin
   update public.broadcast_recipients set status = 'queued', next_attempt_at = now() + delay, updated_at = now()
-  where message_id = any (message_ids) and status = 'sending';
-  perform graphile_worker.remove_job('confirm-send:' || m) from unnest(message_ids) m;
-end
+  where message_id = any (message_ids) and status = 'sending'
 $$;
 revoke execute on function app.requeue_broadcast_recipients(uuid[], interval) from public;
 grant execute on function app.requeue_broadcast_recipients(uuid[], interval) to service_role;
+
+-- A broadcast's sends Meta left unanswered for the confirmation delay: settled as any reply is (failed, "may have been
+-- delivered") unless a status with our reference settled them first. The broadcast's own job does this, instead of a
+-- confirm-send job per message: at 80 a second per number those would crowd the queue the sending runs in.
+create function app.settle_broadcast_sends(target uuid) returns integer
+language sql security definer set search_path = ''
+as $$
+  select count(*)::integer from (
+    select app.settle_unconfirmed_send(r.message_id) as outcome from public.broadcast_recipients r
+    where r.broadcast_id = target and r.status = 'sending' and r.updated_at < now() - app.send_confirmation_delay()
+  ) settled where outcome = 'failed'
+$$;
+revoke execute on function app.settle_broadcast_sends(uuid) from public;
+grant execute on function app.settle_broadcast_sends(uuid) to service_role;
+
+-- Replies get a confirm-send job each; a broadcast's messages are settled by the broadcast (above).
+create or replace function app.enqueue_send_confirmations() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  texts uuid[] := array(select m.id from new_messages m
+                        where m.sender = 'staff' and m.status = 'pending' and m.attachments = '[]'::jsonb
+                          and coalesce(m.client_message_id, '') not like 'broadcast:%');
+  files uuid[] := array(select m.id from new_messages m
+                        where m.sender = 'staff' and m.status = 'pending' and m.attachments <> '[]'::jsonb);
+begin
+  if cardinality(texts) > 0 then
+    perform app.schedule_send_confirmations(texts);
+  end if;
+  if cardinality(files) > 0 then
+    perform app.schedule_media_sends(files);
+  end if;
+  return null;
+end
+$$;
 
 -- A broadcast that cannot go on (its channel's token is dead): paused with the reason until it is resumed.
 create function app.pause_broadcast_for(target uuid, reason text) returns void
@@ -674,6 +707,19 @@ as $$
 $$;
 revoke execute on function app.pause_broadcast_for(uuid, text) from public;
 grant execute on function app.pause_broadcast_for(uuid, text) to service_role;
+
+-- The broadcast's job again at `at`: the worker's next slice (one job per broadcast: its key).
+create function app.continue_broadcast(target uuid, at timestamptz) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform graphile_worker.add_job('send-broadcast', json_build_object('broadcastId', b.id, 'workspaceId', b.workspace_id),
+                                  run_at := at, max_attempts := 25, job_key := 'send-broadcast:' || b.id)
+  from public.broadcasts b where b.id = target and b.status = 'sending';
+end
+$$;
+revoke execute on function app.continue_broadcast(uuid, timestamptz) from public;
+grant execute on function app.continue_broadcast(uuid, timestamptz) to service_role;
 
 -- Done when no recipient is queued or being sent; the worker asks after each pass.
 create function app.finish_broadcast_if_sent(target uuid) returns text
@@ -712,7 +758,9 @@ as $$
 begin
   update public.broadcast_recipients r set
     status = new.status::text,
-    reason = case when new.status = 'failed' then coalesce(new.error ->> 'providerCode', new.error ->> 'code', 'failed') end,
+    reason = case when new.status <> 'failed' then null
+                  when (new.error ->> 'mayHaveBeenDelivered')::boolean then 'unconfirmed'
+                  else coalesce(new.error ->> 'providerCode', new.error ->> 'code', 'failed') end,
     detail = case when new.status = 'failed' then new.error ->> 'message' end,
     sent_at = case when new.status in ('sent', 'delivered', 'read') then coalesce(r.sent_at, now()) else r.sent_at end,
     delivered_at = case when new.status in ('delivered', 'read') then coalesce(r.delivered_at, now()) else r.delivered_at end,
