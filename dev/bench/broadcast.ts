@@ -148,13 +148,15 @@ try {
   // Lost: a member the app says was sent who never reached Meta, or one who was neither sent nor told apart as failed.
   const accounted = rows.filter((r) => r.status === "failed" || r.status === "skipped").reduce((s, r) => s + r.n, 0);
   const lost = Math.max(0, RECIPIENTS - admittedMembers - accounted) + Math.max(0, reached - admittedMembers);
+  // Sends the worker died in the middle of: shown as failed "may have been delivered", never sent again unasked.
+  const unconfirmed = rows.filter((r) => r.reason === "unconfirmed").reduce((s, r) => s + r.n, 0);
   say(`done in ${(doneMs / 1000).toFixed(1)} s; Meta admitted ${admittedMembers} members in ${seconds.toFixed(1)} s`);
   say(`recipients by status: ${rows.map((r) => `${r.status}${r.reason ? `(${r.reason})` : ""}=${r.n}`).join(" ")}`);
   say(`per number: ${counts.map((c) => `${c.members} members, ${c.throttled} throttled`).join("; ")}`);
   say("targets: duplicates=0 lost=0 rate_ratio>=0.9, the worker under 250 MB");
   say(
     `recipients=${RECIPIENTS} sent=${admittedMembers} duplicates=${duplicates} lost=${lost} rate_ratio=${rateRatio.toFixed(2)} ` +
-      `throttled=${throttled} worker_rss_mb=${Math.round(peakRss / 1024 / 1024)}`,
+      `throttled=${throttled} unconfirmed=${unconfirmed} worker_rss_mb=${Math.round(peakRss / 1024 / 1024)}`,
   );
 } finally {
   await data.close();

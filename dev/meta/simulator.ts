@@ -318,7 +318,10 @@ export async function startMetaSimulator(options: {
     return json(404, { error: { message: "Unknown path components", type: "OAuthException", code: 2500 } });
   });
   /** The file a send names, as Meta would get it; null when it cannot; undefined for a text. */
-  /** The statuses a number reports for a send, by webhook, one after another (none unless set for the number). */
+  /**
+   * The statuses a number reports for a send, by webhook, one after another (none unless set for the number); a
+   * webhook the app does not take with a 2xx is sent again, a little later, as Meta retries.
+   */
   function reportStatuses(phoneNumberId: string, waId: string, id: string, callbackData: string | undefined) {
     const { statuses, gapMs } = numbers.statusesOf(phoneNumberId);
     if (statuses.length === 0 || !webhookTarget) return;
@@ -326,9 +329,13 @@ export async function startMetaSimulator(options: {
     void (async () => {
       for (const status of statuses) {
         await new Promise((resolve) => setTimeout(resolve, gapMs));
-        await deliverWebhook(target.url, whatsappStatus({ phoneNumberId, waId, id, status, callbackData }), {
-          appSecret: target.appSecret,
-        }).catch(() => undefined);
+        const payload = whatsappStatus({ phoneNumberId, waId, id, status, callbackData });
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const delivered = await deliverWebhook(target.url, payload, { appSecret: target.appSecret }).catch(() => null);
+          await delivered?.body?.cancel();
+          if (delivered && delivered.status < 300) break;
+          await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+        }
       }
     })();
   }

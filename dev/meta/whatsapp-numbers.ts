@@ -31,18 +31,22 @@ export type Admission = "ok" | "throttled" | "over_limit";
 
 export function createNumberBehaviour() {
   const numbers = new Map<string, NumberState>();
+  /** Counts from zero, the bucket full. */
+  const fresh = (perSecond = 0) => ({
+    tokens: perSecond,
+    refilledAt: Date.now(),
+    members: new Set<string>(),
+    sends: new Map<string, number>(),
+    admitted: 0,
+    throttled: 0,
+    overLimit: 0,
+    firstAt: undefined,
+    lastAt: undefined,
+  });
   const stateOf = (id: string) => {
     let state = numbers.get(id);
     if (!state) {
-      state = {
-        tokens: 0,
-        refilledAt: Date.now(),
-        members: new Set(),
-        sends: new Map(),
-        admitted: 0,
-        throttled: 0,
-        overLimit: 0,
-      };
+      state = fresh();
       numbers.set(id, state);
     }
     return state;
@@ -55,17 +59,7 @@ export function createNumberBehaviour() {
       const state = stateOf(match[1]);
       if (method === "POST") {
         const wanted = (body ?? {}) as NumberBehaviour;
-        Object.assign(state, wanted, {
-          tokens: wanted.perSecond ?? 0,
-          refilledAt: Date.now(),
-          members: new Set(),
-          sends: new Map(),
-          admitted: 0,
-          throttled: 0,
-          overLimit: 0,
-          firstAt: undefined,
-          lastAt: undefined,
-        });
+        Object.assign(state, wanted, fresh(wanted.perSecond));
       }
       json(200, {
         perSecond: state.perSecond ?? null,

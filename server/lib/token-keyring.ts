@@ -1,4 +1,4 @@
-import { type Keyring, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
+import { decryptToken, type Keyring, parseKeyring } from "../../supabase/functions/_shared/token-crypto";
 import { config } from "./config";
 
 let keyring: Promise<Keyring> | undefined;
@@ -7,4 +7,13 @@ let keyring: Promise<Keyring> | undefined;
 export function tokenKeyring(): Promise<Keyring> {
   keyring ??= parseKeyring(config().TOKEN_ENCRYPTION_KEYS);
   return keyring;
+}
+
+/** A channel's access token as stored (sealed to the channel's id), or null when it has none. */
+export async function openChannelToken(
+  ciphertext: string | null,
+  keyId: string | null,
+  channelId: string,
+): Promise<string | null> {
+  return ciphertext && keyId ? decryptToken(await tokenKeyring(), ciphertext, keyId, channelId) : null;
 }

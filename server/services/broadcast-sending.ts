@@ -1,11 +1,10 @@
 import { type RecipientFacts, recipientMessage } from "../../supabase/functions/_shared/broadcast-message";
 import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
 import { previewOf } from "../../supabase/functions/_shared/message-preview";
-import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
 import type { TemplateComponent } from "../../supabase/functions/_shared/whatsapp-templates";
 import { asService, type Tx } from "../db/client";
 import { describeError, type Logger } from "../lib/logger";
-import { tokenKeyring } from "../lib/token-keyring";
+import { openChannelToken } from "../lib/token-keyring";
 import { type SendOutcome, sendThroughGraph } from "../meta/graph-client";
 import type { MessageFailure } from "./messages";
 import { NO_TOKEN, NOT_CONFIRMED } from "./reply-delivery";
@@ -74,10 +73,7 @@ async function loadSetup(broadcastId: string): Promise<SendSetup | null> {
       where b.id = ${broadcastId}`,
   );
   if (!row) return null;
-  const token =
-    row.ciphertext && row.key_id
-      ? await decryptToken(await tokenKeyring(), row.ciphertext, row.key_id, row.channel_account_id)
-      : null;
+  const token = await openChannelToken(row.ciphertext, row.key_id, row.channel_account_id);
   return {
     broadcastId,
     workspaceId: row.workspace_id,

@@ -1,8 +1,7 @@
 import type { ChannelProvider } from "../../supabase/functions/_shared/channel-providers";
-import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
 import { asService } from "../db/client";
 import { describeError, type Logger } from "../lib/logger";
-import { tokenKeyring } from "../lib/token-keyring";
+import { openChannelToken } from "../lib/token-keyring";
 import {
   type OutgoingContent,
   type OutgoingTemplate,
@@ -70,10 +69,7 @@ export async function loadDeliveryTarget(messageId: string): Promise<DeliveryTar
       where m.id = ${messageId}`,
   );
   if (!row) return null;
-  const token =
-    row.ciphertext && row.key_id
-      ? await decryptToken(await tokenKeyring(), row.ciphertext, row.key_id, row.channel_account_id)
-      : null;
+  const token = await openChannelToken(row.ciphertext, row.key_id, row.channel_account_id);
   const window = messagingWindow({
     provider: row.provider,
     lastInboundAt: row.last_inbound_at,

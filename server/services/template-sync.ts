@@ -1,7 +1,6 @@
-import { decryptToken } from "../../supabase/functions/_shared/token-crypto";
 import { asService } from "../db/client";
 import type { Logger } from "../lib/logger";
-import { tokenKeyring } from "../lib/token-keyring";
+import { openChannelToken } from "../lib/token-keyring";
 import { listMessageTemplates } from "../meta/graph-templates";
 
 export type TemplateSyncOutcome =
@@ -21,10 +20,7 @@ export async function syncTemplates(workspaceId: string, wabaId: string, log: Lo
       where workspace_id = ${workspaceId} and provider = 'whatsapp' and waba_id = ${wabaId} and status = 'active'
       order by connected_at desc nulls last limit 1`,
   );
-  const token =
-    channel?.ciphertext && channel.key_id
-      ? await decryptToken(await tokenKeyring(), channel.ciphertext, channel.key_id, channel.id)
-      : null;
+  const token = channel ? await openChannelToken(channel.ciphertext, channel.key_id, channel.id) : null;
   if (!channel || !token) {
     return { ok: false, reason: "no_channel", message: "No connected WhatsApp number of this account has a usable token." };
   }
