@@ -260,6 +260,42 @@ describe("broadcasts", () => {
     });
   });
 
+  it("on Messenger reaches only members inside their 24-hour window, and counts the daily limit on WhatsApp", async () => {
+    const manager = await memberOfNewWorkspace("manager");
+    const caller = await callerFor(manager.session.access_token);
+    const recent = await createConversation(manager.workspaceId, { provider: "messenger", contactName: "Wrote Today" });
+    await createConversation(manager.workspaceId, {
+      channelAccountId: recent.channelAccountId,
+      contactName: "Wrote Last Week",
+      lastInboundAt: new Date(Date.now() - 7 * 86_400_000),
+    });
+    const audience = { tagIds: [], stageIds: [], lastInboundWithinDays: null, fields: [] };
+    expect(
+      await caller.broadcasts.reach({
+        workspaceId: manager.workspaceId,
+        channelId: recent.channelAccountId,
+        audience,
+        templateId: null,
+      }),
+    ).toMatchObject({
+      success: true,
+      data: { reachable: 1, skipped: [{ reason: "window_closed", label: "Outside the 24-hour window", contacts: 1 }] },
+    });
+
+    const gym = await gymWithMembers(["First", "Second", "Third"]);
+    await superuserSql()`
+      insert into public.channel_send_pacing (channel_account_id, workspace_id, daily_limit)
+      values (${gym.channelAccountId}, ${gym.workspaceId}, 2)`;
+    expect(
+      await gym.caller.broadcasts.reach({
+        workspaceId: gym.workspaceId,
+        channelId: gym.channelAccountId,
+        audience,
+        templateId: null,
+      }),
+    ).toMatchObject({ success: true, data: { reachable: 2, skipped: [{ reason: "over_daily_limit", contacts: 1 }] } });
+  });
+
   it("opts a member out on STOP (confirmed by the bot) and back in on START, on their timeline", async () => {
     const gym = await gymWithMembers(["Stop Me"]);
     const [member] = gym.members;
