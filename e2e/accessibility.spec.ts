@@ -157,7 +157,14 @@ test("the broadcasts list, a draft's editor and a sent broadcast's progress have
   data,
 }) => {
   const { user, workspaceId, ...number } = await gymWithTemplates({ data }, "manager");
-  await data.createConversation(workspaceId, { channelAccountId: number.channelAccountId, contactName: "Sam Member" });
+  const sam = await data.createConversation(workspaceId, {
+    channelAccountId: number.channelAccountId,
+    contactName: "Sam Member",
+  });
+  const [plan] = await data.sql()<{ id: string }[]>`
+    insert into public.contact_fields (workspace_id, key, label, type, options, position)
+    values (${workspaceId}, 'plan', 'Plan', 'select', '{Gold,Silver}', 1) returning id`;
+  await data.sql()`update public.contacts set custom_fields = jsonb_build_object(${plan?.id ?? ""}::text, 'Gold') where id = ${sam.contactId}`;
   await signInAs(page, user);
   await page.goto("/broadcasts");
   await expect(page.getByText("No broadcasts yet.")).toBeVisible();
@@ -170,6 +177,11 @@ test("the broadcasts list, a draft's editor and a sent broadcast's progress have
   await page.getByRole("combobox", { name: "Approved template" }).selectOption({ label: "follow_up (en_US, utility)" });
   await page.getByLabel("{{1}}").fill("{{contact.first_name}}");
   await page.getByLabel("For members without {{contact.first_name}}, use").fill("there");
+  await expect(page.getByTestId("reach")).toContainText("1 member will get it");
+  await page.getByLabel("Whose").selectOption("Plan");
+  await page.getByLabel("Plan is").selectOption("Silver");
+  await expect(page.getByTestId("reach")).toContainText("0 members will get it");
+  await page.getByLabel("Plan is").selectOption("Gold");
   await expect(page.getByTestId("reach")).toContainText("1 member will get it");
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole("button", { name: "Send", exact: true }).click();

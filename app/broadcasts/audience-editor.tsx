@@ -1,7 +1,9 @@
+import { useState } from "react";
 import type { BroadcastAudience } from "../../server/services/broadcast-shape";
+import { typedFieldValue } from "../contacts/contact-filter-params";
 import { useTaxonomy } from "../contacts/use-taxonomy";
 
-/** Who a broadcast is for: members with any of the tags, in any of the stages, who wrote within so many days. */
+/** Who a broadcast is for: members with any of the tags, in any of the stages, with a field's value, who wrote lately. */
 export function AudienceEditor(props: {
   workspaceId: string;
   audience: BroadcastAudience;
@@ -10,6 +12,23 @@ export function AudienceEditor(props: {
   const taxonomy = useTaxonomy(props.workspaceId);
   const { audience } = props;
   const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
+  const condition = audience.fields[0];
+  // The field picked before its value is: the condition applies once both are.
+  const [fieldId, setFieldId] = useState(condition?.fieldId ?? "");
+  const field = taxonomy.fields.find((f) => f.id === fieldId) ?? null;
+  const shownValue =
+    condition === undefined
+      ? ""
+      : typeof condition.value === "boolean"
+        ? condition.value
+          ? "yes"
+          : "no"
+        : String(condition.value);
+  const setCondition = (fieldId: string, raw: string) => {
+    const chosen = taxonomy.fields.find((f) => f.id === fieldId);
+    const value = chosen ? typedFieldValue(chosen, raw) : null;
+    props.onChange({ ...audience, fields: chosen && value !== null ? [{ fieldId: chosen.id, value }] : [] });
+  };
   return (
     <fieldset className="space-y-3 rounded-md border border-slate-200 p-3 text-sm">
       <legend className="px-1 font-medium">Audience</legend>
@@ -47,6 +66,54 @@ export function AudienceEditor(props: {
           )}
         </div>
       </div>
+      {taxonomy.fields.length > 0 ? (
+        <div className="flex flex-wrap items-center gap-2">
+          <label className="flex items-center gap-2">
+            <span className="font-medium">Whose</span>
+            <select
+              value={field?.id ?? ""}
+              onChange={(event) => {
+                setFieldId(event.target.value);
+                setCondition(event.target.value, "");
+              }}
+              className="rounded-md border border-slate-400 px-2 py-1"
+            >
+              <option value="">any field</option>
+              {taxonomy.fields.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {field ? (
+            field.type === "select" || field.type === "checkbox" ? (
+              <select
+                aria-label={`${field.label} is`}
+                value={shownValue}
+                onChange={(event) => setCondition(field.id, event.target.value)}
+                className="rounded-md border border-slate-400 px-2 py-1"
+              >
+                <option value="">choose…</option>
+                {(field.type === "select" ? field.options : ["yes", "no"]).map((option) => (
+                  <option key={option} value={option}>
+                    {option}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                aria-label={`${field.label} is`}
+                type={field.type === "number" ? "number" : field.type === "date" ? "date" : "text"}
+                key={field.id}
+                defaultValue={shownValue}
+                onBlur={(event) => setCondition(field.id, event.currentTarget.value)}
+                className="rounded-md border border-slate-400 px-2 py-1"
+              />
+            )
+          ) : null}
+        </div>
+      ) : null}
       <label className="flex items-center gap-2">
         <span className="font-medium">Wrote in the last</span>
         <input

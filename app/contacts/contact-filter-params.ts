@@ -22,13 +22,18 @@ export function filtersFromParams(params: URLSearchParams, fields: readonly Cont
   if (contacted) filters.lastContact = { within: contacted[1] === "within", days: Math.max(1, Number(contacted[2])) };
   const field = fields.find((f) => f.id === params.get("field"));
   const value = params.get("value");
-  if (field && value) {
-    const typed = field.type === "number" ? Number(value) : field.type === "checkbox" ? value === "yes" : value;
-    if (typeof typed !== "number" || Number.isFinite(typed)) filters.field = { fieldId: field.id, value: typed };
-  }
+  const typed = field && value ? typedFieldValue(field, value) : null;
+  if (field && typed !== null) filters.field = { fieldId: field.id, value: typed };
   const sort = params.get("sort");
   if (sort && SORTS.includes(sort)) filters.sort = sort as NonNullable<ContactListFilters["sort"]>;
   return filters;
+}
+
+/** A field's value as typed in a filter (yes/no for a checkbox), as stored; null when it is not one. */
+export function typedFieldValue(field: ContactField, value: string): string | number | boolean | null {
+  if (!value) return null;
+  if (field.type === "number") return Number.isFinite(Number(value)) ? Number(value) : null;
+  return field.type === "checkbox" ? value === "yes" : value;
 }
 
 /** The address's params with one filter changed (an empty value removes it). */
