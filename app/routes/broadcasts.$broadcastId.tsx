@@ -20,6 +20,17 @@ export const loader = (args: LoaderFunctionArgs) => signedInLoader(args);
 
 /** How often the page looks again while the broadcast sends, should Realtime be down. */
 const POLL_MS = 3_000;
+/**
+ * After it is done, Meta's delivered and read statuses still come in (the worker announces nothing then): the page
+ * keeps looking for a while.
+ */
+const STATUSES_AFTER_MS = 10 * 60_000;
+
+const stillMoving = (broadcast: { status: string; finishedAt: Date | null }) =>
+  broadcast.status === "sending" ||
+  (broadcast.status === "done" &&
+    broadcast.finishedAt !== null &&
+    Date.now() - broadcast.finishedAt.getTime() < STATUSES_AFTER_MS);
 
 /** One broadcast: a draft to finish and send, or one that started, with its live progress and its recipients. */
 export default function BroadcastPage() {
@@ -42,8 +53,7 @@ function BroadcastView(props: {
   const trpc = useTRPC();
   const found = useQuery({
     ...trpc.broadcasts.get.queryOptions({ broadcastId: props.broadcastId }),
-    refetchInterval: (query) =>
-      query.state.data?.success && query.state.data.data.broadcast.status === "sending" ? POLL_MS : false,
+    refetchInterval: (query) => (query.state.data?.success && stillMoving(query.state.data.data.broadcast) ? POLL_MS : false),
   });
   useBroadcastLive(props.workspace.id, props.project);
   const failure = failureOf(found);
