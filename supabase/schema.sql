@@ -1334,8 +1334,8 @@ AS $function$
   select case
     when ca.status <> 'active' then 'channel_needs_reconnect'
     when ca.provider = 'whatsapp' and b.template_id is null then 'no_message'
-    when ca.provider = 'whatsapp' and t.status is distinct from 'APPROVED' then 'template_not_approved'
-    when ca.provider = 'whatsapp' and t.waba_id is distinct from ca.waba_id then 'template_not_approved'
+    when ca.provider = 'whatsapp' and (t.status is distinct from 'APPROVED' or t.waba_id is distinct from ca.waba_id)
+      then 'template_not_approved'
     when ca.provider <> 'whatsapp' and coalesce(btrim(b.body), '') = '' then 'no_message'
   end
   from public.channel_accounts ca
@@ -1446,18 +1446,15 @@ CREATE OR REPLACE FUNCTION app.change_broadcast(target uuid, action text)
 AS $function$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
+  refusal text;
   blocker text;
   waiting uuid[];
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
-  if not found or caller_role is null then
-    return 'not_found';
+  refusal := app.lock_broadcast_for_change(target);
+  if refusal is not null then
+    return refusal;
   end if;
-  if caller_role = 'agent' then
-    return 'forbidden';
-  end if;
+  select * into b from public.broadcasts where id = target;
   if action = 'pause' and b.status in ('sending', 'scheduled') then
     update public.broadcasts set status = 'paused', paused_reason = 'paused_by_staff', updated_at = now() where id = target;
   elsif action = 'resume' and b.status = 'paused' then
@@ -1679,16 +1676,13 @@ CREATE OR REPLACE FUNCTION app.delete_broadcast(target uuid)
 AS $function$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
+  refusal text;
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
-  if not found or caller_role is null then
-    return 'not_found';
+  refusal := app.lock_broadcast_for_change(target);
+  if refusal is not null then
+    return refusal;
   end if;
-  if caller_role = 'agent' then
-    return 'forbidden';
-  end if;
+  select * into b from public.broadcasts where id = target;
   if b.status <> 'draft' then
     return 'not_draft';
   end if;
@@ -2392,6 +2386,28 @@ AS $function$
   select count(*)::integer from (
     select 1 from public.memberships m where m.workspace_id = target_workspace and m.role = 'admin' for update
   ) admins
+$function$;
+
+CREATE OR REPLACE FUNCTION app.lock_broadcast_for_change(target uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  workspace uuid;
+  caller_role public.workspace_role;
+begin
+  select b.workspace_id into workspace from public.broadcasts b where b.id = target for update;
+  caller_role := app.member_role(workspace);
+  if workspace is null or caller_role is null then
+    return 'not_found';
+  end if;
+  if caller_role = 'agent' then
+    return 'forbidden';
+  end if;
+  return null;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION app.lock_conversation(target uuid)
@@ -3269,19 +3285,13 @@ CREATE OR REPLACE FUNCTION app.retry_broadcast_recipients(target uuid, include_u
 AS $function$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
   retried := 0;
-  if not found or caller_role is null then
-    outcome := 'not_found';
+  outcome := app.lock_broadcast_for_change(target);
+  if outcome is not null then
     return;
   end if;
-  if caller_role = 'agent' then
-    outcome := 'forbidden';
-    return;
-  end if;
+  select * into b from public.broadcasts where id = target;
   if b.status = 'cancelled' then
     outcome := 'conflict';
     return;
@@ -4103,17 +4113,14 @@ CREATE OR REPLACE FUNCTION app.start_broadcast(target uuid, send_at timestamp wi
 AS $function$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
+  refusal text;
   blocker text;
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
-  if not found or caller_role is null then
-    return 'not_found';
+  refusal := app.lock_broadcast_for_change(target);
+  if refusal is not null then
+    return refusal;
   end if;
-  if caller_role = 'agent' then
-    return 'forbidden';
-  end if;
+  select * into b from public.broadcasts where id = target;
   if b.status <> 'draft' then
     return 'not_draft';
   end if;
@@ -4300,10 +4307,14 @@ declare
   pacing public.channel_send_pacing;
   available double precision;
 begin
-  insert into public.channel_send_pacing (channel_account_id, workspace_id)
-  select ca.id, ca.workspace_id from public.channel_accounts ca where ca.id = channel
-  on conflict do nothing;
   select * into pacing from public.channel_send_pacing where channel_account_id = channel for update;
+  if not found then
+    -- A channel's first broadcast: its row, with the default pace.
+    insert into public.channel_send_pacing (channel_account_id, workspace_id)
+    select ca.id, ca.workspace_id from public.channel_accounts ca where ca.id = channel
+    on conflict do nothing;
+    select * into pacing from public.channel_send_pacing where channel_account_id = channel for update;
+  end if;
   if not found then
     granted := 0;
     wait_ms := 1000;

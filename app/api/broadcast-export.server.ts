@@ -1,6 +1,6 @@
-import { Readable } from "node:stream";
 import { exportRecipients } from "../../server/services/broadcast-export";
 import { getBroadcast } from "../../server/services/broadcast-views";
+import { csvDownload } from "./csv-download.server";
 import { contextFor } from "./trpc.server";
 
 /** `/broadcasts/{id}/recipients.csv`: a broadcast's recipients as a CSV download, streamed as the signed-in member. */
@@ -10,9 +10,6 @@ export async function broadcastExportResponse(request: Request, broadcastId: str
   if (!/^[0-9a-f-]{36}$/i.test(broadcastId)) return new Response("Which broadcast?", { status: 400, headers });
   const found = await getBroadcast(context.claims, broadcastId, context.log);
   if (!found.success) return new Response(found.error.message, { status: 404, headers });
-  headers.set("content-type", "text/csv; charset=utf-8");
-  headers.set("content-disposition", `attachment; filename="broadcast-recipients-${broadcastId.slice(0, 8)}.csv"`);
-  headers.set("cache-control", "no-store");
   const lines = exportRecipients(context.claims, broadcastId, context.log);
-  return new Response(Readable.toWeb(Readable.from(lines)) as ReadableStream, { headers });
+  return csvDownload(lines, `broadcast-recipients-${broadcastId.slice(0, 8)}.csv`, headers);
 }

@@ -1,7 +1,7 @@
-import { Readable } from "node:stream";
 import { exportContacts } from "../../server/services/contact-export";
 import { listContactFields } from "../../server/services/contact-fields";
 import { filtersFromParams } from "../contacts/contact-filter-params";
+import { csvDownload } from "./csv-download.server";
 import { contextFor } from "./trpc.server";
 
 /**
@@ -23,8 +23,5 @@ export async function contactsExportResponse(request: Request): Promise<Response
     filtersFromParams(params, fields.data.fields),
     context.log,
   );
-  headers.set("content-type", "text/csv; charset=utf-8");
-  headers.set("content-disposition", `attachment; filename="contacts-${new Date().toISOString().slice(0, 10)}.csv"`);
-  headers.set("cache-control", "no-store");
-  return new Response(Readable.toWeb(Readable.from(lines)) as ReadableStream, { headers });
+  return csvDownload(lines, `contacts-${new Date().toISOString().slice(0, 10)}.csv`, headers);
 }

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { BroadcastAudience } from "../../server/services/broadcast-shape";
 import { typedFieldValue } from "../contacts/contact-filter-params";
+import { FieldValueInput } from "../contacts/field-value-input";
 import { useTaxonomy } from "../contacts/use-taxonomy";
 
 /** Who a broadcast is for: members with any of the tags, in any of the stages, with a field's value, who wrote lately. */
@@ -87,30 +88,13 @@ export function AudienceEditor(props: {
             </select>
           </label>
           {field ? (
-            field.type === "select" || field.type === "checkbox" ? (
-              <select
-                aria-label={`${field.label} is`}
-                value={shownValue}
-                onChange={(event) => setCondition(field.id, event.target.value)}
-                className="rounded-md border border-slate-400 px-2 py-1"
-              >
-                <option value="">choose…</option>
-                {(field.type === "select" ? field.options : ["yes", "no"]).map((option) => (
-                  <option key={option} value={option}>
-                    {option}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                aria-label={`${field.label} is`}
-                type={field.type === "number" ? "number" : field.type === "date" ? "date" : "text"}
-                key={field.id}
-                defaultValue={shownValue}
-                onBlur={(event) => setCondition(field.id, event.currentTarget.value)}
-                className="rounded-md border border-slate-400 px-2 py-1"
-              />
-            )
+            <FieldValueInput
+              field={field}
+              value={shownValue}
+              emptyLabel="choose…"
+              className="rounded-md border border-slate-400 px-2 py-1"
+              onChange={(value) => setCondition(field.id, value)}
+            />
           ) : null}
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 import type { ContactField, PipelineStage, Tag } from "../api/types";
 import { withParam } from "./contact-filter-params";
+import { FieldValueInput } from "./field-value-input";
 import { StageOptions } from "./stage-options";
 
 const control = "rounded-md border border-slate-400 bg-white px-2 py-1 text-sm";
@@ -112,32 +113,13 @@ export function ContactFilterBar(props: {
       {field ? (
         <div className="flex flex-col text-xs text-slate-700">
           <span aria-hidden>{field.label} is</span>
-          {field.type === "select" || field.type === "checkbox" ? (
-            <select
-              aria-label={`${field.label} is`}
-              value={params.get("value") ?? ""}
-              onChange={(event) => set("value")(event.target.value)}
-              className={control}
-            >
-              <option value="">Anything</option>
-              {(field.type === "select" ? field.options : ["yes", "no"]).map((option) => (
-                <option key={option} value={option}>
-                  {option}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input
-              aria-label={`${field.label} is`}
-              type={field.type === "number" ? "number" : field.type === "date" ? "date" : "text"}
-              defaultValue={params.get("value") ?? ""}
-              onBlur={(event) => set("value")(event.currentTarget.value)}
-              onKeyDown={(event) => {
-                if (event.key === "Enter") set("value")(event.currentTarget.value);
-              }}
-              className={control}
-            />
-          )}
+          <FieldValueInput
+            field={field}
+            value={params.get("value") ?? ""}
+            emptyLabel="Anything"
+            className={control}
+            onChange={set("value")}
+          />
         </div>
       ) : null}
       <label className="flex flex-col text-xs text-slate-700">

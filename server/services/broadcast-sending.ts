@@ -3,9 +3,10 @@ import type { ChannelProvider } from "../../supabase/functions/_shared/channel-p
 import { previewOf } from "../../supabase/functions/_shared/message-preview";
 import type { TemplateComponent } from "../../supabase/functions/_shared/whatsapp-templates";
 import { asService, type Tx } from "../db/client";
-import { describeError, type Logger } from "../lib/logger";
+import type { Logger } from "../lib/logger";
 import { openChannelToken } from "../lib/token-keyring";
 import { type SendOutcome, sendThroughGraph } from "../meta/graph-client";
+import { fieldsOf } from "./contact-fields";
 import type { MessageFailure } from "./messages";
 import { NO_TOKEN, NOT_CONFIRMED } from "./reply-delivery";
 
@@ -31,6 +32,8 @@ interface SendSetup {
   message: { template: TemplateComponent[]; values: Record<string, string>; name: string; language: string } | { body: string };
   fallbacks: Record<string, string>;
   gymName: string;
+  /** The workspace's custom field keys by field id: contacts store values by id, variables name the key. */
+  fieldKeys: Map<string, string>;
 }
 
 interface Claimed {
@@ -92,6 +95,7 @@ async function loadSetup(broadcastId: string): Promise<SendSetup | null> {
         : { body: row.body ?? "" },
     fallbacks: row.fallbacks,
     gymName: row.gym_name,
+    fieldKeys: new Map((await asService((tx) => fieldsOf(tx, row.workspace_id))).map((field) => [field.id, field.key])),
   };
 }
 
@@ -102,10 +106,16 @@ async function loadSetup(broadcastId: string): Promise<SendSetup | null> {
  */
 async function claim(setup: SendSetup, count: number): Promise<Claimed[]> {
   return asService(async (tx: Tx) => {
-    const due = await tx<(Omit<RecipientFacts, "gymName"> & { id: string; recipient: string; attempts: number })[]>`
+    const rows = await tx<
+      (Omit<RecipientFacts, "gymName" | "fields"> & {
+        id: string;
+        recipient: string;
+        attempts: number;
+        customFields: RecipientFacts["fields"];
+      })[]
+    >`
       select r.id::text, r.attempts, ci.provider_user_id as recipient, ct.display_name as "displayName", ct.phone, ct.email,
-             coalesce((select jsonb_object_agg(f.key, ct.custom_fields -> f.id::text) from public.contact_fields f
-                       where f.workspace_id = ct.workspace_id and ct.custom_fields ? f.id::text), '{}') as fields
+             ct.custom_fields as "customFields"
       from public.broadcast_recipients r
       join public.contacts ct on ct.id = r.contact_id
       join public.contact_identities ci on ci.id = r.contact_identity_id
@@ -114,46 +124,48 @@ async function claim(setup: SendSetup, count: number): Promise<Claimed[]> {
       order by r.next_attempt_at, r.id
       limit ${count}
       for update of r skip locked`;
-    if (due.length === 0) return [];
-    const made = due.map((row) => ({
-      row,
-      made: recipientMessage(setup.message, { ...row, gymName: setup.gymName }, setup.fallbacks),
-    }));
-    const refused = made.flatMap(({ row, made }) => (made.ok ? [] : [{ id: row.id, problem: made.problem }]));
+    if (rows.length === 0) return [];
+    // Each recipient's message, or why it cannot be made (a value still blank).
+    const made = rows.map(({ customFields, ...row }) => {
+      const fields = Object.fromEntries(
+        Object.entries(customFields).flatMap(([id, value]) => {
+          const key = setup.fieldKeys.get(id);
+          return key ? [[key, value]] : [];
+        }),
+      );
+      return { ...row, message: recipientMessage(setup.message, { ...row, fields, gymName: setup.gymName }, setup.fallbacks) };
+    });
+    const refused = made.flatMap((r) => (r.message.ok ? [] : [{ id: r.id, problem: r.message.problem }]));
     if (refused.length > 0) {
       await tx`
         update public.broadcast_recipients r set status = 'failed', reason = 'missing_value', detail = x.problem, updated_at = now()
         from jsonb_to_recordset(${tx.json(refused)}) as x (id bigint, problem text) where r.id = x.id`;
     }
-    const items = made.flatMap(({ row, made }) =>
-      made.ok
-        ? [
-            {
-              recipientId: Number(row.id),
-              text: made.text,
-              preview: previewOf(made.components ? "template" : "text", made.text),
-              components: made.components,
-            },
-          ]
-        : [],
-    );
-    if (items.length === 0) return [];
+    const ready = made.flatMap((r) => (r.message.ok ? [{ ...r, message: r.message }] : []));
+    if (ready.length === 0) return [];
+    const items = ready.map((r) => ({
+      recipientId: Number(r.id),
+      text: r.message.text,
+      preview: previewOf(r.message.components ? "template" : "text", r.message.text),
+      components: r.message.components,
+    }));
     const queued = await tx<{ recipient_id: string; message_id: string }[]>`
       select recipient_id::text, message_id from app.queue_broadcast_messages(${setup.broadcastId}, ${tx.json(items as never)})`;
-    const byRecipient = new Map(made.map(({ row, made }) => [row.id, { row, made }]));
+    const byId = new Map(ready.map((r) => [r.id, r]));
     return queued.flatMap((q) => {
-      const entry = byRecipient.get(q.recipient_id);
-      if (!entry?.made.ok) return [];
-      return [
-        {
-          recipientId: q.recipient_id,
-          messageId: q.message_id,
-          recipient: entry.row.recipient,
-          components: entry.made.components,
-          text: entry.made.text,
-          attempts: entry.row.attempts + 1,
-        },
-      ];
+      const r = byId.get(q.recipient_id);
+      return r
+        ? [
+            {
+              recipientId: q.recipient_id,
+              messageId: q.message_id,
+              recipient: r.recipient,
+              components: r.message.components,
+              text: r.message.text,
+              attempts: r.attempts + 1,
+            },
+          ]
+        : [];
     });
   });
 }
@@ -278,34 +290,29 @@ export async function runBroadcastSlice(broadcastId: string, log: Logger): Promi
   const started = Date.now();
   let announced = 0;
   let sentCount = 0;
-  try {
-    while (Date.now() - started < SLICE_MS) {
-      const [tokens] = await asService(
-        (tx) =>
-          tx<{ granted: number; wait_ms: number }[]>`select * from app.take_send_tokens(${setup.channelAccountId}, ${MAX_BATCH})`,
-      );
-      if (!tokens || tokens.granted === 0) {
-        await sleep(Math.min(1_000, Math.max(5, tokens?.wait_ms ?? 100)));
-        continue;
-      }
-      const batch = await claim(setup, tokens.granted);
-      if (batch.length === 0) break;
-      const outcomes = await Promise.all(batch.map((claimed) => send(setup, claimed)));
-      const recorded = await record(setup, batch, outcomes);
-      sentCount += outcomes.filter((outcome) => outcome.ok).length;
-      if (Date.now() - announced > ANNOUNCE_MS) {
-        await announce(setup);
-        announced = Date.now();
-      }
-      if (recorded.tokenDead) {
-        log.warn("broadcasts.paused", { broadcastId, reason: "channel_needs_reconnect" });
-        await announce(setup);
-        return "paused";
-      }
+  while (Date.now() - started < SLICE_MS) {
+    const [tokens] = await asService(
+      (tx) =>
+        tx<{ granted: number; wait_ms: number }[]>`select * from app.take_send_tokens(${setup.channelAccountId}, ${MAX_BATCH})`,
+    );
+    if (!tokens || tokens.granted === 0) {
+      await sleep(Math.min(1_000, Math.max(5, tokens?.wait_ms ?? 100)));
+      continue;
     }
-  } catch (error) {
-    log.error("broadcasts.slice_failed", { broadcastId, ...describeError(error) });
-    throw error;
+    const batch = await claim(setup, tokens.granted);
+    if (batch.length === 0) break;
+    const outcomes = await Promise.all(batch.map((claimed) => send(setup, claimed)));
+    const recorded = await record(setup, batch, outcomes);
+    sentCount += outcomes.filter((outcome) => outcome.ok).length;
+    if (Date.now() - announced > ANNOUNCE_MS) {
+      await announce(setup);
+      announced = Date.now();
+    }
+    if (recorded.tokenDead) {
+      log.warn("broadcasts.paused", { broadcastId, reason: "channel_needs_reconnect" });
+      await announce(setup);
+      return "paused";
+    }
   }
   // Sends Meta never answered are settled first (a status may yet have), then the broadcast is done if nothing is left.
   await asService((tx) => tx`select app.settle_broadcast_sends(${broadcastId})`);

@@ -60,10 +60,14 @@ declare
   pacing public.channel_send_pacing;
   available double precision;
 begin
-  insert into public.channel_send_pacing (channel_account_id, workspace_id)
-  select ca.id, ca.workspace_id from public.channel_accounts ca where ca.id = channel
-  on conflict do nothing;
   select * into pacing from public.channel_send_pacing where channel_account_id = channel for update;
+  if not found then
+    -- A channel's first broadcast: its row, with the default pace.
+    insert into public.channel_send_pacing (channel_account_id, workspace_id)
+    select ca.id, ca.workspace_id from public.channel_accounts ca where ca.id = channel
+    on conflict do nothing;
+    select * into pacing from public.channel_send_pacing where channel_account_id = channel for update;
+  end if;
   if not found then
     granted := 0;
     wait_ms := 1000;
@@ -352,8 +356,8 @@ as $$
   select case
     when ca.status <> 'active' then 'channel_needs_reconnect'
     when ca.provider = 'whatsapp' and b.template_id is null then 'no_message'
-    when ca.provider = 'whatsapp' and t.status is distinct from 'APPROVED' then 'template_not_approved'
-    when ca.provider = 'whatsapp' and t.waba_id is distinct from ca.waba_id then 'template_not_approved'
+    when ca.provider = 'whatsapp' and (t.status is distinct from 'APPROVED' or t.waba_id is distinct from ca.waba_id)
+      then 'template_not_approved'
     when ca.provider <> 'whatsapp' and coalesce(btrim(b.body), '') = '' then 'no_message'
   end
   from public.channel_accounts ca
@@ -387,6 +391,28 @@ end
 $$;
 revoke execute on function app.materialize_broadcast(public.broadcasts) from public;
 
+-- A broadcast locked for a manager's or an admin's change: null, or why not (not_found, forbidden). Every function
+-- below that changes one starts here.
+create function app.lock_broadcast_for_change(target uuid) returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  workspace uuid;
+  caller_role public.workspace_role;
+begin
+  select b.workspace_id into workspace from public.broadcasts b where b.id = target for update;
+  caller_role := app.member_role(workspace);
+  if workspace is null or caller_role is null then
+    return 'not_found';
+  end if;
+  if caller_role = 'agent' then
+    return 'forbidden';
+  end if;
+  return null;
+end
+$$;
+revoke execute on function app.lock_broadcast_for_change(uuid) from public;
+
 -- "Send" (at: null or now) or "Schedule" (at: later) a draft: outcome changed, forbidden, not_found, not_draft (a
 -- second click: it started already), in_the_past, empty_audience, no_message, template_not_approved,
 -- channel_needs_reconnect.
@@ -395,17 +421,14 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
+  refusal text;
   blocker text;
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
-  if not found or caller_role is null then
-    return 'not_found';
+  refusal := app.lock_broadcast_for_change(target);
+  if refusal is not null then
+    return refusal;
   end if;
-  if caller_role = 'agent' then
-    return 'forbidden';
-  end if;
+  select * into b from public.broadcasts where id = target;
   if b.status <> 'draft' then
     return 'not_draft';
   end if;
@@ -471,18 +494,15 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
+  refusal text;
   blocker text;
   waiting uuid[];
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
-  if not found or caller_role is null then
-    return 'not_found';
+  refusal := app.lock_broadcast_for_change(target);
+  if refusal is not null then
+    return refusal;
   end if;
-  if caller_role = 'agent' then
-    return 'forbidden';
-  end if;
+  select * into b from public.broadcasts where id = target;
   if action = 'pause' and b.status in ('sending', 'scheduled') then
     update public.broadcasts set status = 'paused', paused_reason = 'paused_by_staff', updated_at = now() where id = target;
   elsif action = 'resume' and b.status = 'paused' then
@@ -527,19 +547,13 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
   retried := 0;
-  if not found or caller_role is null then
-    outcome := 'not_found';
+  outcome := app.lock_broadcast_for_change(target);
+  if outcome is not null then
     return;
   end if;
-  if caller_role = 'agent' then
-    outcome := 'forbidden';
-    return;
-  end if;
+  select * into b from public.broadcasts where id = target;
   if b.status = 'cancelled' then
     outcome := 'conflict';
     return;
@@ -578,16 +592,13 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   b public.broadcasts;
-  caller_role public.workspace_role;
+  refusal text;
 begin
-  select * into b from public.broadcasts where id = target for update;
-  caller_role := app.member_role(b.workspace_id);
-  if not found or caller_role is null then
-    return 'not_found';
+  refusal := app.lock_broadcast_for_change(target);
+  if refusal is not null then
+    return refusal;
   end if;
-  if caller_role = 'agent' then
-    return 'forbidden';
-  end if;
+  select * into b from public.broadcasts where id = target;
   if b.status <> 'draft' then
     return 'not_draft';
   end if;
